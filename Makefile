@@ -1,0 +1,47 @@
+# Caseflow — the two commands: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+FLASK  := $(BIN)/flask --app caseflow
+PORT   ?= 5000
+MO     := caseflow/translations/nl/LC_MESSAGES/messages.mo
+
+.PHONY: run test bench install install-dev migrate translations extract-messages clean
+
+run: install $(MO) instance/secret_key migrate  ## start the web app with its scheduler on http://127.0.0.1:$(PORT)
+	PORT=$(PORT) $(BIN)/python run.py
+
+test: install-dev $(MO)  ## the whole test suite
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: install-dev $(MO)  ## performance benchmarks (figures, not pass/fail timings in unit tests)
+	$(BIN)/python -m benchmarks
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+$(VENV)/.installed: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(BIN)/pip install -q --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+migrate: install instance/secret_key
+	$(FLASK) db upgrade
+
+instance/secret_key: | $(VENV)/.installed
+	$(BIN)/python -c "from caseflow import write_secret_key; write_secret_key('instance')"
+
+translations: $(MO)
+$(MO): caseflow/translations/nl/LC_MESSAGES/messages.po | $(VENV)/.installed
+	$(BIN)/pybabel compile -q -d caseflow/translations
+
+extract-messages: install  ## after changing UI texts: update the catalog, then translate the new entries
+	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o caseflow/translations/messages.pot .
+	$(BIN)/pybabel update -q -N -i caseflow/translations/messages.pot -d caseflow/translations
+
+clean:
+	rm -rf $(VENV) .pytest_cache $(MO)

@@ -1,0 +1,103 @@
+"""Caseflow: Labelstudio's register of GDPR requests."""
+import os
+import secrets
+
+from flask import Flask, session
+from flask_login import current_user
+
+
+def _load_secret_key(app: Flask) -> None:
+    """Use CASEFLOW_SECRET_KEY or instance/secret_key; refuse to run without one."""
+    if app.config.get("SECRET_KEY"):
+        return
+    path = os.path.join(app.instance_path, "secret_key")
+    if os.path.exists(path):
+        with open(path) as fh:
+            app.config["SECRET_KEY"] = fh.read().strip()
+        return
+    raise RuntimeError(
+        "No secret key: set CASEFLOW_SECRET_KEY, or create instance/secret_key "
+        "(`make instance/secret_key` does that for a single-machine installation)."
+    )
+
+
+def write_secret_key(instance_path: str) -> str:
+    """Create instance/secret_key with a random key, if it does not exist yet."""
+    os.makedirs(instance_path, exist_ok=True)
+    path = os.path.join(instance_path, "secret_key")
+    if not os.path.exists(path):
+        with open(path, "w") as fh:
+            fh.write(secrets.token_hex(32))
+        os.chmod(path, 0o600)
+    return path
+
+
+def select_locale():
+    """The user's chosen language; Dutch until somebody chooses otherwise."""
+    if current_user.is_authenticated:
+        return current_user.locale
+    return session.get("locale", "nl")
+
+
+def create_app(test_config=None) -> Flask:
+    """The application factory: settings, extensions, blueprints, CLI."""
+    from config import Config
+
+    from . import cli, filters
+    from .extensions import babel, csrf, db, login_manager, migrate
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=os.path.join(root, "templates"),
+        static_folder=os.path.join(root, "static"),
+    )
+    app.config.from_object(Config)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("CASEFLOW")
+    if test_config is not None:
+        app.config.from_mapping(test_config) if isinstance(test_config, dict) else app.config.from_object(test_config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "caseflow.sqlite")
+    _load_secret_key(app)
+
+    db.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True, directory=os.path.join(root, "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale,
+                   default_translation_directories=os.path.join(app.root_path, "translations"))
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "warning"
+
+    from .admin.routes import bp as admin_bp
+    from .auth.routes import bp as auth_bp
+    from .cases.routes import bp as cases_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(cases_bp)
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+    filters.register(app)
+    cli.register(app)
+    _register_error_pages(app)
+    return app
+
+
+def _register_error_pages(app: Flask) -> None:
+    from flask import render_template
+    from flask_babel import gettext as _
+
+    pages = {
+        403: lambda: (_("No access"), _("This page is for administrators only.")),
+        404: lambda: (_("Not found"), _("This page or case does not exist.")),
+        413: lambda: (_("File too large"), _("The attachment is too large (at most 20 MB).")),
+    }
+
+    def handler(error):
+        heading, message = pages[error.code]()
+        return render_template("error.html", code=error.code, heading=heading, message=message), error.code
+
+    for code in pages:
+        app.register_error_handler(code, handler)

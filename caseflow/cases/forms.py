@@ -1,0 +1,118 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    DateField, EmailField, HiddenField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from ..rights import CHANNELS, CLOSE_STATUSES, OUTCOMES, REFUSAL_CODES, RIGHTS, STATUSES, SYSTEMS
+
+DATE_REQUIRED = _l("Enter a valid date.")
+
+
+def choices(mapping, blank=None):
+    items = [(key, label) for key, label in mapping.items()]
+    return ([("", blank)] if blank is not None else []) + items
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class VersionedForm(FlaskForm):
+    """A form that changes a case carries the version it was based on (no silent overwrites)."""
+
+    version = HiddenField()
+
+
+class CaseForm(FlaskForm):
+    channel = RadioField(_l("Received by"), choices=choices(CHANNELS), validators=[InputRequired(_l("Choose how the request arrived."))])
+    received_on = DateField(_l("Received on"), validators=[InputRequired(DATE_REQUIRED)])
+    requester_name = StringField(_l("Name of the requester"), validators=[DataRequired(_l("Give the requester's name.")), Length(max=200)])
+    requester_email = EmailField(_l("Email address"), validators=[Optional(), Email(_l("Enter a valid email address.")), Length(max=254)])
+    requester_address = TextAreaField(_l("Postal address"), validators=[Optional(), Length(max=1000)])
+    customer_number = StringField(_l("Customer number (if known)"), validators=[Optional(), Length(max=50)])
+    rights = MultiCheckboxField(_l("Rights invoked"), choices=[(k, f"{v[0]} ({v[1]})") for k, v in RIGHTS.items()])
+    request_text = TextAreaField(_l("Text of the request"), validators=[Optional(), Length(max=100_000)])
+    attachment = FileField(_l("Attachment (scan or saved email)"))
+    assignee_id = SelectField(_l("Assigned to"), coerce=str)
+    submit = SubmitField(_l("Save case"))
+
+    def validate(self, extra_validators=None):
+        ok = super().validate(extra_validators)
+        if not self.rights.data:
+            self.rights.errors = list(self.rights.errors) + [str(_l("Tick at least one right."))]
+            ok = False
+        if not (self.requester_email.data or (self.requester_address.data or "").strip()):
+            self.requester_email.errors = list(self.requester_email.errors) + [
+                str(_l("Give the requester's email address or postal address."))
+            ]
+            ok = False
+        return ok
+
+
+class IdentityRequestForm(VersionedForm):
+    asked_on = DateField(_l("Asked on"), validators=[InputRequired(DATE_REQUIRED)])
+    note = TextAreaField(_l("What was asked (proof of identity or clarification), and how"), validators=[Optional(), Length(max=5000)])
+    submit = SubmitField(_l("Ask for proof of identity"))
+
+
+class IdentityVerifyForm(VersionedForm):
+    received_on = DateField(_l("Answer received on"), validators=[InputRequired(DATE_REQUIRED)])
+    method = StringField(
+        _l("How was the identity verified?"),
+        description=_l("E.g. \u201cmatches the account's email address\u201d or \u201ccopy of ID card checked and destroyed\u201d"),
+        validators=[DataRequired(_l("Say how the identity was verified.")), Length(max=1000)],
+    )
+    submit = SubmitField(_l("Identity verified"))
+
+
+class ExtendForm(VersionedForm):
+    reason = TextAreaField(
+        _l("Reason for the extension"),
+        description=_l("Complexity or number of requests. The requester must be told before the original deadline."),
+        validators=[DataRequired(_l("Give the reason for the extension (complexity or number of requests)."))],
+    )
+    submit = SubmitField(_l("Extend by two months"))
+
+
+class ActionForm(VersionedForm):
+    case_right_id = SelectField(_l("Right"), coerce=str, validators=[InputRequired()])
+    system = SelectField(_l("System"), choices=choices(SYSTEMS, blank=""), validators=[InputRequired(_l("Choose the system in which the action took place."))])
+    description = StringField(_l("What was done"), validators=[DataRequired(_l("Describe what was done.")), Length(max=500)])
+    performed_on = DateField(_l("Done on"), validators=[InputRequired(DATE_REQUIRED)])
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=5000)])
+    submit = SubmitField(_l("Record action"))
+
+
+class OutcomeForm(VersionedForm):
+    outcome = RadioField(_l("Outcome"), choices=choices(OUTCOMES), validators=[InputRequired(_l("Choose an outcome."))])
+    refusal_code = SelectField(_l("Reason code (for a full or partial refusal)"), choices=choices(REFUSAL_CODES, blank=""), validators=[Optional()])
+    reason = TextAreaField(_l("Reasons (sent to the requester)"), validators=[Optional(), Length(max=10_000)])
+    submit = SubmitField(_l("Save outcome"))
+
+
+class CloseForm(VersionedForm):
+    status = RadioField(_l("Close as"), choices=choices(CLOSE_STATUSES), validators=[InputRequired(_l("Choose how the case ends."))])
+    answer_sent_on = DateField(_l("Answer sent on"), validators=[Optional()])
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=10_000)])
+    submit = SubmitField(_l("Close case"))
+
+
+class AssignForm(VersionedForm):
+    assignee_id = SelectField(_l("Assigned to"), coerce=str)
+    submit = SubmitField(_l("Reassign"))
+
+
+class FilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Search"))
+    status = SelectField(_l("Status"), choices=[("open", _l("All open")), ("closed", _l("All closed")), ("all", _l("All"))] + choices(STATUSES))
+    right = SelectField(_l("Right"), choices=[("", _l("All rights"))] + [(k, v[0]) for k, v in RIGHTS.items()])
+    assignee = SelectField(_l("Assigned to"), coerce=str)

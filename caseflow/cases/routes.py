@@ -1,0 +1,225 @@
+"""The case register: list, log a new case, the case page and the forms that work a case."""
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from .. import attachments, clock
+from ..extensions import db
+from ..models import Case
+from ..services import ServiceError, StaleCaseError
+from ..services import cases as case_service
+from ..services.register import find_cases
+from ..services.users import active_staff
+from ..views import apply_service_error
+from . import forms
+
+bp = Blueprint("cases", __name__)
+
+
+@bp.before_request
+@login_required
+def require_login():
+    """Every page of the register needs a logged-in staff member."""
+
+
+def _staff_choices(blank):
+    return [("", blank)] + [(str(u.id), u.name) for u in active_staff()]
+
+
+def _get_case(case_id: int) -> Case:
+    return db.get_or_404(Case, case_id)
+
+
+@bp.route("/")
+def index():
+    form = forms.FilterForm(request.args)
+    form.assignee.choices = [("", _l("Everyone")), ("none", _l("Unassigned"))] + [
+        (str(u.id), u.name) for u in active_staff()
+    ]
+    args = {k: (getattr(form, k).data or "") for k in ("status", "right", "assignee", "q")}
+    args["status"] = args["status"] or "open"
+    if args["assignee"] and args["assignee"] != "none" and not args["assignee"].isdigit():
+        args["assignee"] = ""
+    page = db.paginate(find_cases(**args), per_page=current_app.config["CASES_PER_PAGE"], error_out=False)
+    return render_template("cases/index.html", form=form, page=page, filters=args)
+
+
+@bp.route("/cases/new", methods=["GET", "POST"])
+def new():
+    form = forms.CaseForm()
+    form.assignee_id.choices = _staff_choices(_l("Nobody yet"))
+    if request.method == "GET":
+        form.received_on.data = clock.today()
+        form.assignee_id.data = str(current_user.id)
+    if form.validate_on_submit():
+        upload = form.attachment.data
+        has_file = bool(upload and getattr(upload, "filename", ""))
+        try:
+            case = case_service.open_case(
+                actor=current_user,
+                channel=form.channel.data,
+                received_on=form.received_on.data,
+                requester_name=form.requester_name.data,
+                requester_email=form.requester_email.data,
+                requester_address=form.requester_address.data,
+                customer_number=form.customer_number.data,
+                rights=form.rights.data,
+                request_text=form.request_text.data,
+                assignee_id=form.assignee_id.data or None,
+                attachment=upload.stream if has_file else None,
+                attachment_name=upload.filename if has_file else None,
+            )
+        except ServiceError as error:
+            apply_service_error(form, error)
+        else:
+            flash(_("Case %(ref)s has been logged. Deadline: %(deadline)s.", ref=case.reference,
+                    deadline=current_app.jinja_env.filters["long_date"](case.deadline)), "success")
+            return redirect(url_for("cases.show", case_id=case.id))
+    return render_template("cases/new.html", form=form), 200 if request.method == "GET" or not form.errors else 422
+
+
+@bp.route("/cases/<int:case_id>")
+def show(case_id):
+    case = _get_case(case_id)
+    return render_template("cases/show.html", case=case)
+
+
+@bp.route("/cases/<int:case_id>/attachment")
+def attachment(case_id):
+    case = _get_case(case_id)
+    if not case.attachment_path:
+        abort(404)
+    return send_file(attachments.path_of(case.attachment_path), download_name=case.attachment_name, as_attachment=True)
+
+
+def _case_form_view(case_id, form_class, template, title, perform, prepare=None, defaults=None):
+    """GET shows the form; POST validates, calls one service function, flashes and redirects.
+
+    On a validation or service error the form is shown again with everything typed kept.
+    """
+    case = _get_case(case_id)
+    form = form_class()
+    if prepare:
+        prepare(form, case)
+    if request.method == "GET":
+        form.version.data = case.version
+        for name, value in (defaults(case) if defaults else {}).items():
+            getattr(form, name).data = value
+    elif not case.is_open:
+        flash(_("This case is closed; it can no longer be changed."), "error")
+        return redirect(url_for("cases.show", case_id=case.id))
+    if form.validate_on_submit():
+        try:
+            message = perform(case, form)
+        except StaleCaseError as error:
+            db.session.expire_all()
+            case = _get_case(case_id)
+            form.version.data = case.version
+            flash(str(error.message), "error")
+        except ServiceError as error:
+            db.session.rollback()
+            apply_service_error(form, error)
+        else:
+            flash(message, "success")
+            return redirect(url_for("cases.show", case_id=case.id))
+    status = 200 if request.method == "GET" else 422
+    return render_template(f"cases/{template}", case=case, form=form, title=title), status
+
+
+@bp.route("/cases/<int:case_id>/identity/request", methods=["GET", "POST"])
+def request_identity(case_id):
+    def perform(case, form):
+        case_service.request_identity(case, actor=current_user, asked_on=form.asked_on.data,
+                                      note=form.note.data, expected_version=form.version.data)
+        return _("Proof of identity requested. The deadline is suspended until the answer arrives.")
+
+    return _case_form_view(case_id, forms.IdentityRequestForm, "identity_request.html",
+                           _l("Ask for proof of identity"), perform, defaults=lambda c: {"asked_on": clock.today()})
+
+
+@bp.route("/cases/<int:case_id>/identity/verify", methods=["GET", "POST"])
+def verify_identity(case_id):
+    def perform(case, form):
+        case_service.record_identity(case, actor=current_user, method=form.method.data,
+                                     received_on=form.received_on.data, expected_version=form.version.data)
+        return _("Identity recorded as verified.")
+
+    return _case_form_view(case_id, forms.IdentityVerifyForm, "identity_verify.html",
+                           _l("Record proof of identity"), perform, defaults=lambda c: {"received_on": clock.today()})
+
+
+@bp.route("/cases/<int:case_id>/extend", methods=["GET", "POST"])
+def extend(case_id):
+    def perform(case, form):
+        case_service.extend(case, actor=current_user, reason=form.reason.data, expected_version=form.version.data)
+        return _("Deadline extended by two months. Tell the requester before the original deadline.")
+
+    return _case_form_view(case_id, forms.ExtendForm, "extend.html", _l("Extend the deadline"), perform)
+
+
+def _prepare_action(form, case):
+    form.case_right_id.choices = [(str(r.id), str(forms.RIGHTS[r.right][0])) for r in case.rights]
+
+
+@bp.route("/cases/<int:case_id>/actions/new", methods=["GET", "POST"])
+def record_action(case_id):
+    def perform(case, form):
+        case_service.record_action(case, form.case_right_id.data, actor=current_user, system=form.system.data,
+                                   description=form.description.data, note=form.note.data,
+                                   performed_on=form.performed_on.data, expected_version=form.version.data)
+        return _("Action recorded.")
+
+    def defaults(case):
+        values = {"performed_on": clock.today()}
+        if request.args.get("right"):
+            values["case_right_id"] = request.args["right"]
+        return values
+
+    return _case_form_view(case_id, forms.ActionForm, "action.html", _l("Record an action"), perform,
+                           prepare=_prepare_action, defaults=defaults)
+
+
+@bp.route("/cases/<int:case_id>/rights/<int:right_id>/outcome", methods=["GET", "POST"])
+def set_outcome(case_id, right_id):
+    case = _get_case(case_id)
+    case_right = next((r for r in case.rights if r.id == right_id), None)
+    if case_right is None:
+        abort(404)
+
+    def perform(case, form):
+        case_service.set_outcome(case, right_id, actor=current_user, outcome=form.outcome.data,
+                                 refusal_code=form.refusal_code.data or None, reason=form.reason.data,
+                                 expected_version=form.version.data)
+        return _("Outcome saved.")
+
+    def defaults(case):
+        return {"outcome": case_right.outcome, "refusal_code": case_right.refusal_code or "",
+                "reason": case_right.outcome_reason or ""}
+
+    title = _l("Outcome: %(right)s", right=forms.RIGHTS[case_right.right][0])
+    return _case_form_view(case_id, forms.OutcomeForm, "outcome.html", title, perform, defaults=defaults)
+
+
+@bp.route("/cases/<int:case_id>/close", methods=["GET", "POST"])
+def close(case_id):
+    def perform(case, form):
+        case_service.close(case, actor=current_user, status=form.status.data, note=form.note.data,
+                           answer_sent_on=form.answer_sent_on.data, expected_version=form.version.data)
+        return _("The case has been closed.")
+
+    return _case_form_view(case_id, forms.CloseForm, "close.html", _l("Close the case"), perform)
+
+
+@bp.route("/cases/<int:case_id>/assign", methods=["GET", "POST"])
+def assign(case_id):
+    def prepare(form, case):
+        form.assignee_id.choices = _staff_choices(_l("Nobody"))
+
+    def perform(case, form):
+        case_service.assign(case, actor=current_user, assignee_id=form.assignee_id.data or None,
+                            expected_version=form.version.data)
+        return _("The case has been reassigned.")
+
+    return _case_form_view(case_id, forms.AssignForm, "assign.html", _l("Reassign"), perform, prepare=prepare,
+                           defaults=lambda c: {"assignee_id": str(c.assignee_id or "")})

@@ -1,0 +1,102 @@
+"""Jinja filters and globals: dates the Flemish way, labels for the case vocabulary, deadline colours."""
+from datetime import date, timezone
+
+from flask_babel import format_date, format_datetime, get_locale, gettext, ngettext
+from flask_babel import lazy_gettext as _l
+
+from . import clock
+from .rights import CHANNELS, OUTCOMES, REFUSAL_CODES, RIGHTS, STATUSES, SYSTEMS
+
+LABELS = {
+    "right": {k: v[0] for k, v in RIGHTS.items()},
+    "channel": CHANNELS,
+    "status": STATUSES,
+    "outcome": OUTCOMES,
+    "refusal_code": REFUSAL_CODES,
+    "system": SYSTEMS,
+}
+
+
+AUDIT_ACTIONS = {
+    "case_opened": _l("Case opened"),
+    "assigned": _l("Assigned"),
+    "identity_requested": _l("Proof of identity requested"),
+    "identity_verified": _l("Identity verified"),
+    "deadline_changed": _l("Deadline moved by the days the clock was suspended"),
+    "extended": _l("Deadline extended by two months"),
+    "status_changed": _l("Status changed"),
+    "action_recorded": _l("Action taken"),
+    "outcome_set": _l("Outcome set"),
+    "closed": _l("Case closed"),
+}
+
+
+def audit_label(action: str) -> str:
+    return AUDIT_ACTIONS.get(action, action)
+
+
+def label(key, kind: str) -> str:
+    return LABELS[kind].get(key, key) if key else ""
+
+
+def long_date(d) -> str:
+    """25 november 2026"""
+    return format_date(d, "d MMMM y") if d else ""
+
+
+def short_date(d) -> str:
+    """25/11/2026"""
+    return format_date(d, "dd/MM/y") if d else ""
+
+
+def local_datetime(dt) -> str:
+    if not dt:
+        return ""
+    if dt.tzinfo is None:  # SQLite hands back naive UTC
+        dt = dt.replace(tzinfo=timezone.utc)
+    return format_datetime(dt.astimezone(clock.BRUSSELS), "dd/MM/y HH:mm")
+
+
+def days_left_text(days: int) -> str:
+    if days < 0:
+        return ngettext("%(num)d day overdue", "%(num)d days overdue", -days)
+    if days == 0:
+        return gettext("due today")
+    return ngettext("%(num)d day left", "%(num)d days left", days)
+
+
+def urgency(case, today: date, warning_days: int) -> str:
+    """CSS class for a case's deadline: overdue (red), soon (amber), or nothing."""
+    if not case.is_open or case.is_suspended:
+        return ""
+    left = case.days_left(today)
+    if left < 0:
+        return "overdue"
+    if left <= warning_days:
+        return "soon"
+    return ""
+
+
+def audit_value(value, action: str) -> str:
+    """Before/after values of audit events, shown in words rather than keys."""
+    if value is None:
+        return ""
+    for kind in ("status", "outcome", "right", "system"):
+        if value in LABELS[kind]:
+            return str(LABELS[kind][value])
+    try:
+        return long_date(date.fromisoformat(value))
+    except ValueError:
+        return value
+
+
+def register(app) -> None:
+    app.jinja_env.filters.update(
+        label=label, long_date=long_date, short_date=short_date, local_datetime=local_datetime,
+        days_left_text=days_left_text, audit_value=audit_value,
+    )
+    app.jinja_env.globals.update(urgency=urgency, audit_label=audit_label, get_locale=get_locale)
+
+    @app.context_processor
+    def inject_today():
+        return {"today": clock.today(), "warning_days": app.config["WARNING_DAYS"]}

@@ -1,0 +1,204 @@
+"""Database models: staff users, cases, the rights they invoke, actions taken and the audit trail."""
+from datetime import date, datetime, timezone
+
+from flask_login import UserMixin
+from sqlalchemy import event
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from . import deadlines
+from .extensions import db
+from .rights import OPEN_STATUSES
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class User(UserMixin, db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    email = db.Column(db.String(254), nullable=False, unique=True)
+    name = db.Column(db.String(120), nullable=False)
+    password_hash = db.Column(db.String(256), nullable=False)
+    is_admin = db.Column(db.Boolean, nullable=False, default=False)
+    active = db.Column(db.Boolean, nullable=False, default=True)
+    locale = db.Column(db.String(5), nullable=False, default="nl")
+    created_at = db.Column(db.DateTime(timezone=True), nullable=False, default=utcnow)
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active
+
+    def __repr__(self):
+        return f"<User {self.email}>"
+
+
+class Case(db.Model):
+    """One incoming request (a letter or an email), possibly invoking several rights."""
+
+    id = db.Column(db.Integer, primary_key=True)
+    reference = db.Column(db.String(20), nullable=False, unique=True)
+    year = db.Column(db.Integer, nullable=False)
+    number = db.Column(db.Integer, nullable=False)
+    channel = db.Column(db.String(20), nullable=False)
+    received_on = db.Column(db.Date, nullable=False)
+    requester_name = db.Column(db.String(200), nullable=False)
+    requester_email = db.Column(db.String(254))
+    requester_address = db.Column(db.Text)
+    customer_number = db.Column(db.String(50))
+    request_text = db.Column(db.Text, nullable=False, default="")
+    attachment_name = db.Column(db.String(255))
+    attachment_path = db.Column(db.String(255))
+    status = db.Column(db.String(20), nullable=False, default="new", index=True)
+    assignee_id = db.Column(db.Integer, db.ForeignKey("user.id"), index=True)
+    # Deadline as of the last change, kept so the register can sort and filter in SQL.
+    # While the clock is suspended it is the earliest possible deadline.
+    deadline = db.Column(db.Date, nullable=False, index=True)
+    identity_requested_on = db.Column(db.Date)  # start of the running suspension, if any
+    identity_verified_on = db.Column(db.Date)
+    identity_method = db.Column(db.Text)
+    extended_on = db.Column(db.Date)
+    extension_reason = db.Column(db.Text)
+    answer_sent_on = db.Column(db.Date)
+    closed_at = db.Column(db.DateTime(timezone=True))
+    closing_note = db.Column(db.Text)
+    created_at = db.Column(db.DateTime(timezone=True), nullable=False, default=utcnow)
+    created_by_id = db.Column(db.Integer, db.ForeignKey("user.id"))
+    version = db.Column(db.Integer, nullable=False, default=1)
+
+    assignee = db.relationship("User", foreign_keys=[assignee_id])
+    created_by = db.relationship("User", foreign_keys=[created_by_id])
+    rights = db.relationship(
+        "CaseRight", back_populates="case", order_by="CaseRight.id", cascade="all, delete-orphan"
+    )
+    suspensions = db.relationship(
+        "Suspension", back_populates="case", order_by="Suspension.started_on", cascade="all, delete-orphan"
+    )
+    events = db.relationship("AuditEvent", back_populates="case", order_by="AuditEvent.id")
+
+    __table_args__ = (db.UniqueConstraint("year", "number", name="uq_case_year_number"),)
+    # Optimistic locking: a write based on a stale read fails instead of overwriting.
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def extended(self) -> bool:
+        return self.extended_on is not None
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.identity_requested_on is not None
+
+    def suspended_days(self, today: date | None = None) -> int:
+        """Days the clock stood still: finished suspensions, plus the running one up to today."""
+        days = sum(s.days for s in self.suspensions if s.ended_on is not None)
+        if self.identity_requested_on is not None and today is not None:
+            days += max(0, (today - self.identity_requested_on).days)
+        return days
+
+    def original_deadline(self, today: date | None = None) -> date:
+        return deadlines.legal_deadline(self.received_on, suspended_days=self.suspended_days(today))
+
+    def extended_deadline(self, today: date | None = None) -> date:
+        return deadlines.legal_deadline(self.received_on, extended=True, suspended_days=self.suspended_days(today))
+
+    def current_deadline(self, today: date | None = None) -> date:
+        return self.extended_deadline(today) if self.extended else self.original_deadline(today)
+
+    def days_left(self, today: date) -> int:
+        return deadlines.days_left(self.current_deadline(today), today)
+
+    def right(self, key: str):
+        return next((r for r in self.rights if r.right == key), None)
+
+    @property
+    def right_keys(self) -> list[str]:
+        return [r.right for r in self.rights]
+
+    def __repr__(self):
+        return f"<Case {self.reference}>"
+
+
+class Suspension(db.Model):
+    """A period the clock stood still: from asking for identity/clarification until the answer came."""
+
+    id = db.Column(db.Integer, primary_key=True)
+    case_id = db.Column(db.Integer, db.ForeignKey("case.id"), nullable=False, index=True)
+    started_on = db.Column(db.Date, nullable=False)
+    ended_on = db.Column(db.Date)
+    case = db.relationship("Case", back_populates="suspensions")
+
+    @property
+    def days(self) -> int:
+        return (self.ended_on - self.started_on).days if self.ended_on else 0
+
+
+class CaseRight(db.Model):
+    """One right invoked in a case, with its own outcome and resolution actions."""
+
+    id = db.Column(db.Integer, primary_key=True)
+    case_id = db.Column(db.Integer, db.ForeignKey("case.id"), nullable=False, index=True)
+    right = db.Column(db.String(30), nullable=False)
+    outcome = db.Column(db.String(30))
+    refusal_code = db.Column(db.String(30))
+    outcome_reason = db.Column(db.Text)
+    outcome_at = db.Column(db.DateTime(timezone=True))
+    outcome_by_id = db.Column(db.Integer, db.ForeignKey("user.id"))
+
+    case = db.relationship("Case", back_populates="rights")
+    outcome_by = db.relationship("User")
+    actions = db.relationship(
+        "ResolutionAction", back_populates="case_right", order_by="ResolutionAction.id", cascade="all, delete-orphan"
+    )
+
+    __table_args__ = (db.UniqueConstraint("case_id", "right", name="uq_case_right_case_id_right"),)
+
+
+class ResolutionAction(db.Model):
+    """What somebody did for a right: e.g. 'account deleted in web shop', 'PayPal informed (Art. 19)'."""
+
+    id = db.Column(db.Integer, primary_key=True)
+    case_right_id = db.Column(db.Integer, db.ForeignKey("case_right.id"), nullable=False, index=True)
+    user_id = db.Column(db.Integer, db.ForeignKey("user.id"), nullable=False)
+    performed_on = db.Column(db.Date, nullable=False)
+    system = db.Column(db.String(30), nullable=False)
+    description = db.Column(db.String(500), nullable=False)
+    note = db.Column(db.Text)
+    created_at = db.Column(db.DateTime(timezone=True), nullable=False, default=utcnow)
+
+    case_right = db.relationship("CaseRight", back_populates="actions")
+    user = db.relationship("User")
+
+
+class AuditEvent(db.Model):
+    """An immutable record of a change to a case: who, when, what, before -> after."""
+
+    id = db.Column(db.Integer, primary_key=True)
+    case_id = db.Column(db.Integer, db.ForeignKey("case.id"), nullable=False, index=True)
+    user_id = db.Column(db.Integer, db.ForeignKey("user.id"))  # None: the system (scheduler)
+    created_at = db.Column(db.DateTime(timezone=True), nullable=False, default=utcnow)
+    action = db.Column(db.String(40), nullable=False)
+    detail = db.Column(db.Text)
+    before = db.Column(db.Text)
+    after = db.Column(db.Text)
+
+    case = db.relationship("Case", back_populates="events")
+    user = db.relationship("User")
+
+
+class ImmutableAuditError(RuntimeError):
+    pass
+
+
+@event.listens_for(AuditEvent, "before_update")
+@event.listens_for(AuditEvent, "before_delete")
+def _refuse_audit_changes(mapper, connection, target):
+    raise ImmutableAuditError("audit events are never edited or deleted")

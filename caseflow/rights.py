@@ -1,0 +1,79 @@
+"""The vocabulary of a case, kept as data: rights, channels, statuses, outcomes, refusal codes, systems.
+
+Labels are lazy translations so the same data serves the Dutch and the English UI.
+"""
+from flask_babel import lazy_gettext as _l
+
+RIGHTS = {
+    "access": (_l("Right of access"), "Art. 15"),
+    "rectification": (_l("Right to rectification"), "Art. 16"),
+    "erasure": (_l("Right to erasure"), "Art. 17"),
+    "restriction": (_l("Right to restriction of processing"), "Art. 18"),
+    "objection": (_l("Right to object"), "Art. 21"),
+    "portability": (_l("Right to data portability"), "Art. 20"),
+    "consent_withdrawal": (_l("Withdrawal of consent"), "Art. 7(3)"),
+}
+
+CHANNELS = {
+    "registered_letter": _l("Registered letter"),
+    "email": _l("Email"),
+    "other": _l("Other"),
+}
+
+STATUSES = {
+    "new": _l("New"),
+    "awaiting_identity": _l("Awaiting proof of identity"),
+    "in_progress": _l("In progress"),
+    "resolved": _l("Resolved"),
+    "refused": _l("Refused"),
+    "withdrawn": _l("Withdrawn"),
+    "closed_unverified": _l("Closed: identity not verified"),
+}
+OPEN_STATUSES = ("new", "awaiting_identity", "in_progress")
+CLOSED_STATUSES = ("resolved", "refused", "withdrawn", "closed_unverified")
+
+OUTCOMES = {
+    "granted": _l("Granted"),
+    "partially_granted": _l("Partially granted"),
+    "refused": _l("Refused"),
+    "not_applicable": _l("Not applicable"),
+}
+# Outcomes that disclose or change personal data: only after the identity is verified.
+DISCLOSING_OUTCOMES = ("granted", "partially_granted")
+# Outcomes that (partly) refuse: a reason code and the reasons are required.
+REFUSING_OUTCOMES = ("partially_granted", "refused")
+
+REFUSAL_CODES = {
+    "legal_retention": _l("Legal retention obligation (e.g. invoicing data, tax law)"),
+    "compelling_grounds": _l("Compelling legitimate grounds (objection)"),
+    "no_ground": _l("None of the legal grounds applies"),
+    "identity_not_verified": _l("Identity not verified"),
+    "manifestly_unfounded": _l("Manifestly unfounded or excessive (Art. 12(5))"),
+    "no_data": _l("No data held about the requester"),
+    "other": _l("Other reason"),
+}
+
+# Labelstudio's systems holding personal data (DESIGN §1), where an action takes place.
+SYSTEMS = {
+    "webshop": _l("Web shop account"),
+    "invoicing": _l("Orders and invoicing"),
+    "sisow": _l("Sisow (payments)"),
+    "paypal": _l("PayPal (payments)"),
+    "bpost": _l("Bpost (shipping)"),
+    "mailchimp": _l("Mailchimp (newsletter)"),
+    "customer_service": _l("Customer service mail and phone"),
+    "analytics": _l("Website analytics (cookies)"),
+    "other": _l("Other"),
+}
+
+CLOSE_STATUSES = {
+    "resolved": _l("Resolved: every right has an outcome and the answer was sent"),
+    "refused": _l("Refused as a whole (e.g. manifestly unfounded)"),
+    "withdrawn": _l("Withdrawn by the requester"),
+    "closed_unverified": _l("Closed: identity could not be verified"),
+}
+
+
+def right_label(key: str) -> str:
+    label, article = RIGHTS[key]
+    return f"{label} ({article})"

@@ -1,0 +1,57 @@
+"""Case workflows as plain functions: they validate, change, audit and commit; they know nothing of requests."""
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm.attributes import flag_modified
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..extensions import db
+from ..models import AuditEvent
+
+
+class ServiceError(Exception):
+    """A rule said no. `message` is shown to the user, next to `field` when there is one."""
+
+    def __init__(self, message, field: str | None = None):
+        super().__init__(str(message))
+        self.message = message
+        self.field = field
+
+
+class StaleCaseError(ServiceError):
+    """Somebody else changed the case since this user loaded it."""
+
+    def __init__(self):
+        super().__init__(
+            _l("Someone else changed this case in the meantime. Check the current state below and try again.")
+        )
+
+
+def check_version(case, expected_version) -> None:
+    if expected_version is not None and int(expected_version) != case.version:
+        raise StaleCaseError()
+
+
+def audit(case, actor, action: str, *, detail=None, before=None, after=None) -> AuditEvent:
+    """Record a change to the case; also bumps its version, so a concurrent edit of any part is detected."""
+    flag_modified(case, "status")
+    event = AuditEvent(
+        case=case,
+        user=actor,
+        action=action,
+        detail=detail,
+        before=None if before is None else str(before),
+        after=None if after is None else str(after),
+    )
+    db.session.add(event)
+    return event
+
+
+def commit() -> None:
+    """Commit the unit of work, or roll it back whole; a lost race on a case becomes StaleCaseError."""
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise StaleCaseError() from None
+    except Exception:
+        db.session.rollback()
+        raise

@@ -1,0 +1,336 @@
+"""The life of a case: open, ask for identity, record it, extend, act per right, set outcomes, close, assign.
+
+Every function validates against the rules of DESIGN §2-3, writes audit events and
+commits one unit of work, or raises ServiceError and leaves the database untouched.
+"""
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from .. import attachments, clock
+from ..extensions import db
+from ..models import Case, CaseRight, ResolutionAction, Suspension, User, utcnow
+from ..rights import (
+    CHANNELS,
+    CLOSE_STATUSES,
+    DISCLOSING_OUTCOMES,
+    OPEN_STATUSES,
+    OUTCOMES,
+    REFUSAL_CODES,
+    REFUSING_OUTCOMES,
+    RIGHTS,
+    SYSTEMS,
+)
+from . import ServiceError, audit, check_version, commit
+
+REFERENCE_ATTEMPTS = 5
+
+
+def _require_open(case: Case) -> None:
+    if not case.is_open:
+        raise ServiceError(_l("This case is closed; it can no longer be changed."))
+
+
+def _refresh_deadline(case: Case) -> None:
+    case.deadline = case.current_deadline()
+
+
+def _next_number(year: int) -> int:
+    return (db.session.scalar(select(func.max(Case.number)).where(Case.year == year)) or 0) + 1
+
+
+def _active_user(user_id) -> User | None:
+    if user_id in (None, "", 0):
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.active:
+        raise ServiceError(_l("Choose an active staff member."), field="assignee_id")
+    return user
+
+
+def open_case(
+    *,
+    actor: User,
+    channel: str,
+    received_on: date,
+    requester_name: str,
+    rights: list[str],
+    requester_email: str | None = None,
+    requester_address: str | None = None,
+    customer_number: str | None = None,
+    request_text: str = "",
+    assignee_id: int | None = None,
+    attachment=None,
+    attachment_name: str | None = None,
+    today: date | None = None,
+) -> Case:
+    """Log an incoming request as a new case with its reference and legal deadline."""
+    today = today or clock.today()
+    if channel not in CHANNELS:
+        raise ServiceError(_l("Choose how the request arrived."), field="channel")
+    if received_on > today:
+        raise ServiceError(_l("The date received cannot be in the future."), field="received_on")
+    if not rights:
+        raise ServiceError(_l("Tick at least one right."), field="rights")
+    unknown = [r for r in rights if r not in RIGHTS]
+    if unknown:
+        raise ServiceError(_l("Unknown right: %(right)s", right=", ".join(unknown)), field="rights")
+    if not (requester_email or (requester_address or "").strip()):
+        raise ServiceError(_l("Give the requester's email address or postal address."), field="requester_email")
+    if not requester_name.strip():
+        raise ServiceError(_l("Give the requester's name."), field="requester_name")
+    assignee = _active_user(assignee_id)
+
+    stored = attachments.save(attachment, attachment_name) if attachment is not None else None
+    try:
+        for attempt in range(REFERENCE_ATTEMPTS):
+            number = _next_number(received_on.year)
+            case = Case(
+                reference=f"DSR-{received_on.year}-{number:04d}",
+                year=received_on.year,
+                number=number,
+                channel=channel,
+                received_on=received_on,
+                requester_name=requester_name.strip(),
+                requester_email=(requester_email or "").strip() or None,
+                requester_address=(requester_address or "").strip() or None,
+                customer_number=(customer_number or "").strip() or None,
+                request_text=request_text or "",
+                attachment_name=attachment_name if stored else None,
+                attachment_path=stored,
+                assignee=assignee,
+                created_by=actor,
+                status="new",
+                rights=[CaseRight(right=key) for key in RIGHTS if key in rights],
+            )
+            _refresh_deadline(case)
+            db.session.add(case)
+            audit(case, actor, "case_opened", detail=", ".join(case.right_keys), after=case.deadline.isoformat())
+            if assignee:
+                audit(case, actor, "assigned", after=assignee.name)
+            try:
+                db.session.commit()
+                return case
+            except IntegrityError:  # another case took this number meanwhile: take the next one
+                db.session.rollback()
+        raise ServiceError(_l("Could not assign a reference; please try again."))
+    except BaseException:
+        attachments.discard(stored)
+        raise
+
+
+def request_identity(
+    case: Case, *, actor: User, asked_on: date | None = None, note: str = "", expected_version=None, today=None
+) -> Case:
+    """Ask for proof of identity or clarification: the clock stops from that day."""
+    today = today or clock.today()
+    asked_on = asked_on or today
+    check_version(case, expected_version)
+    _require_open(case)
+    if case.status == "awaiting_identity":
+        raise ServiceError(_l("Proof of identity has already been requested and has not yet arrived."))
+    if asked_on > today:
+        raise ServiceError(_l("The date cannot be in the future."), field="asked_on")
+    if asked_on < case.received_on:
+        raise ServiceError(_l("The date cannot be before the request was received."), field="asked_on")
+    if any(s.ended_on and s.ended_on > asked_on for s in case.suspensions):
+        raise ServiceError(_l("The date overlaps an earlier suspension."), field="asked_on")
+    before = case.status
+    case.status = "awaiting_identity"
+    case.identity_requested_on = asked_on
+    db.session.add(Suspension(case=case, started_on=asked_on))
+    audit(case, actor, "identity_requested", detail=note or None, before=before, after=case.status)
+    _refresh_deadline(case)
+    commit()
+    return case
+
+
+def record_identity(
+    case: Case, *, actor: User, method: str, received_on: date | None = None, expected_version=None, today=None
+) -> Case:
+    """Record that the identity is verified; a running suspension ends on the day the answer arrived."""
+    today = today or clock.today()
+    received_on = received_on or today
+    check_version(case, expected_version)
+    _require_open(case)
+    if not method.strip():
+        raise ServiceError(_l("Say how the identity was verified."), field="method")
+    if received_on > today:
+        raise ServiceError(_l("The date cannot be in the future."), field="received_on")
+    if case.identity_requested_on and received_on < case.identity_requested_on:
+        raise ServiceError(_l("The answer cannot arrive before it was requested."), field="received_on")
+    if received_on < case.received_on:
+        raise ServiceError(_l("The date cannot be before the request was received."), field="received_on")
+    before_deadline = case.deadline
+    running = next((s for s in case.suspensions if s.ended_on is None), None)
+    if running is not None:
+        running.ended_on = received_on
+    case.identity_requested_on = None
+    case.identity_verified_on = received_on
+    case.identity_method = method.strip()
+    before = case.status
+    case.status = "in_progress"
+    _refresh_deadline(case)
+    audit(case, actor, "identity_verified", detail=case.identity_method, before=before, after=case.status)
+    if case.deadline != before_deadline:
+        audit(case, actor, "deadline_changed", detail=str(running.days),
+              before=before_deadline.isoformat(), after=case.deadline.isoformat())
+    commit()
+    return case
+
+
+def extend(case: Case, *, actor: User, reason: str, expected_version=None, today=None) -> Case:
+    """Extend once by two months, with a reason, and only before the original deadline has passed."""
+    today = today or clock.today()
+    check_version(case, expected_version)
+    _require_open(case)
+    if case.extended:
+        raise ServiceError(_l("This case has already been extended; it can be extended only once."))
+    if not reason.strip():
+        raise ServiceError(_l("Give the reason for the extension (complexity or number of requests)."), field="reason")
+    original = case.original_deadline(today)
+    if today > original:
+        raise ServiceError(
+            _l("The original deadline has passed: an extension is no longer possible. "
+               "The requester must be told of an extension before the original deadline.")
+        )
+    case.extended_on = today
+    case.extension_reason = reason.strip()
+    _refresh_deadline(case)
+    audit(case, actor, "extended", detail=case.extension_reason,
+          before=original.isoformat(), after=case.current_deadline(today).isoformat())
+    commit()
+    return case
+
+
+def _case_right(case: Case, case_right_id) -> CaseRight:
+    right = next((r for r in case.rights if r.id == int(case_right_id)), None)
+    if right is None:
+        raise ServiceError(_l("This right is not part of the case."))
+    return right
+
+
+def _start_work(case: Case, actor: User) -> None:
+    if case.status == "new":
+        case.status = "in_progress"
+        audit(case, actor, "status_changed", before="new", after="in_progress")
+
+
+def record_action(
+    case: Case, case_right_id, *, actor: User, system: str, description: str, note: str = "",
+    performed_on: date | None = None, expected_version=None, today=None,
+) -> ResolutionAction:
+    """Record what was done for one right: in which system, what, when, with a note."""
+    today = today or clock.today()
+    performed_on = performed_on or today
+    check_version(case, expected_version)
+    _require_open(case)
+    right = _case_right(case, case_right_id)
+    if system not in SYSTEMS:
+        raise ServiceError(_l("Choose the system in which the action took place."), field="system")
+    if not description.strip():
+        raise ServiceError(_l("Describe what was done."), field="description")
+    if performed_on > today:
+        raise ServiceError(_l("The date cannot be in the future."), field="performed_on")
+    if performed_on < case.received_on:
+        raise ServiceError(_l("The date cannot be before the request was received."), field="performed_on")
+    action = ResolutionAction(
+        case_right=right, user=actor, system=system, description=description.strip(),
+        note=note.strip() or None, performed_on=performed_on,
+    )
+    db.session.add(action)
+    _start_work(case, actor)
+    audit(case, actor, "action_recorded", detail=action.description, before=right.right, after=system)
+    commit()
+    return action
+
+
+def set_outcome(
+    case: Case, case_right_id, *, actor: User, outcome: str, refusal_code: str | None = None,
+    reason: str = "", expected_version=None,
+) -> CaseRight:
+    """Decide one right: granted, partially granted, refused (with a reason code and reasons) or not applicable."""
+    check_version(case, expected_version)
+    _require_open(case)
+    right = _case_right(case, case_right_id)
+    if outcome not in OUTCOMES:
+        raise ServiceError(_l("Choose an outcome."), field="outcome")
+    if outcome in REFUSING_OUTCOMES:
+        if refusal_code not in REFUSAL_CODES:
+            raise ServiceError(_l("A (partial) refusal needs a reason code."), field="refusal_code")
+        if not reason.strip():
+            raise ServiceError(_l("Explain the reasons for the refusal; they go to the requester."), field="reason")
+    else:
+        refusal_code = None
+    if outcome in DISCLOSING_OUTCOMES and case.identity_verified_on is None:
+        raise ServiceError(
+            _l("The identity of the requester has not been verified: no data may be disclosed or changed yet."),
+            field="outcome",
+        )
+    before = right.outcome
+    right.outcome = outcome
+    right.refusal_code = refusal_code
+    right.outcome_reason = reason.strip() or None
+    right.outcome_at = utcnow()
+    right.outcome_by = actor
+    _start_work(case, actor)
+    audit(case, actor, "outcome_set", detail=right.right + (f" / {refusal_code}" if refusal_code else ""),
+          before=before, after=outcome)
+    commit()
+    return right
+
+
+def close(
+    case: Case, *, actor: User, status: str, note: str = "", answer_sent_on: date | None = None,
+    expected_version=None, today=None,
+) -> Case:
+    """Close the case as resolved, refused, withdrawn or closed unverified."""
+    today = today or clock.today()
+    check_version(case, expected_version)
+    _require_open(case)
+    if status not in CLOSE_STATUSES:
+        raise ServiceError(_l("Choose how the case ends."), field="status")
+    if status == "resolved":
+        missing = [r.right for r in case.rights if r.outcome is None]
+        if missing:
+            raise ServiceError(_l("Every right needs an outcome before the case can be resolved."), field="status")
+        if answer_sent_on is None:
+            raise ServiceError(_l("Give the date the answer was sent to the requester."), field="answer_sent_on")
+    elif not note.strip():
+        raise ServiceError(_l("Explain why the case is closed this way."), field="note")
+    if status == "closed_unverified" and case.identity_verified_on is not None:
+        raise ServiceError(_l("The identity has been verified; this case cannot be closed as unverified."), field="status")
+    if answer_sent_on is not None:
+        if answer_sent_on > today:
+            raise ServiceError(_l("The date cannot be in the future."), field="answer_sent_on")
+        if answer_sent_on < case.received_on:
+            raise ServiceError(_l("The date cannot be before the request was received."), field="answer_sent_on")
+    running = next((s for s in case.suspensions if s.ended_on is None), None)
+    if running is not None:
+        running.ended_on = max(today, running.started_on)
+        case.identity_requested_on = None
+    before = case.status
+    case.status = status
+    case.answer_sent_on = answer_sent_on
+    case.closing_note = note.strip() or None
+    case.closed_at = utcnow()
+    _refresh_deadline(case)
+    audit(case, actor, "closed", detail=case.closing_note, before=before, after=status)
+    commit()
+    return case
+
+
+def assign(case: Case, *, actor: User, assignee_id, expected_version=None) -> Case:
+    """Give the case to a staff member (or to nobody)."""
+    check_version(case, expected_version)
+    _require_open(case)
+    assignee = _active_user(assignee_id)
+    if assignee == case.assignee:
+        return case
+    before = case.assignee.name if case.assignee else None
+    case.assignee = assignee
+    audit(case, actor, "assigned", before=before, after=assignee.name if assignee else None)
+    commit()
+    return case

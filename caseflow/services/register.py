@@ -1,0 +1,37 @@
+"""Finding cases for the register (the home page): filters, search, order by deadline."""
+from sqlalchemy import or_, select
+
+from ..extensions import db
+from ..models import Case, CaseRight
+from ..rights import CLOSED_STATUSES, OPEN_STATUSES, STATUSES
+
+
+def find_cases(*, status: str = "open", right: str = "", assignee: str = "", q: str = ""):
+    """A select() of cases, open ones by default, most urgent deadline first."""
+    query = select(Case)
+    if status == "open":
+        query = query.where(Case.status.in_(OPEN_STATUSES))
+    elif status == "closed":
+        query = query.where(Case.status.in_(CLOSED_STATUSES))
+    elif status in STATUSES:
+        query = query.where(Case.status == status)
+    if right:
+        query = query.where(Case.id.in_(select(CaseRight.case_id).where(CaseRight.right == right)))
+    if assignee == "none":
+        query = query.where(Case.assignee_id.is_(None))
+    elif assignee:
+        query = query.where(Case.assignee_id == int(assignee))
+    q = (q or "").strip()
+    if q:
+        like = f"%{q.lower()}%"
+        query = query.where(
+            or_(
+                db.func.lower(Case.reference).like(like),
+                db.func.lower(Case.requester_name).like(like),
+                db.func.lower(Case.requester_email).like(like),
+                db.func.lower(Case.customer_number).like(like),
+            )
+        )
+    if status == "closed":
+        return query.order_by(Case.closed_at.desc(), Case.id.desc())
+    return query.order_by(Case.deadline, Case.id)

@@ -1,0 +1,33 @@
+"""Settings. Every value can be overridden by instance/config.py or a CASEFLOW_* environment variable."""
+import os
+import tempfile
+
+
+class Config:
+    """Defaults for a single-machine installation with its SQLite database in instance/."""
+
+    SECRET_KEY = None  # instance/secret_key or CASEFLOW_SECRET_KEY; never a built-in default
+    SQLALCHEMY_DATABASE_URI = None  # default: sqlite:///<instance>/caseflow.sqlite (set in create_app)
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    MAX_CONTENT_LENGTH = 20 * 1024 * 1024  # attachments: 20 MB
+    BABEL_DEFAULT_LOCALE = "nl"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Brussels"
+    LANGUAGES = ("nl", "en")
+    TIMEZONE = "Europe/Brussels"
+    WARNING_DAYS = 7  # the "due soon" window of the escalation ladder
+    IDENTITY_WAIT_DAYS = 30  # suggest closing as unverified after this many days
+    CASES_PER_PAGE = 50
+    SCHEDULER_ENABLED = False  # run.py and `flask scheduler` switch it on
+    BASE_URL = "http://127.0.0.1:5000"
+
+
+class TestConfig(Config):
+    """Settings for the test suite: a throw-away database, no CSRF unless a test asks for it."""
+
+    TESTING = True
+    SECRET_KEY = "test-only-secret"
+    WTF_CSRF_ENABLED = False
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "CASEFLOW_SQLALCHEMY_DATABASE_URI",
+        "sqlite:///" + os.path.join(tempfile.gettempdir(), f"caseflow-test-{os.getpid()}.sqlite"),
+    )
