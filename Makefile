@@ -37,11 +37,11 @@ instance/secret_key: | $(VENV)/.installed
 
 translations: $(MO)
 $(MO): caseflow/translations/nl/LC_MESSAGES/messages.po | $(VENV)/.installed
-	$(BIN)/pybabel compile -q -d caseflow/translations
+	$(BIN)/pybabel -q compile -d caseflow/translations
 
 extract-messages: install  ## after changing UI texts: update the catalog, then translate the new entries
-	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o caseflow/translations/messages.pot .
-	$(BIN)/pybabel update -q -N -i caseflow/translations/messages.pot -d caseflow/translations
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs=".* __pycache__ instance" --no-location --sort-output -o caseflow/translations/messages.pot .
+	$(BIN)/pybabel -q update -N -i caseflow/translations/messages.pot -d caseflow/translations
 
 clean:
 	rm -rf $(VENV) .pytest_cache $(MO)

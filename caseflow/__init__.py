@@ -2,7 +2,7 @@
 import os
 import secrets
 
-from flask import Flask, session
+from flask import Flask, has_request_context, session
 from flask_login import current_user
 
 
@@ -34,6 +34,8 @@ def write_secret_key(instance_path: str) -> str:
 
 def select_locale():
     """The user's chosen language; Dutch until somebody chooses otherwise."""
+    if not has_request_context():
+        return None  # the default locale (Dutch); mail uses force_locale with the recipient's language
     if current_user.is_authenticated:
         return current_user.locale
     return session.get("locale", "nl")

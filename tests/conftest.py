@@ -2,6 +2,7 @@
 from datetime import date
 
 import pytest
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import text
 
@@ -12,6 +13,21 @@ from caseflow.services import cases as case_service
 from config import TestConfig
 
 PASSWORD = "correct horse battery"
+_HASHES = {}  # hashing is deliberately slow; hash the shared test password once
+
+
+class RequestIsolatedClient(FlaskClient):
+    """Each request gets its own app context (fresh g, fresh db session), as in production.
+
+    The test's own context stays open around it so tests can use the database directly;
+    what it holds is expired after each request so assertions read what the request wrote.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        db.session.expire_all()
+        return response
 
 
 @pytest.fixture(scope="session")
@@ -20,6 +36,7 @@ def _app(tmp_path_factory):
     instance = tmp_path_factory.mktemp("instance")
     app = create_app({**{k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}})
     app.instance_path = str(instance)
+    app.test_client_class = RequestIsolatedClient
     with app.app_context():
         _drop_everything()
         upgrade()  # the suite runs on the schema the migrations build, as production does
@@ -58,7 +75,10 @@ def runner(app):
 
 def make_user(email="an@labelstudio.be", name="An Peeters", admin=False, locale="nl", active=True):
     user = User(email=email, name=name, is_admin=admin, locale=locale, active=active)
-    user.set_password(PASSWORD)
+    if PASSWORD not in _HASHES:
+        user.set_password(PASSWORD)
+        _HASHES[PASSWORD] = user.password_hash
+    user.password_hash = _HASHES[PASSWORD]
     db.session.add(user)
     db.session.commit()
     return user
@@ -102,3 +122,98 @@ def open_case(actor, *, received_on=date(2026, 3, 5), rights=("access",), today=
                   requester_email="jan.claes@example.be", request_text="Ik wil inzage in mijn gegevens.")
     values.update(kw)
     return case_service.open_case(actor=actor, received_on=received_on, rights=list(rights), today=today, **values)
+
+
+# --- Browser tests: the app on a live server, driven by Debian's Chromium through Playwright ---
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",  # CI runs as root, where Chromium's sandbox refuses to start
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test item, so the page fixture knows whether the test failed."""
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
+
+
+@pytest.fixture
+def live_server(app):
+    """The app served over HTTP on 127.0.0.1 (a free port) from a background thread, with CSRF on."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    app.config.update(WTF_CSRF_ENABLED=True)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=10)
+
+
+def _chromium_or_skip() -> str:
+    """Debian's Chromium (or CASEFLOW_CHROMIUM). Missing: skipped locally, a failure when CI=true."""
+    import os
+    import shutil
+
+    wanted = os.environ.get("CASEFLOW_CHROMIUM") or "/usr/bin/chromium"
+    path = shutil.which(wanted)
+    if path is None:
+        message = f"Chromium not found at {wanted} (apt-get install chromium, or set CASEFLOW_CHROMIUM)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the session; never a browser that Playwright downloads."""
+    import os
+
+    executable = _chromium_or_skip()
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as error:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"Playwright is not installed: {error}", pytrace=False)
+        pytest.skip(f"Playwright is not installed: {error}")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, live_server, request):
+    """A fresh browser tab on the live server; a screenshot of the last page in /tmp when the test fails.
+
+    CASEFLOW_SCREENSHOTS=DIR keeps a screenshot of every browser test's last page in DIR.
+    """
+    import os
+    import tempfile
+
+    context = browser.new_context(base_url=live_server, viewport={"width": 1280, "height": 900},
+                                  locale="nl-BE", timezone_id="Europe/Brussels")  # as Labelstudio's staff
+    context.set_default_timeout(10_000)
+    tab = context.new_page()
+    yield tab
+    failed = getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed
+    folder = os.environ.get("CASEFLOW_SCREENSHOTS") or (tempfile.gettempdir() if failed else None)
+    if folder:
+        os.makedirs(folder, exist_ok=True)
+        path = os.path.join(folder, f"caseflow-{request.node.name}.png")
+        tab.screenshot(path=path, full_page=True)
+        print(f"screenshot of the last page: {path}")
+    context.close()

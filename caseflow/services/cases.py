@@ -155,7 +155,7 @@ def record_identity(
     received_on = received_on or today
     check_version(case, expected_version)
     _require_open(case)
-    if not method.strip():
+    if not (method or "").strip():
         raise ServiceError(_l("Say how the identity was verified."), field="method")
     if received_on > today:
         raise ServiceError(_l("The date cannot be in the future."), field="received_on")
@@ -188,7 +188,7 @@ def extend(case: Case, *, actor: User, reason: str, expected_version=None, today
     _require_open(case)
     if case.extended:
         raise ServiceError(_l("This case has already been extended; it can be extended only once."))
-    if not reason.strip():
+    if not (reason or "").strip():
         raise ServiceError(_l("Give the reason for the extension (complexity or number of requests)."), field="reason")
     original = case.original_deadline(today)
     if today > original:
@@ -238,7 +238,7 @@ def record_action(
         raise ServiceError(_l("The date cannot be before the request was received."), field="performed_on")
     action = ResolutionAction(
         case_right=right, user=actor, system=system, description=description.strip(),
-        note=note.strip() or None, performed_on=performed_on,
+        note=(note or "").strip() or None, performed_on=performed_on,
     )
     db.session.add(action)
     _start_work(case, actor)
@@ -260,7 +260,7 @@ def set_outcome(
     if outcome in REFUSING_OUTCOMES:
         if refusal_code not in REFUSAL_CODES:
             raise ServiceError(_l("A (partial) refusal needs a reason code."), field="refusal_code")
-        if not reason.strip():
+        if not (reason or "").strip():
             raise ServiceError(_l("Explain the reasons for the refusal; they go to the requester."), field="reason")
     else:
         refusal_code = None
@@ -272,7 +272,7 @@ def set_outcome(
     before = right.outcome
     right.outcome = outcome
     right.refusal_code = refusal_code
-    right.outcome_reason = reason.strip() or None
+    right.outcome_reason = (reason or "").strip() or None
     right.outcome_at = utcnow()
     right.outcome_by = actor
     _start_work(case, actor)
@@ -298,7 +298,7 @@ def close(
             raise ServiceError(_l("Every right needs an outcome before the case can be resolved."), field="status")
         if answer_sent_on is None:
             raise ServiceError(_l("Give the date the answer was sent to the requester."), field="answer_sent_on")
-    elif not note.strip():
+    elif not (note or "").strip():
         raise ServiceError(_l("Explain why the case is closed this way."), field="note")
     if status == "closed_unverified" and case.identity_verified_on is not None:
         raise ServiceError(_l("The identity has been verified; this case cannot be closed as unverified."), field="status")
@@ -314,7 +314,7 @@ def close(
     before = case.status
     case.status = status
     case.answer_sent_on = answer_sent_on
-    case.closing_note = note.strip() or None
+    case.closing_note = (note or "").strip() or None
     case.closed_at = utcnow()
     _refresh_deadline(case)
     audit(case, actor, "closed", detail=case.closing_note, before=before, after=status)

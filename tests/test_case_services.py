@@ -1,0 +1,292 @@
+"""The case workflows: every transition, and every refusal of an illegal one."""
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from caseflow.extensions import db
+from caseflow.models import AuditEvent, Case, ImmutableAuditError
+from caseflow.services import ServiceError, StaleCaseError
+from caseflow.services import cases as svc
+
+from .conftest import make_user, open_case
+
+D = date.fromisoformat
+
+
+@pytest.fixture
+def actor(app):
+    return make_user()
+
+
+def actions(case):
+    return [e.action for e in case.events]
+
+
+def test_open_case_assigns_reference_deadline_and_audit(actor):
+    case = open_case(actor, received_on=D("2026-03-05"), rights=("erasure", "access"))
+    assert case.reference == "DSR-2026-0001"
+    assert case.status == "new"
+    assert case.deadline == D("2026-04-07")
+    assert case.right_keys == ["access", "erasure"]  # in the order of the privacy statement
+    assert actions(case) == ["case_opened"]
+
+
+def test_references_count_per_year(actor):
+    refs = [open_case(actor, received_on=d, today=D("2027-01-05")).reference
+            for d in (D("2026-12-30"), D("2026-12-31"), D("2027-01-04"))]
+    assert refs == ["DSR-2026-0001", "DSR-2026-0002", "DSR-2027-0001"]
+
+
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        ({"received_on": D("2026-03-06")}, "received_on"),  # tomorrow
+        ({"rights": ()}, "rights"),
+        ({"rights": ("happiness",)}, "rights"),
+        ({"requester_email": None, "requester_address": "  "}, "requester_email"),
+        ({"channel": "pigeon"}, "channel"),
+        ({"requester_name": "  "}, "requester_name"),
+    ],
+)
+def test_open_case_refuses_bad_input_and_writes_nothing(actor, change, field):
+    with pytest.raises(ServiceError) as err:
+        open_case(actor, today=D("2026-03-05"), **change)
+    assert err.value.field == field
+    db.session.rollback()
+    assert db.session.scalar(select(func.count(Case.id))) == 0
+    assert db.session.scalar(select(func.count(AuditEvent.id))) == 0
+
+
+def test_open_case_refuses_inactive_assignee(actor):
+    gone = make_user("gone@labelstudio.be", "Oud Collega", active=False)
+    with pytest.raises(ServiceError) as err:
+        open_case(actor, assignee_id=gone.id)
+    assert err.value.field == "assignee_id"
+
+
+def test_identity_suspension_moves_the_deadline(actor):
+    # DESIGN §2: received 2 March, identity asked 3 March, answer 10 March -> 9 April.
+    case = open_case(actor, received_on=D("2026-03-02"), today=D("2026-03-02"))
+    assert case.deadline == D("2026-04-02")
+    svc.request_identity(case, actor=actor, asked_on=D("2026-03-03"), today=D("2026-03-03"))
+    assert case.status == "awaiting_identity"
+    assert case.is_suspended
+    # while waiting, the deadline moves one day for every day of waiting
+    assert case.current_deadline(D("2026-03-08")) == D("2026-04-07")
+    svc.record_identity(case, actor=actor, method="kopie identiteitskaart gecontroleerd en vernietigd",
+                        received_on=D("2026-03-10"), today=D("2026-03-11"))
+    assert case.status == "in_progress"
+    assert case.suspended_days() == 7
+    assert case.deadline == D("2026-04-09")
+    assert actions(case) == ["case_opened", "identity_requested", "identity_verified", "deadline_changed"]
+    changed = case.events[-1]
+    assert (changed.before, changed.after) == ("2026-04-02", "2026-04-09")
+
+
+def test_several_suspensions_add_up(actor):
+    case = open_case(actor, received_on=D("2026-03-02"), today=D("2026-03-02"))
+    svc.request_identity(case, actor=actor, asked_on=D("2026-03-03"), today=D("2026-03-03"))
+    svc.record_identity(case, actor=actor, method="account e-mail", received_on=D("2026-03-06"), today=D("2026-03-06"))
+    svc.request_identity(case, actor=actor, asked_on=D("2026-03-09"), note="verduidelijking gevraagd",
+                         today=D("2026-03-09"))
+    svc.record_identity(case, actor=actor, method="antwoord ontvangen", received_on=D("2026-03-13"),
+                        today=D("2026-03-13"))
+    assert case.suspended_days() == 3 + 4
+    assert case.deadline == D("2026-04-09")
+
+
+def test_identity_rules(actor):
+    case = open_case(actor, received_on=D("2026-03-02"), today=D("2026-03-02"))
+    with pytest.raises(ServiceError):
+        svc.request_identity(case, actor=actor, asked_on=D("2026-03-01"), today=D("2026-03-03"))  # before receipt
+    with pytest.raises(ServiceError):
+        svc.request_identity(case, actor=actor, asked_on=D("2026-03-04"), today=D("2026-03-03"))  # future
+    svc.request_identity(case, actor=actor, asked_on=D("2026-03-03"), today=D("2026-03-03"))
+    with pytest.raises(ServiceError):
+        svc.request_identity(case, actor=actor, asked_on=D("2026-03-04"), today=D("2026-03-04"))  # already waiting
+    with pytest.raises(ServiceError) as err:
+        svc.record_identity(case, actor=actor, method="  ", today=D("2026-03-04"))
+    assert err.value.field == "method"
+    with pytest.raises(ServiceError) as err:
+        svc.record_identity(case, actor=actor, method="ok", received_on=D("2026-03-02"), today=D("2026-03-04"))
+    assert err.value.field == "received_on"  # before it was asked
+
+
+def test_identity_verified_without_asking_keeps_the_deadline(actor):
+    case = open_case(actor, received_on=D("2026-03-05"))
+    svc.record_identity(case, actor=actor, method="e-mailadres komt overeen met account", today=D("2026-03-05"))
+    assert case.status == "in_progress"
+    assert case.deadline == D("2026-04-07")
+    assert "deadline_changed" not in actions(case)
+
+
+def test_extension_once_with_reason_before_the_original_deadline(actor):
+    case = open_case(actor, received_on=D("2026-03-05"))
+    with pytest.raises(ServiceError) as err:
+        svc.extend(case, actor=actor, reason=" ", today=D("2026-03-20"))
+    assert err.value.field == "reason"
+    svc.extend(case, actor=actor, reason="Complex: gegevens in vijf systemen", today=D("2026-04-07"))
+    assert case.extended
+    assert case.deadline == D("2026-06-05")
+    event = case.events[-1]
+    assert (event.action, event.before, event.after) == ("extended", "2026-04-07", "2026-06-05")
+    with pytest.raises(ServiceError):
+        svc.extend(case, actor=actor, reason="nog eens", today=D("2026-04-10"))
+
+
+def test_extension_refused_after_the_original_deadline(actor):
+    case = open_case(actor, received_on=D("2026-03-05"))
+    with pytest.raises(ServiceError) as err:
+        svc.extend(case, actor=actor, reason="te laat", today=D("2026-04-08"))
+    assert "niet meer mogelijk" in str(err.value.message)
+    assert not case.extended
+
+
+def test_extension_counts_suspended_days(actor):
+    case = open_case(actor, received_on=D("2026-03-02"), today=D("2026-03-02"))
+    svc.request_identity(case, actor=actor, asked_on=D("2026-03-03"), today=D("2026-03-03"))
+    svc.record_identity(case, actor=actor, method="ok", received_on=D("2026-03-10"), today=D("2026-03-10"))
+    # original deadline is 9 April thanks to the suspension, so 8 April is still in time
+    svc.extend(case, actor=actor, reason="veel verzoeken", today=D("2026-04-08"))
+    assert case.deadline == D("2026-06-09")
+
+
+def test_record_action_starts_work_and_is_audited(actor):
+    case = open_case(actor, rights=("erasure",))
+    right = case.rights[0]
+    svc.record_action(case, right.id, actor=actor, system="webshop", description="Account verwijderd in webshop",
+                      performed_on=D("2026-03-06"), today=D("2026-03-06"))
+    assert case.status == "in_progress"
+    assert [a.description for a in right.actions] == ["Account verwijderd in webshop"]
+    assert actions(case) == ["case_opened", "status_changed", "action_recorded"]
+
+
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        ({"system": "myspace"}, "system"),
+        ({"description": " "}, "description"),
+        ({"performed_on": D("2026-03-07")}, "performed_on"),
+        ({"performed_on": D("2026-03-04")}, "performed_on"),
+    ],
+)
+def test_record_action_refusals(actor, change, field):
+    case = open_case(actor)
+    values = dict(system="webshop", description="Gezocht", performed_on=D("2026-03-06"), today=D("2026-03-06"))
+    values.update(change)
+    with pytest.raises(ServiceError) as err:
+        svc.record_action(case, case.rights[0].id, actor=actor, **values)
+    assert err.value.field == field
+
+
+def test_outcomes_need_reasons_and_verified_identity(actor):
+    case = open_case(actor, rights=("access", "erasure"))
+    access, erasure = case.rights
+    with pytest.raises(ServiceError) as err:
+        svc.set_outcome(case, access.id, actor=actor, outcome="granted")
+    assert "identiteit" in str(err.value.message)
+    with pytest.raises(ServiceError) as err:
+        svc.set_outcome(case, erasure.id, actor=actor, outcome="refused", reason="Bewaarplicht")
+    assert err.value.field == "refusal_code"
+    with pytest.raises(ServiceError) as err:
+        svc.set_outcome(case, erasure.id, actor=actor, outcome="refused", refusal_code="legal_retention")
+    assert err.value.field == "reason"
+    svc.set_outcome(case, erasure.id, actor=actor, outcome="not_applicable", reason="geen gegevens gevonden")
+    assert erasure.outcome == "not_applicable"
+    svc.record_identity(case, actor=actor, method="ok", today=D("2026-03-06"))
+    svc.set_outcome(case, access.id, actor=actor, outcome="granted")
+    svc.set_outcome(case, erasure.id, actor=actor, outcome="partially_granted", refusal_code="legal_retention",
+                    reason="Factuurgegevens bewaard: fiscale bewaarplicht (art. 17(3)(b) AVG)")
+    assert (erasure.outcome, erasure.refusal_code) == ("partially_granted", "legal_retention")
+    outcome_events = [e for e in case.events if e.action == "outcome_set"]
+    assert [(e.before, e.after) for e in outcome_events] == [
+        (None, "not_applicable"), (None, "granted"), ("not_applicable", "partially_granted")]
+
+
+def test_resolve_requires_all_outcomes_and_answer_date(actor):
+    case = open_case(actor, rights=("access", "objection"))
+    svc.record_identity(case, actor=actor, method="ok", today=D("2026-03-06"))
+    svc.set_outcome(case, case.rights[0].id, actor=actor, outcome="granted")
+    with pytest.raises(ServiceError) as err:
+        svc.close(case, actor=actor, status="resolved", answer_sent_on=D("2026-03-10"), today=D("2026-03-10"))
+    assert "Elk recht heeft een beslissing nodig" in str(err.value.message)
+    svc.set_outcome(case, case.rights[1].id, actor=actor, outcome="granted")
+    with pytest.raises(ServiceError) as err:
+        svc.close(case, actor=actor, status="resolved", today=D("2026-03-10"))
+    assert err.value.field == "answer_sent_on"
+    svc.close(case, actor=actor, status="resolved", answer_sent_on=D("2026-03-10"), today=D("2026-03-10"))
+    assert case.status == "resolved" and not case.is_open
+    assert case.events[-1].action == "closed"
+    with pytest.raises(ServiceError):
+        svc.record_action(case, case.rights[0].id, actor=actor, system="webshop", description="x",
+                          today=D("2026-03-11"))
+
+
+def test_close_other_ways_need_a_note(actor):
+    case = open_case(actor)
+    with pytest.raises(ServiceError) as err:
+        svc.close(case, actor=actor, status="withdrawn", today=D("2026-03-06"))
+    assert err.value.field == "note"
+    svc.close(case, actor=actor, status="withdrawn", note="Verzoeker trekt verzoek in per mail", today=D("2026-03-06"))
+    assert case.status == "withdrawn"
+
+
+def test_close_unverified_ends_the_suspension(actor):
+    case = open_case(actor, received_on=D("2026-03-02"), today=D("2026-03-02"))
+    svc.request_identity(case, actor=actor, asked_on=D("2026-03-03"), today=D("2026-03-03"))
+    svc.close(case, actor=actor, status="closed_unverified", note="Geen antwoord na 30 dagen", today=D("2026-04-03"))
+    assert case.status == "closed_unverified"
+    assert not case.is_suspended
+
+
+def test_closed_unverified_refused_when_identity_verified(actor):
+    case = open_case(actor)
+    svc.record_identity(case, actor=actor, method="ok", today=D("2026-03-06"))
+    with pytest.raises(ServiceError):
+        svc.close(case, actor=actor, status="closed_unverified", note="x", today=D("2026-03-06"))
+
+
+def test_assign_and_reassign(actor):
+    colleague = make_user("piet@labelstudio.be", "Piet Maes")
+    case = open_case(actor)
+    svc.assign(case, actor=actor, assignee_id=colleague.id)
+    svc.assign(case, actor=actor, assignee_id=None)
+    assert case.assignee is None
+    assert [(e.before, e.after) for e in case.events if e.action == "assigned"] == [(None, "Piet Maes"),
+                                                                                   ("Piet Maes", None)]
+
+
+def test_stale_version_is_refused(actor):
+    case = open_case(actor)
+    seen = case.version
+    svc.assign(case, actor=actor, assignee_id=actor.id)
+    assert case.version > seen
+    with pytest.raises(StaleCaseError):
+        svc.extend(case, actor=actor, reason="r", expected_version=seen, today=D("2026-03-06"))
+    assert not case.extended
+
+
+def test_concurrent_write_through_another_session_is_detected(app, actor):
+    """Two staff members load the same case; the second write fails instead of overwriting."""
+    case = open_case(actor)
+    other = db.session.get(Case, case.id)
+    # simulate a colleague's committed change behind our back
+    with db.engine.begin() as conn:
+        conn.execute(Case.__table__.update().where(Case.__table__.c.id == case.id).values(version=other.version + 1))
+    with pytest.raises(StaleCaseError):
+        svc.extend(case, actor=actor, reason="r", today=D("2026-03-06"))
+    db.session.expire_all()
+    assert db.session.get(Case, case.id).extended_on is None
+
+
+def test_audit_events_cannot_be_edited_or_deleted(actor):
+    case = open_case(actor)
+    event = case.events[0]
+    event.detail = "vervalst"
+    with pytest.raises(ImmutableAuditError):
+        db.session.commit()
+    db.session.rollback()
+    db.session.delete(db.session.get(AuditEvent, event.id))
+    with pytest.raises(ImmutableAuditError):
+        db.session.commit()

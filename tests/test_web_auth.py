@@ -1,0 +1,94 @@
+"""Logging in, the first-admin setup page, login required everywhere, CSRF, language."""
+import pytest
+
+from caseflow.extensions import db
+from caseflow.models import User
+
+from .conftest import PASSWORD, make_user
+
+
+def test_setup_page_creates_first_admin_then_disappears(client, app):
+    r = client.get("/login")
+    assert r.status_code == 302 and r.headers["Location"].endswith("/setup")
+    r = client.post("/setup", data={"name": "Els Janssens", "email": "els@labelstudio.be",
+                                    "password": "lang-genoeg-1", "confirm": "lang-genoeg-1"})
+    assert r.status_code == 302
+    user = db.session.scalar(db.select(User))
+    assert user.is_admin and user.email == "els@labelstudio.be"
+    assert client.get("/").status_code == 200  # logged in straight away
+    assert client.get("/setup").status_code == 404
+
+
+def test_setup_validation_keeps_input(client, app):
+    r = client.post("/setup", data={"name": "Els Janssens", "email": "els@labelstudio.be",
+                                    "password": "kort", "confirm": "anders"})
+    assert r.status_code == 200
+    html = r.get_data(as_text=True)
+    assert 'value="Els Janssens"' in html and 'value="els@labelstudio.be"' in html
+    assert "has-error" in html
+    assert db.session.scalar(db.select(db.func.count(User.id))) == 0
+
+
+def test_login_and_logout(client, auth, staff):
+    r = auth.login()
+    assert r.status_code == 302
+    assert "An Peeters" in client.get("/").get_data(as_text=True)
+    auth.logout()
+    assert client.get("/").status_code == 302
+
+
+def test_wrong_password_is_refused_with_message(client, auth, staff):
+    r = auth.login(password="fout")
+    assert r.status_code == 200
+    assert "error" in r.get_data(as_text=True)
+    assert client.get("/").status_code == 302
+
+
+def test_deactivated_account_cannot_log_in(client, auth, app):
+    make_user(active=False)
+    auth.login()
+    assert client.get("/").status_code == 302
+
+
+def test_login_redirects_to_next_but_never_offsite(client, staff):
+    r = client.post("/login?next=/cases/new", data={"email": "an@labelstudio.be", "password": PASSWORD})
+    assert r.headers["Location"] == "/cases/new"
+    client.post("/logout")
+    r = client.post("/login?next=https://evil.example/", data={"email": "an@labelstudio.be", "password": PASSWORD})
+    assert r.headers["Location"] == "/"
+
+
+@pytest.mark.parametrize("url", ["/", "/cases/new", "/cases/1", "/cases/1/extend", "/cases/1/close",
+                                 "/cases/1/identity/request", "/cases/1/actions/new", "/language",
+                                 "/admin/users", "/admin/users/new"])
+def test_login_required_everywhere(client, staff, url):
+    r = client.get(url)
+    assert r.status_code == 302
+    assert "/login" in r.headers["Location"]
+
+
+def test_post_without_csrf_token_is_rejected(client, app, staff):
+    app.config["WTF_CSRF_ENABLED"] = True
+    r = client.post("/login", data={"email": "an@labelstudio.be", "password": PASSWORD})
+    assert r.status_code == 400
+    assert client.get("/").status_code == 302  # not logged in
+
+
+def test_post_with_csrf_token_is_accepted(client, app, staff):
+    app.config["WTF_CSRF_ENABLED"] = True
+    html = client.get("/login").get_data(as_text=True)
+    token = html.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    r = client.post("/login", data={"email": "an@labelstudio.be", "password": PASSWORD, "csrf_token": token})
+    assert r.status_code == 302
+    assert client.get("/").status_code == 200
+
+
+def test_language_choice_switches_the_ui(client, auth, staff):
+    auth.login()
+    client.post("/language", data={"locale": "en"})
+    assert db.session.get(User, staff.id).locale == "en"
+    html = client.get("/").get_data(as_text=True)
+    assert "New case" in html and 'lang="en"' in html
+    client.post("/language", data={"locale": "nl"})
+    html = client.get("/").get_data(as_text=True)
+    assert "Nieuw dossier" in html and 'lang="nl"' in html

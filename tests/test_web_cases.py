@@ -1,0 +1,257 @@
+"""The register through the web: every case form's happy path and its validation errors."""
+import io
+from datetime import date, timedelta
+
+import pytest
+
+from caseflow import clock
+from caseflow.deadlines import legal_deadline
+from caseflow.extensions import db
+from caseflow.models import Case
+
+from .conftest import make_user, open_case
+
+TODAY = clock.today()
+
+
+def new_case_data(**changes):
+    data = {
+        "channel": "registered_letter",
+        "received_on": (TODAY - timedelta(days=3)).isoformat(),
+        "requester_name": "Marie Wouters",
+        "requester_email": "marie.wouters@example.be",
+        "requester_address": "Kerkstraat 12\n2960 Brecht",
+        "customer_number": "K-1042",
+        "rights": ["access", "erasure"],
+        "request_text": "Geachte, graag had ik inzage in en verwijdering van mijn gegevens.",
+        "assignee_id": "",
+    }
+    data.update(changes)
+    return data
+
+
+def only_case():
+    return db.session.scalar(db.select(Case))
+
+
+def test_log_a_case(client, logged_in):
+    r = client.post("/cases/new", data=new_case_data())
+    case = only_case()
+    assert r.status_code == 302 and r.headers["Location"].endswith(f"/cases/{case.id}")
+    assert case.reference == f"DSR-{case.received_on.year}-0001"
+    assert case.right_keys == ["access", "erasure"]
+    assert case.deadline == legal_deadline(TODAY - timedelta(days=3))
+    page = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert case.reference in page and "Marie Wouters" in page and "K-1042" in page
+
+
+def test_new_case_form_shows_today_as_received_date(client, logged_in):
+    html = client.get("/cases/new").get_data(as_text=True)
+    assert f'value="{TODAY.isoformat()}"' in html
+
+
+@pytest.mark.parametrize(
+    "changes, field",
+    [
+        ({"received_on": (TODAY + timedelta(days=1)).isoformat()}, "received_on"),
+        ({"rights": []}, "rights"),
+        ({"requester_email": "geen-email"}, "requester_email"),
+        ({"requester_email": "", "requester_address": ""}, "requester_email"),
+        ({"requester_name": ""}, "requester_name"),
+        ({"received_on": "31/02/2026"}, "received_on"),
+    ],
+)
+def test_case_form_errors_keep_everything_typed(client, logged_in, changes, field):
+    r = client.post("/cases/new", data=new_case_data(**changes))
+    assert r.status_code == 422
+    html = r.get_data(as_text=True)
+    assert f'id="{field}-error"' in html
+    typed = new_case_data(**changes)
+    for name in ("requester_name", "customer_number", "request_text", "requester_address"):
+        if typed[name]:
+            assert typed[name].split("\n")[0] in html, name
+    for right in typed["rights"]:
+        assert f'checked id="rights-{["access", "rectification", "erasure"].index(right)}"' in html
+    assert only_case() is None
+
+
+def test_attachment_is_stored_and_downloadable(client, logged_in, app):
+    data = new_case_data(attachment=(io.BytesIO(b"%PDF-1.4 scan van de brief"), "brief scan.pdf"))
+    client.post("/cases/new", data=data, content_type="multipart/form-data")
+    case = only_case()
+    assert case.attachment_name == "brief scan.pdf"
+    r = client.get(f"/cases/{case.id}/attachment")
+    assert r.status_code == 200 and r.data == b"%PDF-1.4 scan van de brief"
+
+
+def test_failed_case_does_not_leave_an_attachment_behind(client, logged_in, app, tmp_path):
+    import os
+    folder = os.path.join(app.instance_path, "attachments")
+    before = set(os.listdir(folder)) if os.path.isdir(folder) else set()
+    data = new_case_data(requester_name="  ", attachment=(io.BytesIO(b"scan"), "scan.pdf"))
+    client.post("/cases/new", data=data, content_type="multipart/form-data")
+    after = set(os.listdir(folder)) if os.path.isdir(folder) else set()
+    assert after == before and only_case() is None
+
+
+def test_unknown_case_is_404(client, logged_in):
+    assert client.get("/cases/999").status_code == 404
+    assert client.get("/cases/999/extend").status_code == 404
+
+
+@pytest.fixture
+def case(logged_in):
+    return open_case(logged_in, received_on=TODAY - timedelta(days=10), rights=("access", "erasure"), today=TODAY)
+
+
+def test_identity_request_and_record(client, case):
+    asked = TODAY - timedelta(days=8)
+    r = client.post(f"/cases/{case.id}/identity/request",
+                    data={"version": case.version, "asked_on": asked.isoformat(), "note": "Kopie eID gevraagd"})
+    assert r.status_code == 302
+    assert only_case().status == "awaiting_identity"
+    arrived = TODAY - timedelta(days=2)
+    r = client.post(f"/cases/{case.id}/identity/verify",
+                    data={"version": only_case().version, "received_on": arrived.isoformat(),
+                          "method": "kopie identiteitskaart gecontroleerd en vernietigd"})
+    assert r.status_code == 302
+    case = only_case()
+    assert case.status == "in_progress"
+    assert case.deadline == legal_deadline(case.received_on, suspended_days=6)
+    page = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "kopie identiteitskaart gecontroleerd en vernietigd" in page
+
+
+def test_identity_record_needs_a_method(client, case):
+    r = client.post(f"/cases/{case.id}/identity/verify",
+                    data={"version": case.version, "received_on": TODAY.isoformat(), "method": ""})
+    assert r.status_code == 422 and 'id="method-error"' in r.get_data(as_text=True)
+
+
+def test_extend_with_reason(client, case):
+    r = client.post(f"/cases/{case.id}/extend", data={"version": case.version, "reason": "Veel systemen"})
+    assert r.status_code == 302
+    assert only_case().deadline == legal_deadline(case.received_on, extended=True)
+
+
+def test_extend_after_original_deadline_is_refused_with_message(client, logged_in):
+    late = open_case(logged_in, received_on=TODAY - timedelta(days=70), today=TODAY)
+    r = client.post(f"/cases/{late.id}/extend", data={"version": late.version, "reason": "te laat"})
+    assert r.status_code == 422
+    assert "Veel" not in r.get_data(as_text=True)
+    assert only_case().extended_on is None
+    assert 'class="flash error"' in r.get_data(as_text=True)
+
+
+def test_extend_needs_a_reason(client, case):
+    r = client.post(f"/cases/{case.id}/extend", data={"version": case.version, "reason": ""})
+    assert r.status_code == 422 and 'id="reason-error"' in r.get_data(as_text=True)
+
+
+def test_record_action_and_outcomes_then_resolve(client, case):
+    access, erasure = case.rights
+    r = client.post(f"/cases/{case.id}/actions/new", data={
+        "version": case.version, "case_right_id": erasure.id, "system": "webshop",
+        "description": "Account verwijderd in de webshop", "performed_on": TODAY.isoformat(), "note": ""})
+    assert r.status_code == 302
+    client.post(f"/cases/{case.id}/identity/verify", data={
+        "version": only_case().version, "received_on": TODAY.isoformat(), "method": "e-mail komt overeen"})
+    r = client.post(f"/cases/{case.id}/rights/{access.id}/outcome",
+                    data={"version": only_case().version, "outcome": "granted"})
+    assert r.status_code == 302
+    r = client.post(f"/cases/{case.id}/rights/{erasure.id}/outcome", data={
+        "version": only_case().version, "outcome": "partially_granted", "refusal_code": "legal_retention",
+        "reason": "Factuurgegevens blijven 10 jaar bewaard (fiscale bewaarplicht)."})
+    assert r.status_code == 302
+    r = client.post(f"/cases/{case.id}/close", data={
+        "version": only_case().version, "status": "resolved", "answer_sent_on": TODAY.isoformat()})
+    assert r.status_code == 302
+    case = only_case()
+    assert case.status == "resolved"
+    page = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "Account verwijderd in de webshop" in page
+    assert "Factuurgegevens blijven 10 jaar bewaard" in page
+    assert page.count('class="audit-event"') == len(case.events) >= 7
+
+
+def test_outcome_refusal_without_code_keeps_reason(client, case):
+    client.post(f"/cases/{case.id}/identity/verify", data={
+        "version": case.version, "received_on": TODAY.isoformat(), "method": "ok"})
+    erasure = case.rights[1]
+    r = client.post(f"/cases/{case.id}/rights/{erasure.id}/outcome", data={
+        "version": only_case().version, "outcome": "refused", "refusal_code": "", "reason": "Mijn uitleg"})
+    assert r.status_code == 422
+    html = r.get_data(as_text=True)
+    assert 'id="refusal_code-error"' in html and "Mijn uitleg" in html
+    assert only_case().rights[1].outcome is None
+
+
+def test_resolve_without_outcomes_is_refused(client, case):
+    r = client.post(f"/cases/{case.id}/close", data={
+        "version": case.version, "status": "resolved", "answer_sent_on": TODAY.isoformat()})
+    assert r.status_code == 422 and 'id="status-error"' in r.get_data(as_text=True)
+    assert only_case().is_open
+
+
+def test_reassign(client, case):
+    colleague = make_user("piet@labelstudio.be", "Piet Maes")
+    r = client.post(f"/cases/{case.id}/assign", data={"version": case.version, "assignee_id": colleague.id})
+    assert r.status_code == 302
+    assert only_case().assignee.name == "Piet Maes"
+
+
+def test_stale_form_does_not_overwrite_and_keeps_input(client, case):
+    stale = case.version
+    colleague = make_user("piet@labelstudio.be", "Piet Maes")
+    client.post(f"/cases/{case.id}/assign", data={"version": stale, "assignee_id": colleague.id})  # meanwhile
+    r = client.post(f"/cases/{case.id}/extend", data={"version": stale, "reason": "Mijn reden"})
+    assert r.status_code == 422
+    html = r.get_data(as_text=True)
+    assert "Mijn reden" in html and 'class="flash error"' in html
+    assert f'name="version" type="hidden" value="{only_case().version}"' in html
+    assert only_case().extended_on is None
+
+
+def test_closed_case_cannot_be_changed(client, case):
+    client.post(f"/cases/{case.id}/close", data={"version": case.version, "status": "withdrawn", "note": "ingetrokken"})
+    r = client.post(f"/cases/{case.id}/extend", data={"version": only_case().version, "reason": "x"})
+    assert r.status_code == 302
+    assert only_case().extended_on is None
+
+
+def test_register_lists_open_cases_by_deadline_with_colours(client, logged_in):
+    late = open_case(logged_in, received_on=TODAY - timedelta(days=45), requester_name="Laat Leen", today=TODAY)
+    soon = open_case(logged_in, received_on=TODAY - timedelta(days=27), requester_name="Snel Sofie", today=TODAY)
+    fresh = open_case(logged_in, received_on=TODAY, requester_name="Vers Victor", today=TODAY)
+    closed = open_case(logged_in, received_on=TODAY, requester_name="Dicht Dirk", today=TODAY)
+    from caseflow.services import cases as svc
+    svc.close(closed, actor=logged_in, status="withdrawn", note="ingetrokken")
+    html = client.get("/").get_data(as_text=True)
+    assert html.index("Laat Leen") < html.index("Snel Sofie") < html.index("Vers Victor")
+    assert "Dicht Dirk" not in html
+    rows = html.split('<tr class="')
+    assert next(r for r in rows if "Laat Leen" in r).startswith("overdue")
+    assert next(r for r in rows if "Snel Sofie" in r).startswith("soon")
+    assert next(r for r in rows if "Vers Victor" in r).startswith('"')
+    closed_html = client.get("/?status=closed").get_data(as_text=True)
+    assert "Dicht Dirk" in closed_html and "Vers Victor" not in closed_html
+    assert late and soon and fresh
+
+
+def test_register_filters_and_search(client, logged_in):
+    colleague = make_user("piet@labelstudio.be", "Piet Maes")
+    open_case(logged_in, requester_name="Anna Erasure", rights=("erasure",), today=TODAY, received_on=TODAY)
+    open_case(logged_in, requester_name="Bart Access", rights=("access",), requester_email="bart@example.be",
+              assignee_id=colleague.id, today=TODAY, received_on=TODAY)
+    by_right = client.get("/?right=erasure").get_data(as_text=True)
+    assert "Anna Erasure" in by_right and "Bart Access" not in by_right
+    by_assignee = client.get(f"/?assignee={colleague.id}").get_data(as_text=True)
+    assert "Bart Access" in by_assignee and "Anna Erasure" not in by_assignee
+    unassigned = client.get("/?assignee=none").get_data(as_text=True)
+    assert "Anna Erasure" in unassigned and "Bart Access" not in unassigned
+    by_email = client.get("/?q=BART@example").get_data(as_text=True)
+    assert "Bart Access" in by_email and "Anna Erasure" not in by_email
+    by_ref = client.get(f"/?q=DSR-{TODAY.year}-0001").get_data(as_text=True)
+    assert "Anna Erasure" in by_ref and "Bart Access" not in by_ref
+    by_status = client.get("/?status=in_progress").get_data(as_text=True)
+    assert "Anna Erasure" not in by_status
