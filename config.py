@@ -19,6 +19,24 @@ class Config:
     CASES_PER_PAGE = 50
     SCHEDULER_ENABLED = False  # run.py and `flask scheduler` switch it on
     BASE_URL = "http://127.0.0.1:5000"
+    # Scheduled jobs (caseflow/jobs.py), times in TIMEZONE.
+    ESCALATE_TIME = "06:00"
+    REMINDERS_TIME = "08:00"
+    REMINDERS_WORKING_DAYS_ONLY = True  # no reminders on Saturdays, Sundays and Belgian public holidays
+    MAIL_INTERVAL_SECONDS = 60  # how often the outbox is delivered
+    # Outgoing mail (caseflow/mail.py). No MAIL_SERVER: messages are written to instance/mail/*.eml.
+    MAIL_SERVER = None
+    MAIL_PORT = None  # default: 465 with MAIL_USE_SSL, 587 with MAIL_USE_TLS (STARTTLS), else 25
+    MAIL_USE_TLS = False
+    MAIL_USE_SSL = False
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    MAIL_SENDER = "Caseflow <caseflow@labelstudio.be>"
+    MAIL_TIMEOUT = 10  # seconds per SMTP connection
+    MAIL_MAX_ATTEMPTS = 10  # then the message is marked failed and shown to admins
+    MAIL_RETRY_BASE_SECONDS = 60  # retry after 1, 2, 4, 8... minutes
+    MAIL_RETRY_MAX_SECONDS = 4 * 3600
+    MAIL_STUCK_AFTER_SECONDS = 15 * 60  # 'sending' for longer: a crash mid-send, failed for an admin to judge
 
 
 class TestConfig(Config):

@@ -4,6 +4,8 @@ import sys
 import click
 from flask.cli import AppGroup
 
+from . import jobs_cli
+from .demo import demo_cli
 from .services import ServiceError
 from .services import users as user_service
 
@@ -31,3 +33,5 @@ def create_user(email, name, admin, locale, password_stdin):
 
 def register(app) -> None:
     app.cli.add_command(users_cli)
+    app.cli.add_command(demo_cli)
+    jobs_cli.register(app)

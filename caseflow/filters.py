@@ -14,6 +14,12 @@ LABELS = {
     "outcome": OUTCOMES,
     "refusal_code": REFUSAL_CODES,
     "system": SYSTEMS,
+    "escalation": {
+        "due_soon": _l("Due soon"),
+        "decide_extension": _l("Decide on extension"),
+        "identity_wait": _l("Waiting for identity too long"),
+        "overdue": _l("Overdue"),
+    },
 }
 
 
@@ -22,12 +28,15 @@ AUDIT_ACTIONS = {
     "assigned": _l("Assigned"),
     "identity_requested": _l("Proof of identity requested"),
     "identity_verified": _l("Identity verified"),
+    "clarification_received": _l("Answer to the request for clarification received"),
     "deadline_changed": _l("Deadline moved by the days the clock was suspended"),
     "extended": _l("Deadline extended by two months"),
     "status_changed": _l("Status changed"),
     "action_recorded": _l("Action taken"),
     "outcome_set": _l("Outcome set"),
     "closed": _l("Case closed"),
+    "escalated": _l("Escalated by the system"),
+    "deescalated": _l("Escalation lowered by the system"),
 }
 
 
@@ -77,11 +86,29 @@ def urgency(case, today: date, warning_days: int) -> str:
     return ""
 
 
+# What each ' | '-separated part of an audit event's detail is, per action.
+DETAIL_KINDS = {
+    "case_opened": ("right",) * len(RIGHTS),
+    "action_recorded": ("right", "system", None),
+    "outcome_set": ("right", "refusal_code"),
+}
+
+
+def audit_detail(detail, action: str) -> str:
+    """Show an audit detail such as 'erasure | legal_retention' in words."""
+    if action == "deadline_changed" and detail and detail.isdigit():
+        return ngettext("%(num)d day suspended", "%(num)d days suspended", int(detail))
+    if not detail or action not in DETAIL_KINDS:
+        return detail or ""
+    parts = detail.split(" | ")
+    return " — ".join(str(label(p, kind)) if kind else p for p, kind in zip(parts, DETAIL_KINDS[action] + (None,) * len(parts)))
+
+
 def audit_value(value, action: str) -> str:
     """Before/after values of audit events, shown in words rather than keys."""
     if value is None:
         return ""
-    for kind in ("status", "outcome", "right", "system"):
+    for kind in ("status", "outcome", "right", "system", "escalation"):
         if value in LABELS[kind]:
             return str(LABELS[kind][value])
     try:
@@ -93,7 +120,7 @@ def audit_value(value, action: str) -> str:
 def register(app) -> None:
     app.jinja_env.filters.update(
         label=label, long_date=long_date, short_date=short_date, local_datetime=local_datetime,
-        days_left_text=days_left_text, audit_value=audit_value,
+        days_left_text=days_left_text, audit_value=audit_value, audit_detail=audit_detail,
     )
     app.jinja_env.globals.update(urgency=urgency, audit_label=audit_label, get_locale=get_locale)
 

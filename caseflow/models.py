@@ -2,7 +2,7 @@
 from datetime import date, datetime, timezone
 
 from flask_login import UserMixin
-from sqlalchemy import event
+from sqlalchemy import DateTime, TypeDecorator, event
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from . import deadlines
@@ -14,6 +14,25 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
+class UTCDateTime(TypeDecorator):
+    """An aware timestamp stored as UTC; SQLite, which keeps no zone, hands it back as UTC too."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: pass an aware datetime (caseflow.clock.now())")
+        return value.astimezone(timezone.utc)
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return value
+
+
 class User(UserMixin, db.Model):
     id = db.Column(db.Integer, primary_key=True)
     email = db.Column(db.String(254), nullable=False, unique=True)
@@ -22,7 +41,7 @@ class User(UserMixin, db.Model):
     is_admin = db.Column(db.Boolean, nullable=False, default=False)
     active = db.Column(db.Boolean, nullable=False, default=True)
     locale = db.Column(db.String(5), nullable=False, default="nl")
-    created_at = db.Column(db.DateTime(timezone=True), nullable=False, default=utcnow)
+    created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
@@ -65,11 +84,14 @@ class Case(db.Model):
     extended_on = db.Column(db.Date)
     extension_reason = db.Column(db.Text)
     answer_sent_on = db.Column(db.Date)
-    closed_at = db.Column(db.DateTime(timezone=True))
+    closed_at = db.Column(UTCDateTime)
     closing_note = db.Column(db.Text)
-    created_at = db.Column(db.DateTime(timezone=True), nullable=False, default=utcnow)
+    created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
     created_by_id = db.Column(db.Integer, db.ForeignKey("user.id"))
     version = db.Column(db.Integer, nullable=False, default=1)
+    # Set by the daily escalate job (caseflow.escalation): the rung of the ladder and since when.
+    escalation_level = db.Column(db.String(20))
+    escalated_on = db.Column(db.Date)
 
     assignee = db.relationship("User", foreign_keys=[assignee_id])
     created_by = db.relationship("User", foreign_keys=[created_by_id])
@@ -150,7 +172,7 @@ class CaseRight(db.Model):
     outcome = db.Column(db.String(30))
     refusal_code = db.Column(db.String(30))
     outcome_reason = db.Column(db.Text)
-    outcome_at = db.Column(db.DateTime(timezone=True))
+    outcome_at = db.Column(UTCDateTime)
     outcome_by_id = db.Column(db.Integer, db.ForeignKey("user.id"))
 
     case = db.relationship("Case", back_populates="rights")
@@ -172,7 +194,7 @@ class ResolutionAction(db.Model):
     system = db.Column(db.String(30), nullable=False)
     description = db.Column(db.String(500), nullable=False)
     note = db.Column(db.Text)
-    created_at = db.Column(db.DateTime(timezone=True), nullable=False, default=utcnow)
+    created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
 
     case_right = db.relationship("CaseRight", back_populates="actions")
     user = db.relationship("User")
@@ -184,7 +206,7 @@ class AuditEvent(db.Model):
     id = db.Column(db.Integer, primary_key=True)
     case_id = db.Column(db.Integer, db.ForeignKey("case.id"), nullable=False, index=True)
     user_id = db.Column(db.Integer, db.ForeignKey("user.id"))  # None: the system (scheduler)
-    created_at = db.Column(db.DateTime(timezone=True), nullable=False, default=utcnow)
+    created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
     action = db.Column(db.String(40), nullable=False)
     detail = db.Column(db.Text)
     before = db.Column(db.Text)
@@ -202,3 +224,43 @@ class ImmutableAuditError(RuntimeError):
 @event.listens_for(AuditEvent, "before_delete")
 def _refuse_audit_changes(mapper, connection, target):
     raise ImmutableAuditError("audit events are never edited or deleted")
+
+
+class JobRun(db.Model):
+    """One day's run of a scheduled job; the unique (job, day) is the claim that makes a daily job run once."""
+
+    id = db.Column(db.Integer, primary_key=True)
+    job = db.Column(db.String(30), nullable=False)
+    day = db.Column(db.Date, nullable=False)
+    status = db.Column(db.String(10), nullable=False)  # running, done, skipped, failed
+    started_at = db.Column(UTCDateTime, nullable=False)
+    finished_at = db.Column(UTCDateTime)
+    count = db.Column(db.Integer, nullable=False, default=0)
+    summary = db.Column(db.String(255))
+    error = db.Column(db.Text)
+
+    __table_args__ = (db.UniqueConstraint("job", "day", name="uq_job_run_job_day"),)
+
+
+class OutboxMessage(db.Model):
+    """An email waiting for (or done with) SMTP delivery; written in the transaction that caused it."""
+
+    id = db.Column(db.Integer, primary_key=True)
+    key = db.Column(db.String(120), unique=True)  # e.g. reminders:2026-03-10:user:4; a second guard against doubles
+    message_id = db.Column(db.String(255), nullable=False, unique=True)  # stable across attempts
+    kind = db.Column(db.String(30), nullable=False)
+    recipient = db.Column(db.String(254), nullable=False)
+    user_id = db.Column(db.Integer, db.ForeignKey("user.id"))
+    subject = db.Column(db.String(255), nullable=False)
+    body_text = db.Column(db.Text, nullable=False)
+    body_html = db.Column(db.Text)
+    locale = db.Column(db.String(5), nullable=False, default="nl")
+    status = db.Column(db.String(10), nullable=False, default="pending", index=True)  # pending, sending, sent, failed
+    attempts = db.Column(db.Integer, nullable=False, default=0)
+    next_attempt_at = db.Column(UTCDateTime, nullable=False)
+    last_attempt_at = db.Column(UTCDateTime)
+    last_error = db.Column(db.Text)
+    sent_at = db.Column(UTCDateTime)
+    created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+
+    user = db.relationship("User")

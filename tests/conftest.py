@@ -134,6 +134,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
     "--disable-quic",
+    "--disable-dev-shm-usage",  # containers often have a tiny /dev/shm, where Chromium's tabs crash
 ]
 
 
@@ -217,3 +218,55 @@ def page(browser, live_server, request):
         tab.screenshot(path=path, full_page=True)
         print(f"screenshot of the last page: {path}")
     context.close()
+
+
+class SMTPServer:
+    """A real SMTP server (aiosmtpd) on 127.0.0.1 that keeps what it receives; stop() closes its port."""
+
+    def __init__(self):
+        import socket
+
+        with socket.socket() as sock:  # a free port, kept for the whole test so stop/start reuse it
+            sock.bind(("127.0.0.1", 0))
+            self.port = sock.getsockname()[1]
+        self.received = []  # (envelope sender, recipients, email.message.EmailMessage)
+        self.reject_with = None  # e.g. "550 mailbox unavailable": refuse every message
+        self._controller = None
+
+    async def handle_DATA(self, server, session, envelope):
+        from email import message_from_bytes, policy
+
+        if self.reject_with:
+            return self.reject_with
+        self.received.append((envelope.mail_from, list(envelope.rcpt_tos),
+                              message_from_bytes(envelope.original_content, policy=policy.default)))
+        return "250 OK"
+
+    @property
+    def messages(self):
+        return [message for _, _, message in self.received]
+
+    def start(self):
+        from aiosmtpd.controller import Controller
+
+        self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self._controller.start()
+
+    def stop(self):
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
+
+
+@pytest.fixture
+def smtp_server(app):
+    """The app sends its mail to a running aiosmtpd server; `smtp_server.messages` is what arrived."""
+    server = SMTPServer()
+    server.start()
+    keys = ("MAIL_SERVER", "MAIL_PORT", "MAIL_USE_TLS", "MAIL_USE_SSL", "MAIL_USERNAME")
+    saved = {key: app.config.get(key) for key in keys}
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port, MAIL_USE_TLS=False, MAIL_USE_SSL=False,
+                      MAIL_USERNAME=None)
+    yield server
+    server.stop()
+    app.config.update(saved)

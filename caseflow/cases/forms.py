@@ -8,7 +8,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..rights import CHANNELS, CLOSE_STATUSES, OUTCOMES, REFUSAL_CODES, RIGHTS, STATUSES, SYSTEMS
+from .. import clock
+from ..rights import CHANNELS, CLOSE_STATUSES, OUTCOMES, REFUSAL_CODES, RIGHTS, STATUSES, SYSTEMS, right_label
 
 DATE_REQUIRED = _l("Enter a valid date.")
 
@@ -36,16 +37,25 @@ class CaseForm(FlaskForm):
     requester_email = EmailField(_l("Email address"), validators=[Optional(), Email(_l("Enter a valid email address.")), Length(max=254)])
     requester_address = TextAreaField(_l("Postal address"), validators=[Optional(), Length(max=1000)])
     customer_number = StringField(_l("Customer number (if known)"), validators=[Optional(), Length(max=50)])
-    rights = MultiCheckboxField(_l("Rights invoked"), choices=[(k, f"{v[0]} ({v[1]})") for k, v in RIGHTS.items()])
+    rights = MultiCheckboxField(_l("Rights invoked"), choices=[])
     request_text = TextAreaField(_l("Text of the request"), validators=[Optional(), Length(max=100_000)])
     attachment = FileField(_l("Attachment (scan or saved email)"))
     assignee_id = SelectField(_l("Assigned to"), coerce=str)
     submit = SubmitField(_l("Save case"))
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rights.choices = [(key, right_label(key)) for key in RIGHTS]  # in the request's language
+
     def validate(self, extra_validators=None):
         ok = super().validate(extra_validators)
         if not self.rights.data:
             self.rights.errors = list(self.rights.errors) + [str(_l("Tick at least one right."))]
+            ok = False
+        if self.received_on.data and self.received_on.data > clock.today():
+            self.received_on.errors = list(self.received_on.errors) + [
+                str(_l("The date received cannot be in the future."))
+            ]
             ok = False
         if not (self.requester_email.data or (self.requester_address.data or "").strip()):
             self.requester_email.errors = list(self.requester_email.errors) + [

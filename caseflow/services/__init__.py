@@ -3,6 +3,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
+from .. import clock
 from ..extensions import db
 from ..models import AuditEvent
 
@@ -30,10 +31,17 @@ def check_version(case, expected_version) -> None:
         raise StaleCaseError()
 
 
-def audit(case, actor, action: str, *, detail=None, before=None, after=None) -> AuditEvent:
+def moment(today=None, now=None):
+    """The injected time of a change: (today in Brussels, aware now); the wall clock when not given."""
+    now = now or clock.now()
+    return today or now.astimezone(clock.BRUSSELS).date(), now
+
+
+def audit(case, actor, action: str, *, detail=None, before=None, after=None, at=None) -> AuditEvent:
     """Record a change to the case; also bumps its version, so a concurrent edit of any part is detected."""
     flag_modified(case, "status")
     event = AuditEvent(
+        created_at=at or clock.now(),
         case=case,
         user=actor,
         action=action,

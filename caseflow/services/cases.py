@@ -3,15 +3,15 @@
 Every function validates against the rules of DESIGN §2-3, writes audit events and
 commits one unit of work, or raises ServiceError and leaves the database untouched.
 """
-from datetime import date
+from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from .. import attachments, clock
+from .. import attachments
 from ..extensions import db
-from ..models import Case, CaseRight, ResolutionAction, Suspension, User, utcnow
+from ..models import Case, CaseRight, ResolutionAction, Suspension, User
 from ..rights import (
     CHANNELS,
     CLOSE_STATUSES,
@@ -23,7 +23,7 @@ from ..rights import (
     RIGHTS,
     SYSTEMS,
 )
-from . import ServiceError, audit, check_version, commit
+from . import ServiceError, audit, check_version, commit, moment
 
 REFERENCE_ATTEMPTS = 5
 
@@ -65,9 +65,10 @@ def open_case(
     attachment=None,
     attachment_name: str | None = None,
     today: date | None = None,
+    now: datetime | None = None,
 ) -> Case:
     """Log an incoming request as a new case with its reference and legal deadline."""
-    today = today or clock.today()
+    today, now = moment(today, now)
     if channel not in CHANNELS:
         raise ServiceError(_l("Choose how the request arrived."), field="channel")
     if received_on > today:
@@ -102,14 +103,16 @@ def open_case(
                 attachment_path=stored,
                 assignee=assignee,
                 created_by=actor,
+                created_at=now,
                 status="new",
                 rights=[CaseRight(right=key) for key in RIGHTS if key in rights],
             )
             _refresh_deadline(case)
             db.session.add(case)
-            audit(case, actor, "case_opened", detail=", ".join(case.right_keys), after=case.deadline.isoformat())
+            audit(case, actor, "case_opened", detail=" | ".join(case.right_keys), after=case.deadline.isoformat(),
+                  at=now)
             if assignee:
-                audit(case, actor, "assigned", after=assignee.name)
+                audit(case, actor, "assigned", after=assignee.name, at=now)
             try:
                 db.session.commit()
                 return case
@@ -122,10 +125,11 @@ def open_case(
 
 
 def request_identity(
-    case: Case, *, actor: User, asked_on: date | None = None, note: str = "", expected_version=None, today=None
+    case: Case, *, actor: User, asked_on: date | None = None, note: str = "", expected_version=None,
+    today=None, now=None,
 ) -> Case:
     """Ask for proof of identity or clarification: the clock stops from that day."""
-    today = today or clock.today()
+    today, now = moment(today, now)
     asked_on = asked_on or today
     check_version(case, expected_version)
     _require_open(case)
@@ -141,49 +145,59 @@ def request_identity(
     case.status = "awaiting_identity"
     case.identity_requested_on = asked_on
     db.session.add(Suspension(case=case, started_on=asked_on))
-    audit(case, actor, "identity_requested", detail=note or None, before=before, after=case.status)
+    audit(case, actor, "identity_requested", detail=(note or "").strip() or None, before=before,
+          after=case.status, at=now)
     _refresh_deadline(case)
     commit()
     return case
 
 
 def record_identity(
-    case: Case, *, actor: User, method: str, received_on: date | None = None, expected_version=None, today=None
+    case: Case, *, actor: User, method: str, received_on: date | None = None, expected_version=None,
+    today=None, now=None,
 ) -> Case:
-    """Record that the identity is verified; a running suspension ends on the day the answer arrived."""
-    today = today or clock.today()
+    """Record the requester's answer: identity verified (or, if it already was, the clarification received).
+
+    A running suspension ends on the day the answer arrived, which moves the deadline by the days waited.
+    """
+    today, now = moment(today, now)
     received_on = received_on or today
     check_version(case, expected_version)
     _require_open(case)
+    running = next((s for s in case.suspensions if s.ended_on is None), None)
+    if case.identity_verified_on is not None and running is None:
+        raise ServiceError(_l("The identity has already been verified."))
     if not (method or "").strip():
         raise ServiceError(_l("Say how the identity was verified."), field="method")
     if received_on > today:
         raise ServiceError(_l("The date cannot be in the future."), field="received_on")
-    if case.identity_requested_on and received_on < case.identity_requested_on:
+    if running is not None and received_on < running.started_on:
         raise ServiceError(_l("The answer cannot arrive before it was requested."), field="received_on")
     if received_on < case.received_on:
         raise ServiceError(_l("The date cannot be before the request was received."), field="received_on")
-    before_deadline = case.deadline
-    running = next((s for s in case.suspensions if s.ended_on is None), None)
+    before_deadline, before_status = case.deadline, case.status
     if running is not None:
         running.ended_on = received_on
-    case.identity_requested_on = None
-    case.identity_verified_on = received_on
-    case.identity_method = method.strip()
-    before = case.status
+        case.identity_requested_on = None
+    if case.identity_verified_on is None:
+        case.identity_verified_on = received_on
+        case.identity_method = method.strip()
+        action = "identity_verified"
+    else:
+        action = "clarification_received"
     case.status = "in_progress"
     _refresh_deadline(case)
-    audit(case, actor, "identity_verified", detail=case.identity_method, before=before, after=case.status)
+    audit(case, actor, action, detail=method.strip(), before=before_status, after=case.status, at=now)
     if case.deadline != before_deadline:
-        audit(case, actor, "deadline_changed", detail=str(running.days),
-              before=before_deadline.isoformat(), after=case.deadline.isoformat())
+        audit(case, actor, "deadline_changed", detail=str(running.days if running else ""),
+              before=before_deadline.isoformat(), after=case.deadline.isoformat(), at=now)
     commit()
     return case
 
 
-def extend(case: Case, *, actor: User, reason: str, expected_version=None, today=None) -> Case:
+def extend(case: Case, *, actor: User, reason: str, expected_version=None, today=None, now=None) -> Case:
     """Extend once by two months, with a reason, and only before the original deadline has passed."""
-    today = today or clock.today()
+    today, now = moment(today, now)
     check_version(case, expected_version)
     _require_open(case)
     if case.extended:
@@ -200,7 +214,7 @@ def extend(case: Case, *, actor: User, reason: str, expected_version=None, today
     case.extension_reason = reason.strip()
     _refresh_deadline(case)
     audit(case, actor, "extended", detail=case.extension_reason,
-          before=original.isoformat(), after=case.current_deadline(today).isoformat())
+          before=original.isoformat(), after=case.current_deadline(today).isoformat(), at=now)
     commit()
     return case
 
@@ -212,25 +226,25 @@ def _case_right(case: Case, case_right_id) -> CaseRight:
     return right
 
 
-def _start_work(case: Case, actor: User) -> None:
+def _start_work(case: Case, actor: User, now: datetime) -> None:
     if case.status == "new":
         case.status = "in_progress"
-        audit(case, actor, "status_changed", before="new", after="in_progress")
+        audit(case, actor, "status_changed", before="new", after="in_progress", at=now)
 
 
 def record_action(
     case: Case, case_right_id, *, actor: User, system: str, description: str, note: str = "",
-    performed_on: date | None = None, expected_version=None, today=None,
+    performed_on: date | None = None, expected_version=None, today=None, now=None,
 ) -> ResolutionAction:
     """Record what was done for one right: in which system, what, when, with a note."""
-    today = today or clock.today()
+    today, now = moment(today, now)
     performed_on = performed_on or today
     check_version(case, expected_version)
     _require_open(case)
     right = _case_right(case, case_right_id)
     if system not in SYSTEMS:
         raise ServiceError(_l("Choose the system in which the action took place."), field="system")
-    if not description.strip():
+    if not (description or "").strip():
         raise ServiceError(_l("Describe what was done."), field="description")
     if performed_on > today:
         raise ServiceError(_l("The date cannot be in the future."), field="performed_on")
@@ -238,20 +252,21 @@ def record_action(
         raise ServiceError(_l("The date cannot be before the request was received."), field="performed_on")
     action = ResolutionAction(
         case_right=right, user=actor, system=system, description=description.strip(),
-        note=(note or "").strip() or None, performed_on=performed_on,
+        note=(note or "").strip() or None, performed_on=performed_on, created_at=now,
     )
     db.session.add(action)
-    _start_work(case, actor)
-    audit(case, actor, "action_recorded", detail=action.description, before=right.right, after=system)
+    _start_work(case, actor, now)
+    audit(case, actor, "action_recorded", detail=f"{right.right} | {system} | {action.description}", at=now)
     commit()
     return action
 
 
 def set_outcome(
     case: Case, case_right_id, *, actor: User, outcome: str, refusal_code: str | None = None,
-    reason: str = "", expected_version=None,
+    reason: str = "", expected_version=None, now=None,
 ) -> CaseRight:
     """Decide one right: granted, partially granted, refused (with a reason code and reasons) or not applicable."""
+    _, now = moment(None, now)
     check_version(case, expected_version)
     _require_open(case)
     right = _case_right(case, case_right_id)
@@ -273,32 +288,34 @@ def set_outcome(
     right.outcome = outcome
     right.refusal_code = refusal_code
     right.outcome_reason = (reason or "").strip() or None
-    right.outcome_at = utcnow()
+    right.outcome_at = now
     right.outcome_by = actor
-    _start_work(case, actor)
-    audit(case, actor, "outcome_set", detail=right.right + (f" / {refusal_code}" if refusal_code else ""),
-          before=before, after=outcome)
+    _start_work(case, actor, now)
+    audit(case, actor, "outcome_set", detail=" | ".join(filter(None, (right.right, refusal_code))),
+          before=before, after=outcome, at=now)
     commit()
     return right
 
 
+# Closing as resolved or refused means an answer went to the requester: its date is required.
+ANSWERED_STATUSES = ("resolved", "refused")
+
+
 def close(
     case: Case, *, actor: User, status: str, note: str = "", answer_sent_on: date | None = None,
-    expected_version=None, today=None,
+    expected_version=None, today=None, now=None,
 ) -> Case:
     """Close the case as resolved, refused, withdrawn or closed unverified."""
-    today = today or clock.today()
+    today, now = moment(today, now)
     check_version(case, expected_version)
     _require_open(case)
     if status not in CLOSE_STATUSES:
         raise ServiceError(_l("Choose how the case ends."), field="status")
-    if status == "resolved":
-        missing = [r.right for r in case.rights if r.outcome is None]
-        if missing:
-            raise ServiceError(_l("Every right needs an outcome before the case can be resolved."), field="status")
-        if answer_sent_on is None:
-            raise ServiceError(_l("Give the date the answer was sent to the requester."), field="answer_sent_on")
-    elif not (note or "").strip():
+    if status == "resolved" and any(r.outcome is None for r in case.rights):
+        raise ServiceError(_l("Every right needs an outcome before the case can be resolved."), field="status")
+    if status in ANSWERED_STATUSES and answer_sent_on is None:
+        raise ServiceError(_l("Give the date the answer was sent to the requester."), field="answer_sent_on")
+    if status != "resolved" and not (note or "").strip():
         raise ServiceError(_l("Explain why the case is closed this way."), field="note")
     if status == "closed_unverified" and case.identity_verified_on is not None:
         raise ServiceError(_l("The identity has been verified; this case cannot be closed as unverified."), field="status")
@@ -315,15 +332,16 @@ def close(
     case.status = status
     case.answer_sent_on = answer_sent_on
     case.closing_note = (note or "").strip() or None
-    case.closed_at = utcnow()
+    case.closed_at = now
     _refresh_deadline(case)
-    audit(case, actor, "closed", detail=case.closing_note, before=before, after=status)
+    audit(case, actor, "closed", detail=case.closing_note, before=before, after=status, at=now)
     commit()
     return case
 
 
-def assign(case: Case, *, actor: User, assignee_id, expected_version=None) -> Case:
+def assign(case: Case, *, actor: User, assignee_id, expected_version=None, now=None) -> Case:
     """Give the case to a staff member (or to nobody)."""
+    _, now = moment(None, now)
     check_version(case, expected_version)
     _require_open(case)
     assignee = _active_user(assignee_id)
@@ -331,6 +349,6 @@ def assign(case: Case, *, actor: User, assignee_id, expected_version=None) -> Ca
         return case
     before = case.assignee.name if case.assignee else None
     case.assignee = assignee
-    audit(case, actor, "assigned", before=before, after=assignee.name if assignee else None)
+    audit(case, actor, "assigned", before=before, after=assignee.name if assignee else None, at=now)
     commit()
     return case

@@ -1,0 +1,96 @@
+"""`make bench`: performance figures against their targets; exits 1 when a target is missed.
+
+Targets are for Labelstudio's scale with a wide margin: a few hundred requests a year, so a register
+of 2,000 open cases is far beyond what the shop will see.
+"""
+import os
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+
+TARGETS_MS = {
+    "legal_deadline (per call)": 0.05,
+    "register page, 2000 open cases (median)": 250.0,
+    "case page with 200 audit events (median)": 150.0,
+}
+
+
+def timed(fn, repeat):
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples)
+
+
+def bench_deadlines():
+    from caseflow.deadlines import legal_deadline
+
+    days = [date(2026, 1, 1) + timedelta(days=i) for i in range(3650)]
+    start = time.perf_counter()
+    for d in days:
+        legal_deadline(d)
+        legal_deadline(d, extended=True, suspended_days=7)
+    return (time.perf_counter() - start) * 1000 / (2 * len(days))
+
+
+def bench_pages():
+    from caseflow import create_app
+    from caseflow.extensions import db
+    from caseflow.models import Case, CaseRight, User
+    from caseflow.services import cases as svc
+    from flask_migrate import upgrade
+
+    folder = tempfile.mkdtemp(prefix="caseflow-bench-")
+    app = create_app({"SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
+                      "SQLALCHEMY_DATABASE_URI": os.environ.get("CASEFLOW_SQLALCHEMY_DATABASE_URI",
+                                                                f"sqlite:///{folder}/bench.sqlite")})
+    app.instance_path = folder
+    with app.app_context():
+        db.drop_all()
+        upgrade()
+        user = User(email="bench@labelstudio.be", name="Bench", is_admin=True)
+        user.set_password("benchmark-password")
+        db.session.add(user)
+        db.session.commit()
+        today = date(2026, 11, 25)
+        for i in range(2000):
+            received = today - timedelta(days=i % 60)
+            case = Case(reference=f"DSR-2026-{i + 1:04d}", year=2026, number=i + 1, channel="email",
+                        received_on=received, requester_name=f"Verzoeker {i}", requester_email=f"v{i}@example.be",
+                        status="in_progress", rights=[CaseRight(right="access"), CaseRight(right="erasure")])
+            case.deadline = case.current_deadline()
+            db.session.add(case)
+        db.session.commit()
+        busy = db.session.get(Case, 1)
+        for i in range(200):
+            svc.assign(busy, actor=user, assignee_id=user.id if i % 2 == 0 else None)
+        user_id, busy_id = user.id, busy.id
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = str(user_id)
+        session["_fresh"] = True
+    assert client.get("/").status_code == 200
+    register = timed(lambda: client.get("/"), 20)
+    case_page = timed(lambda: client.get(f"/cases/{busy_id}"), 20)
+    return register, case_page
+
+
+def main():
+    figures = {"legal_deadline (per call)": bench_deadlines()}
+    register, case_page = bench_pages()
+    figures["register page, 2000 open cases (median)"] = register
+    figures["case page with 200 audit events (median)"] = case_page
+    missed = 0
+    for name, value in figures.items():
+        ok = value <= TARGETS_MS[name]
+        missed += not ok
+        print(f"{name:45} {value:9.3f} ms   target <= {TARGETS_MS[name]} ms   {'ok' if ok else 'MISSED'}")
+    sys.exit(1 if missed else 0)
+
+
+if __name__ == "__main__":
+    main()

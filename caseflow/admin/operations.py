@@ -1,0 +1,73 @@
+"""Administration of the scheduled jobs and the mail outbox: what ran, what is stuck, and a retry button."""
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import case as sql_case
+from sqlalchemy import select
+
+from .. import clock, jobs, mail, scheduler
+from ..extensions import db
+from ..models import OutboxMessage
+from .forms import ToggleForm
+from .routes import bp
+
+JOB_LABELS = {
+    "escalate": _l("Escalate due and overdue cases"),
+    "reminders": _l("Daily reminder emails"),
+    "mail": _l("Deliver the mail outbox"),
+}
+OUTBOX_STATUSES = {
+    "pending": _l("Waiting"),
+    "sending": _l("Sending"),
+    "sent": _l("Sent"),
+    "failed": _l("Failed"),
+}
+OUTBOX_LIMIT = 200
+
+
+@bp.route("/jobs")
+def job_list():
+    now = clock.now()
+    config = current_app.config
+    rows = [
+        {
+            "id": job.id,
+            "label": JOB_LABELS.get(job.id, job.id),
+            "at": config[job.time_setting] if job.daily else None,
+            "interval": None if job.daily else int(config["MAIL_INTERVAL_SECONDS"]),
+            "last": run,
+            "next": scheduler.next_run(job, config, now),
+        }
+        for job, run in ((jobs.JOBS[job_id], run) for job_id, run in jobs.last_runs().items())
+    ]
+    return render_template("admin/jobs.html", rows=rows, working_days_only=config["REMINDERS_WORKING_DAYS_ONLY"],
+                           mail_server=config.get("MAIL_SERVER"))
+
+
+@bp.route("/outbox")
+def outbox():
+    status = request.args.get("status", "")
+    query = select(OutboxMessage)
+    if status in OUTBOX_STATUSES:
+        query = query.where(OutboxMessage.status == status)
+    failed_first = sql_case((OutboxMessage.status == "failed", 0), else_=1)
+    messages = db.session.scalars(query.order_by(failed_first, OutboxMessage.id.desc()).limit(OUTBOX_LIMIT)).all()
+    return render_template("admin/outbox.html", messages=messages, statuses=OUTBOX_STATUSES, status=status,
+                           retry_form=ToggleForm(), mail_server=current_app.config.get("MAIL_SERVER"))
+
+
+@bp.route("/outbox/<int:message_id>/retry", methods=["POST"])
+def retry_message(message_id):
+    message = db.get_or_404(OutboxMessage, message_id)
+    if not ToggleForm().validate_on_submit():
+        abort(400)
+    if message.status != "failed":
+        flash(_("Only a failed message can be retried."), "warning")
+        return redirect(url_for("admin.outbox"))
+    message = mail.retry(message)
+    if message.status == "sent":
+        flash(_("The message to %(recipient)s has been sent.", recipient=message.recipient), "success")
+    else:
+        flash(_("Sending to %(recipient)s failed again: %(error)s", recipient=message.recipient,
+                error=message.last_error or ""), "error")
+    return redirect(url_for("admin.outbox"))

@@ -1,0 +1,229 @@
+"""Scheduled jobs, listed as data with stable ids: escalate, reminders, mail.
+
+A daily job first claims (job, day) in the job_run table, whose unique constraint lets only one
+process have it; the claim, the changes and the outbox messages commit together, so a re-run,
+a second scheduler or a crash halfway never does the work twice. Mail goes out afterwards, from the outbox.
+"""
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Callable
+
+from flask import current_app
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from . import clock, escalation, mail, reminders
+from .deadlines import is_working_day
+from .extensions import db
+from .models import Case, JobRun, User
+from .rights import OPEN_STATUSES
+from .services import StaleCaseError, audit, commit
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Result:
+    """What a run did, as shown on the admin page and printed by `flask jobs run`."""
+
+    job: str
+    day: date
+    status: str  # done, skipped, already_done, failed
+    count: int = 0
+    summary: str = ""
+
+    def __str__(self):
+        return f"{self.job} {self.day.isoformat()}: {self.status}, {self.count} ({self.summary})"
+
+
+@dataclass(frozen=True)
+class Job:
+    id: str
+    func: Callable  # (today, now) -> (status, count, summary)
+    daily: bool
+    time_setting: str | None = None  # config key holding "HH:MM" (Europe/Brussels) for daily jobs
+
+
+def _open_cases() -> list[Case]:
+    return db.session.scalars(
+        select(Case).where(Case.status.in_(OPEN_STATUSES))
+        .options(selectinload(Case.rights), selectinload(Case.suspensions), selectinload(Case.assignee))
+        .order_by(Case.id)
+    ).all()
+
+
+def _level(case: Case, today: date) -> str | None:
+    config = current_app.config
+    return escalation.level(escalation.CaseFacts.of(case), today,
+                            config["WARNING_DAYS"], config["IDENTITY_WAIT_DAYS"])
+
+
+def _active_users(admins_only=False) -> list[User]:
+    query = select(User).where(User.active.is_(True)).order_by(User.id)
+    if admins_only:
+        query = query.where(User.is_admin.is_(True))
+    return db.session.scalars(query).all()
+
+
+def escalate(today: date, now: datetime):
+    """Record each open case's rung; notify admins of newly overdue cases and assignees of long identity waits."""
+    admins = _active_users(admins_only=True)
+    notices = defaultdict(list)  # user -> [Line]
+    changed = 0
+    for case in _open_cases():
+        new, old = _level(case, today), case.escalation_level
+        if new == old:
+            continue
+        case.escalation_level, case.escalated_on = new, today if new else None
+        action = "escalated" if escalation.rank(new) > escalation.rank(old) else "deescalated"
+        audit(case, None, action, before=old, after=new, at=now)
+        changed += 1
+        if new == escalation.OVERDUE:
+            recipients = admins
+        elif new == escalation.IDENTITY_WAIT:
+            recipients = [case.assignee] if case.assignee and case.assignee.active else admins
+        else:
+            continue
+        for user in recipients:
+            notices[user].append(reminders.line(case, new, today))
+    for user, lines in notices.items():
+        subject, text, html = reminders.render_escalation(user, lines, today)
+        mail.enqueue(recipient=user.email, subject=subject, text=text, html=html, kind="escalation",
+                     key=f"escalate:{today.isoformat()}:user:{user.id}", user=user, locale=user.locale, now=now)
+    return "done", changed, f"{changed} cases changed level, {len(notices)} notices"
+
+
+def send_reminders(today: date, now: datetime):
+    """Queue one reminder per active staff member with something to act on; nobody gets an empty email."""
+    if current_app.config["REMINDERS_WORKING_DAYS_ONLY"] and not is_working_day(today):
+        return "skipped", 0, "not a working day"
+    cases = _open_cases()
+    levels = {case.id: _level(case, today) for case in cases}
+    queued = 0
+    for user in _active_users():
+        digest = reminders.digest_for(user, cases, levels, today, open_total=len(cases))
+        if digest.empty:
+            continue
+        subject, text, html = reminders.render_reminder(digest, today)
+        mail.enqueue(recipient=user.email, subject=subject, text=text, html=html, kind="reminder",
+                     key=f"reminders:{today.isoformat()}:user:{user.id}", user=user, locale=user.locale, now=now)
+        queued += 1
+    return "done", queued, f"{queued} reminders queued"
+
+
+def deliver_mail(today: date, now: datetime):
+    """Deliver the outbox: whatever is due now."""
+    report = mail.deliver_due(now)
+    return "done", len(report.sent), str(report)
+
+
+JOBS = {
+    job.id: job
+    for job in (
+        Job("escalate", escalate, daily=True, time_setting="ESCALATE_TIME"),
+        Job("reminders", send_reminders, daily=True, time_setting="REMINDERS_TIME"),
+        Job("mail", deliver_mail, daily=False),
+    )
+}
+
+
+def _claim(job_id: str, day: date, now: datetime) -> JobRun | None:
+    """Take (job, day) inside the current transaction, or None when another run has it. A failed run may be retaken."""
+    run = JobRun(job=job_id, day=day, status="running", started_at=now)
+    db.session.add(run)
+    try:
+        db.session.flush()
+        return run
+    except IntegrityError:
+        db.session.rollback()
+    retaken = db.session.execute(
+        update(JobRun).where(JobRun.job == job_id, JobRun.day == day, JobRun.status == "failed")
+        .values(status="running", started_at=now, finished_at=None, error=None)
+    ).rowcount
+    if not retaken:
+        db.session.rollback()
+        return None
+    return db.session.scalar(select(JobRun).where(JobRun.job == job_id, JobRun.day == day))
+
+
+def _record_failure(job_id: str, day: date, now: datetime, error: Exception) -> None:
+    """Keep the failure visible on the admin page; a later run of the same day may retake it."""
+    values = dict(status="failed", finished_at=mail.as_utc(clock.now()), error=f"{type(error).__name__}: {error}")
+    try:
+        db.session.add(JobRun(job=job_id, day=day, started_at=now, **values))
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        db.session.execute(update(JobRun).where(JobRun.job == job_id, JobRun.day == day,
+                                                JobRun.status.in_(("failed", "running"))).values(**values))
+        db.session.commit()
+
+
+def _record_mail_run(day: date, now: datetime, status: str, count: int, summary: str) -> None:
+    """The mail job runs every minute: keep one row per day with its latest run."""
+    values = dict(status=status, started_at=now, finished_at=mail.as_utc(clock.now()), count=count, summary=summary)
+    for _ in range(2):
+        if db.session.execute(update(JobRun).where(JobRun.job == "mail", JobRun.day == day).values(**values)).rowcount:
+            db.session.commit()
+            return
+        try:
+            db.session.add(JobRun(job="mail", day=day, **values))
+            db.session.commit()
+            return
+        except IntegrityError:  # another process inserted it meanwhile: update theirs
+            db.session.rollback()
+
+
+def run(job_id: str, *, today: date | None = None, now: datetime | None = None) -> Result:
+    """Run one job now. Daily jobs do their work at most once per day, whoever asks and however often."""
+    job = JOBS[job_id]
+    now = mail.as_utc(now or clock.now())
+    today = today or now.astimezone(clock.BRUSSELS).date()
+    db.session.rollback()  # start from a fresh transaction: the claim must be its first statement
+    if not job.daily:
+        status, count, summary = job.func(today, now)
+        _record_mail_run(today, now, status, count, summary)
+        if count:
+            log.info("%s: %s", job_id, summary)
+        return Result(job_id, today, status, count, summary)
+    for attempt in (1, 2):  # a second try only when a staff member saved one of the cases meanwhile
+        try:
+            return _run_daily(job, today, now)
+        except StaleCaseError as error:
+            if attempt == 2:
+                _record_failure(job.id, today, now, error)
+                return Result(job.id, today, "failed", 0, str(error))
+
+
+def _run_daily(job: Job, today: date, now: datetime) -> Result:
+    run_row = _claim(job.id, today, now)
+    if run_row is None:
+        log.info("%s %s: already done", job.id, today)
+        return Result(job.id, today, "already_done")
+    try:
+        status, count, summary = job.func(today, now)
+        run_row.status, run_row.count, run_row.summary = status, count, summary[:255]
+        run_row.finished_at = mail.as_utc(clock.now())
+        commit()  # the claim, the changes, the audit events and the outbox, together
+    except StaleCaseError:
+        raise  # commit() rolled back; the caller tries once more
+    except Exception as error:
+        db.session.rollback()
+        log.exception("%s %s failed", job.id, today)
+        _record_failure(job.id, today, now, error)
+        return Result(job.id, today, "failed", 0, str(error))
+    log.info("%s %s: %s", job.id, today, summary)
+    return Result(job.id, today, status, count, summary)
+
+
+def last_runs() -> dict[str, JobRun | None]:
+    """The latest run of every job, for the admin page."""
+    return {
+        job_id: db.session.scalar(
+            select(JobRun).where(JobRun.job == job_id).order_by(JobRun.day.desc(), JobRun.id.desc()).limit(1)
+        )
+        for job_id in JOBS
+    }

@@ -1,0 +1,95 @@
+"""The access/portability package: one ZIP with the exported data, a manifest to check them by, and the Art. 15 sheet."""
+import csv
+import hashlib
+import io
+import json
+import os
+import re
+import zipfile
+from datetime import datetime
+
+from .clock import BRUSSELS
+
+DATA_DIR = "data/"
+INFO_SHEET = "art15-informatie.pdf"
+CHUNK = 1024 * 1024
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
+
+
+def safe_name(display_name: str) -> str:
+    """A file name that unpacks the same everywhere: no folders, no characters Windows refuses."""
+    name = os.path.basename((display_name or "").replace("\\", "/"))
+    name = _UNSAFE.sub("_", name).strip(" .")
+    return name or "bestand"
+
+
+def _unique(name: str, taken: set[str]) -> str:
+    """`name`, or `name (2).ext`, `name (3).ext`... if another file already has it (ignoring case)."""
+    stem, ext = os.path.splitext(name)
+    candidate, n = name, 1
+    while candidate.casefold() in taken:
+        n += 1
+        candidate = f"{stem} ({n}){ext}"
+    taken.add(candidate.casefold())
+    return candidate
+
+
+def _entry(name: str, created_at: datetime) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=created_at.timetuple()[:6])
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    return info
+
+
+def _add_file(zf: zipfile.ZipFile, name: str, path: str, created_at: datetime) -> tuple[int, str]:
+    """Copy the file at `path` into the zip as `name`; return its size and SHA-256."""
+    digest, size = hashlib.sha256(), os.path.getsize(path)
+    with open(path, "rb") as src, zf.open(_entry(name, created_at), "w", force_zip64=size > zipfile.ZIP64_LIMIT) as dst:
+        while chunk := src.read(CHUNK):
+            digest.update(chunk)
+            dst.write(chunk)
+    return size, digest.hexdigest()
+
+
+def _add_bytes(zf: zipfile.ZipFile, name: str, data: bytes, created_at: datetime) -> dict:
+    zf.writestr(_entry(name, created_at), data)
+    return {"name": name, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+
+
+def _manifest_csv(reference: str, created: str, entries: list[dict]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["reference", "created_at", "name", "original_name", "size", "sha256"])
+    for e in entries:
+        writer.writerow([reference, created, e["name"], e["original_name"], e["size"], e["sha256"]])
+    return out.getvalue().encode("utf-8")
+
+
+def build_package(files, *, reference: str, info_sheet: bytes, created_at: datetime) -> bytes:
+    """ZIP bytes: the files under data/, manifest.json and manifest.csv listing them, and the Art. 15 sheet.
+
+    `files` is a list of (display_name, path_on_disk); names are made safe and unique inside the zip.
+    `created_at` must be timezone-aware; the manifest gives it in Brussels time. Deterministic: the same
+    inputs give the same bytes (fixed entry times and permissions, entries in the order given), so a
+    package can be rebuilt and compared with what was sent.
+    """
+    if created_at.tzinfo is None:
+        raise ValueError("created_at must be timezone-aware")
+    local = created_at.astimezone(BRUSSELS).replace(microsecond=0)
+    if local.year < 1980:
+        raise ValueError("a ZIP cannot hold dates before 1980")
+    created = local.isoformat()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        taken: set[str] = set()
+        entries = []
+        for display_name, path in files:
+            name = DATA_DIR + _unique(safe_name(display_name), taken)
+            size, sha256 = _add_file(zf, name, path, local)
+            entries.append({"name": name, "original_name": display_name, "size": size, "sha256": sha256})
+        sheet = _add_bytes(zf, INFO_SHEET, info_sheet, local)
+        manifest = {"reference": reference, "created_at": created, "files": entries, "information_sheet": sheet}
+        _add_bytes(zf, "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8") + b"\n",
+                   local)
+        _add_bytes(zf, "manifest.csv", _manifest_csv(reference, created, entries), local)
+    return buffer.getvalue()

@@ -1,0 +1,166 @@
+"""Printable PDFs for requests answered by registered post: the letter for a window envelope, and the Art. 15 sheet."""
+import unicodedata
+from datetime import date, datetime, time
+
+from babel.dates import format_date
+from fpdf import FPDF
+from fpdf.enums import Align, XPos, YPos
+
+from . import clock
+from .clock import BRUSSELS
+from .letters import LABELSTUDIO, art15_information
+
+# Millimetres on A4. The address window follows DIN 5008 form B (common for C5/6 and DL envelopes):
+# 20 mm from the left, 45 mm from the top, 85 x 45 mm, its top 17.7 mm for the postal marker.
+LEFT, RIGHT, TOP, BOTTOM = 20, 20, 15, 22
+WINDOW_X, WINDOW_Y, WINDOW_W = 20, 45, 85
+ADDRESS_Y = WINDOW_Y + 17.7
+BODY_Y = 105
+LINE = 5  # body line height
+
+WORDS = {
+    "nl": {"registered": "Aangetekend", "reference": "Ons kenmerk", "subject": "Betreft", "page": "Pagina",
+           "sheet": "Informatie over de verwerking van uw persoonsgegevens (artikel 15 AVG)", "vat": "BTW"},
+    "en": {"registered": "Aangetekend / Registered", "reference": "Our reference", "subject": "Subject",
+           "page": "Page", "sheet": "Information about the processing of your personal data (Article 15 GDPR)",
+           "vat": "VAT"},
+}
+
+# Only fpdf2's core font (Helvetica) is used, so no system font is needed; it takes latin-1 text only.
+# Characters outside latin-1 that have a plain equivalent; anything else is decomposed, or becomes "?".
+_LATIN1 = str.maketrans({
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+    "\u2013": "-", "\u2014": "-", "\u2012": "-", "\u2010": "-", "\u2011": "-", "\u2212": "-",
+    "\u2026": "...", "\u20ac": "EUR", "\u2022": "-", "\u00b7": "-", "\u2192": "->",
+    "\u0152": "OE", "\u0153": "oe", "\u2002": " ", "\u2003": " ", "\u2009": " ", "\u202f": " ",
+    "\u200b": "", "\ufeff": "", "\u0141": "L", "\u0142": "l", "\u0110": "D", "\u0111": "d", "\u0131": "i",
+})
+
+
+def latin1(text: str) -> str:
+    """`text` with every character encodable in latin-1, as the PDF core fonts require."""
+    text = (text or "").translate(_LATIN1)
+    out = []
+    for ch in text:
+        if ord(ch) < 256:
+            out.append(ch)
+        else:
+            plain = unicodedata.normalize("NFKD", ch).encode("latin-1", "ignore").decode("latin-1")
+            out.append(plain or "?")
+    return "".join(out)
+
+
+class _Document(FPDF):
+    """A4 with Labelstudio's letterhead on the first page and a footer with page numbers on every page."""
+
+    def __init__(self, locale: str, title: str, created: datetime):
+        if locale not in WORDS:
+            raise ValueError(f"unknown letter language: {locale!r}")
+        super().__init__(orientation="P", unit="mm", format="A4")
+        self.words = WORDS[locale]
+        self.set_margins(LEFT, TOP, RIGHT)
+        self.set_auto_page_break(True, margin=BOTTOM)
+        self.set_title(latin1(title))
+        self.set_author(LABELSTUDIO["name"])
+        self.set_creator("Caseflow")
+        self.set_lang("nl-BE" if locale == "nl" else "en")
+        self.set_creation_date(created)
+        self.add_page()
+        self._letterhead()
+
+    def _letterhead(self) -> None:
+        self.set_font("Helvetica", "B", 14)
+        self.cell(0, 7, LABELSTUDIO["name"], align=Align.R, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_font("Helvetica", "", 9)
+        for line in (LABELSTUDIO["street"], LABELSTUDIO["city"], f"{self.words['vat']} {LABELSTUDIO['vat']}",
+                     LABELSTUDIO["email"], LABELSTUDIO["website"]):
+            self.cell(0, 4.2, line, align=Align.R, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+    def footer(self) -> None:
+        self.set_y(-15)
+        self.set_font("Helvetica", "", 7.5)
+        company = " - ".join((LABELSTUDIO["name"], f"{LABELSTUDIO['street']}, {LABELSTUDIO['city']}",
+                              f"{self.words['vat']} {LABELSTUDIO['vat']}", LABELSTUDIO["email"]))
+        self.cell(0, 4, company, align=Align.L)
+        self.cell(0, 4, f"{self.words['page']} {self.page_no()}/{{nb}}", align=Align.R)
+
+    def paragraph(self, text: str, *, size: float = 10, style: str = "") -> None:
+        self.set_font("Helvetica", style, size)
+        self.multi_cell(0, LINE, latin1(text), align=Align.L, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+    def text_block(self, text: str, heading=lambda lines, i: False) -> None:
+        """Plain text line by line: blank lines as space, "  - " items with a hanging indent, indented lines indented."""
+        lines = text.strip("\n").splitlines()
+        for i, line in enumerate(lines):
+            stripped = line.lstrip()
+            indent = min(len(line) - len(stripped), 8) * 1.2
+            if not stripped:
+                self.ln(LINE / 2)
+            elif heading(lines, i):
+                self.ln(1)
+                self.paragraph(line, size=10.5, style="B")
+            elif stripped.startswith("- "):
+                self.set_font("Helvetica", "", 10)
+                self.set_x(LEFT + indent)
+                self.cell(4, LINE, "-")
+                self.multi_cell(0, LINE, latin1(stripped[2:]), align=Align.L, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            else:
+                self.set_x(LEFT + indent)
+                self.paragraph(stripped)
+
+    def render(self) -> bytes:
+        return bytes(self.output())
+
+
+def _midnight(d: date) -> datetime:
+    return datetime.combine(d, time(0), tzinfo=BRUSSELS)
+
+
+def letter_pdf(*, body: str, subject: str, requester_name: str, requester_address: str | None, reference: str,
+               letter_date: date, locale: str) -> bytes:
+    """A registered letter on Labelstudio's letterhead, addressed for a window envelope."""
+    doc = _Document(locale, subject, _midnight(letter_date))
+    words = doc.words
+    # Return address and postal marker in the top of the window, then the recipient.
+    doc.set_xy(WINDOW_X, WINDOW_Y + 2)
+    doc.set_font("Helvetica", "", 7)
+    doc.cell(WINDOW_W, 3.5, latin1(f"{LABELSTUDIO['name']}, {LABELSTUDIO['street']}, {LABELSTUDIO['city']}"))
+    doc.set_xy(WINDOW_X, WINDOW_Y + 9)
+    doc.set_font("Helvetica", "B", 11)
+    doc.cell(WINDOW_W, 5, latin1(words["registered"].upper()))
+    doc.set_xy(WINDOW_X, ADDRESS_Y)
+    doc.set_font("Helvetica", "", 10.5)
+    lines = [requester_name] + [ln.strip() for ln in (requester_address or "").splitlines() if ln.strip()]
+    for line in lines:
+        doc.set_x(WINDOW_X)
+        doc.cell(WINDOW_W, 4.6, latin1(line), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+    doc.set_y(max(BODY_Y, doc.get_y() + 8))
+    doc.set_font("Helvetica", "", 10)
+    place_date = f"{LABELSTUDIO['place']}, {format_date(letter_date, 'd MMMM y', locale=locale)}"
+    doc.cell(WINDOW_W, LINE, latin1(f"{words['reference']}: {reference}"), align=Align.L)
+    doc.cell(0, LINE, latin1(place_date), align=Align.R, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    doc.ln(LINE)
+    doc.paragraph(f"{words['subject']}: {subject}", style="B")
+    doc.ln(LINE)
+    doc.text_block(body)
+    return doc.render()
+
+
+def _is_heading(lines: list[str], i: int) -> bool:
+    """In the information sheet, a heading is a short line after a blank one without closing punctuation."""
+    line = lines[i]
+    return (i == 0 or not lines[i - 1].strip()) and bool(line.strip()) and not line.startswith(" ") \
+        and len(line) < 90 and not line.rstrip().endswith((".", ",", ";", ":"))
+
+
+def info_sheet_pdf(locale: str, *, created_at: datetime | None = None) -> bytes:
+    """The Art. 15 information sheet that goes into every access and portability package."""
+    title = WORDS[locale]["sheet"]
+    doc = _Document(locale, title, created_at or clock.now())
+    doc.set_y(WINDOW_Y)
+    doc.paragraph(title, size=13, style="B")
+    doc.ln(3)
+    doc.text_block(art15_information(locale), heading=_is_heading)
+    return doc.render()

@@ -1,0 +1,148 @@
+"""What staff are told: the daily reminder digest and escalation notices, built from the escalation ladder."""
+from dataclasses import dataclass, field
+from datetime import date
+from urllib.parse import urlsplit
+
+from flask import current_app
+from flask_babel import force_locale, ngettext
+from flask_babel import gettext as _
+
+from . import mail
+from .escalation import DECIDE_EXTENSION, DUE_SOON, IDENTITY_WAIT, OVERDUE
+
+GROUPS = (OVERDUE, DECIDE_EXTENSION, DUE_SOON, IDENTITY_WAIT)  # the order of the sections in an email
+
+
+@dataclass
+class Line:
+    """One case as a line in an email."""
+
+    reference: str
+    requester: str
+    rights: list[str]
+    deadline: date
+    days_left: int
+    level: str | None
+    url: str
+    assignee: str | None = None
+    waiting_since: date | None = None
+    waited_days: int = 0
+
+
+@dataclass
+class Digest:
+    """Everything one staff member gets in one email."""
+
+    user: object
+    groups: dict[str, list[Line]] = field(default_factory=dict)
+    unassigned: list[Line] = field(default_factory=list)
+    open_total: int | None = None  # admins only
+
+    @property
+    def empty(self) -> bool:
+        return not any(self.groups.values()) and not self.unassigned
+
+    def count(self, *levels) -> int:
+        return sum(len(self.groups.get(level, ())) for level in levels)
+
+
+def case_url(case_id: int) -> str:
+    """An absolute link to the case page, on BASE_URL (emails are rendered outside any request)."""
+    parts = urlsplit(current_app.config["BASE_URL"])
+    adapter = current_app.url_map.bind(parts.netloc, script_name=parts.path or "/", url_scheme=parts.scheme or "http")
+    return adapter.build("cases.show", {"case_id": case_id}, force_external=True)
+
+
+def line(case, level: str | None, today: date) -> Line:
+    return Line(
+        reference=case.reference,
+        requester=case.requester_name,
+        rights=case.right_keys,
+        deadline=case.current_deadline(today),
+        days_left=case.days_left(today),
+        level=level,
+        url=case_url(case.id),
+        assignee=case.assignee.name if case.assignee else None,
+        waiting_since=case.identity_requested_on,
+        waited_days=(today - case.identity_requested_on).days if case.identity_requested_on else 0,
+    )
+
+
+def _sorted(lines: list[Line]) -> list[Line]:
+    return sorted(lines, key=lambda item: (item.deadline, item.reference))
+
+
+def digest_for(user, cases: list, levels: dict, today: date, open_total: int) -> Digest:
+    """The user's assigned open cases that need action, by rung; admins also get the unassigned ones."""
+    digest = Digest(user=user)
+    mine = [c for c in cases if c.assignee_id == user.id and levels.get(c.id) in GROUPS]
+    for level in GROUPS:
+        lines = [line(c, level, today) for c in mine if levels[c.id] == level]
+        if lines:
+            digest.groups[level] = _sorted(lines)
+    if user.is_admin:
+        nobody = [c for c in cases if c.assignee is None or not c.assignee.active]  # incl. staff who left
+        digest.unassigned = _sorted([line(c, levels.get(c.id), today) for c in nobody])
+        digest.open_total = open_total
+    return digest
+
+
+def summary(counts: dict, warning_days: int) -> str:
+    """'2 cases overdue, 3 due within 7 days' in the current language; only the parts that are not zero."""
+    parts = []
+    if counts.get("overdue"):
+        parts.append(ngettext("%(num)d case overdue", "%(num)d cases overdue", counts["overdue"]))
+    if counts.get("soon"):
+        parts.append(ngettext("%(num)d due within %(days)d days", "%(num)d due within %(days)d days",
+                              counts["soon"], days=warning_days))
+    if counts.get("identity"):
+        parts.append(ngettext("%(num)d waiting for identity", "%(num)d waiting for identity", counts["identity"]))
+    if counts.get("unassigned"):
+        parts.append(ngettext("%(num)d unassigned", "%(num)d unassigned", counts["unassigned"]))
+    return ", ".join(parts)
+
+
+def _headings(warning_days: int, identity_wait_days: int) -> dict:
+    """Section titles and what to do, per rung, in the current language."""
+    return {
+        OVERDUE: (_("Overdue"), _("The deadline has passed and the case is still open: answer the requester now.")),
+        DECIDE_EXTENSION: (
+            _("Decide on an extension"),
+            _("Not extended and due soon. An extension by two months is possible only if the requester "
+              "is told before the original deadline."),
+        ),
+        DUE_SOON: (ngettext("Due within %(num)d day", "Due within %(num)d days", warning_days), ""),
+        IDENTITY_WAIT: (
+            _("Waiting for proof of identity"),
+            ngettext("No answer for %(num)d day or more: consider closing the case as unverified.",
+                     "No answer for %(num)d days or more: consider closing the case as unverified.",
+                     identity_wait_days),
+        ),
+        "unassigned": (_("Unassigned"), _("Nobody has been assigned to these cases yet.")),
+    }
+
+
+def render_reminder(digest: Digest, today: date) -> tuple[str, str, str]:
+    """Subject, text and HTML of a daily reminder, in the recipient's language."""
+    config = current_app.config
+    with force_locale(digest.user.locale or "nl"):
+        counts = {"overdue": digest.count(OVERDUE), "soon": digest.count(DECIDE_EXTENSION, DUE_SOON),
+                  "identity": digest.count(IDENTITY_WAIT), "unassigned": len(digest.unassigned)}
+        subject = "Caseflow: " + summary(counts, config["WARNING_DAYS"])
+        headings = _headings(config["WARNING_DAYS"], config["IDENTITY_WAIT_DAYS"])
+        text, html = mail.render("reminder", digest.user.locale, digest=digest, user=digest.user, today=today,
+                                 headings=headings, groups=GROUPS, base_url=config["BASE_URL"], subject=subject)
+    return subject, text, html
+
+
+def render_escalation(user, lines: list[Line], today: date) -> tuple[str, str, str]:
+    """Subject, text and HTML of the notice that cases were escalated today."""
+    config = current_app.config
+    groups = {level: _sorted([ln for ln in lines if ln.level == level]) for level in (OVERDUE, IDENTITY_WAIT)}
+    with force_locale(user.locale or "nl"):
+        counts = {"overdue": len(groups[OVERDUE]), "identity": len(groups[IDENTITY_WAIT])}
+        subject = _("Caseflow escalation: %(summary)s", summary=summary(counts, config["WARNING_DAYS"]))
+        headings = _headings(config["WARNING_DAYS"], config["IDENTITY_WAIT_DAYS"])
+        text, html = mail.render("escalation", user.locale, groups=groups, user=user, today=today,
+                                 headings=headings, base_url=config["BASE_URL"], subject=subject)
+    return subject, text, html

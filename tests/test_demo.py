@@ -1,0 +1,130 @@
+"""`flask demo seed`: a varied, legal, reproducible register replayed through the services."""
+from datetime import date, timedelta, timezone
+
+from sqlalchemy import func, select
+
+from caseflow import clock
+from caseflow.extensions import db
+from caseflow.models import AuditEvent, Case, ResolutionAction, User
+from caseflow.rights import CHANNELS, CLOSED_STATUSES, RIGHTS, STATUSES
+
+from .conftest import open_case
+
+TODAY = "2026-11-20"  # a fixed past day keeps every date (and so every assertion) reproducible
+
+
+def seed(runner, *args):
+    result = runner.invoke(args=["demo", "seed", "--today", TODAY, *args])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def all_cases():
+    return list(db.session.scalars(select(Case).order_by(Case.id)))
+
+
+def snapshot():
+    """Everything a user sees of the seeded cases, without database ids."""
+    return [
+        (c.reference, c.channel, c.received_on, c.requester_name, c.requester_email, c.requester_address,
+         c.customer_number, c.request_text, c.status, c.deadline, c.extended_on, c.answer_sent_on,
+         c.assignee.name if c.assignee else None,
+         [(r.right, r.outcome, r.refusal_code, r.outcome_reason,
+           [(a.system, a.description, a.performed_on, a.user.name) for a in r.actions]) for r in c.rights],
+         [(e.action, e.user.name, e.detail, e.before, e.after, e.created_at) for e in c.events])
+        for c in all_cases()
+    ]
+
+
+def aware(stamp):
+    return stamp if stamp.tzinfo else stamp.replace(tzinfo=timezone.utc)  # SQLite hands back naive UTC
+
+
+def wipe():
+    db.session.remove()
+    with db.engine.begin() as conn:
+        for table in reversed(db.metadata.sorted_tables):
+            conn.execute(table.delete())
+
+
+def test_seed_fills_a_varied_register(runner):
+    output = seed(runner, "--cases", "40", "--seed", "3")
+    today = date.fromisoformat(TODAY)
+    cases = all_cases()
+
+    assert len(cases) == 40
+    assert len({c.reference for c in cases}) == 40
+    assert {c.channel for c in cases} == set(CHANNELS)
+    assert {key for c in cases for key in c.right_keys} == set(RIGHTS)
+    assert {c.status for c in cases} == set(STATUSES)
+    assert any(c.is_open and not c.is_suspended and c.days_left(today) < 0 for c in cases), "no overdue case"
+    assert any(c.extended for c in cases)
+    assert any(r.outcome == "partially_granted" and r.refusal_code for c in cases for r in c.rights)
+    assert all(r.outcome for c in cases if c.status == "resolved" for r in c.rights)
+    assert all(c.closed_at for c in cases if c.status in CLOSED_STATUSES)
+    assert "Created 40 demo cases" in output and "seed 3" in output
+    assert "Created demo administrator" in output and "password: " in output
+
+
+def test_every_case_has_a_past_history_in_its_audit_trail(runner):
+    seed(runner, "--cases", "40", "--seed", "3")
+    today = date.fromisoformat(TODAY)
+    for case in all_cases():
+        assert case.events and case.events[0].action == "case_opened", case.reference
+        stamps = [aware(e.created_at) for e in case.events]
+        assert stamps == sorted(stamps), case.reference
+        assert case.received_on <= stamps[0].astimezone(clock.BRUSSELS).date()
+        assert stamps[-1].astimezone(clock.BRUSSELS).date() <= today
+        assert all(d <= today for d in (case.extended_on, case.answer_sent_on, case.identity_verified_on) if d)
+        wall_clock_stamps = [case.closed_at] + [r.outcome_at for r in case.rights]  # set by services with utcnow()
+        assert all(aware(s).astimezone(clock.BRUSSELS).date() <= today for s in wall_clock_stamps if s)
+    assert all(a.performed_on <= today for a in db.session.scalars(select(ResolutionAction)))
+
+
+def test_same_seed_gives_the_same_cases(runner):
+    seed(runner, "--cases", "12", "--seed", "42")
+    first = snapshot()
+    wipe()
+    seed(runner, "--cases", "12", "--seed", "42")
+    assert snapshot() == first
+    wipe()
+    seed(runner, "--cases", "12", "--seed", "43")
+    assert snapshot() != first
+
+
+def test_running_twice_adds_cases_and_reuses_the_staff(runner):
+    seed(runner, "--cases", "5", "--seed", "1")
+    output = seed(runner, "--cases", "5", "--seed", "1")
+    cases = all_cases()
+    assert len(cases) == 10 and len({c.reference for c in cases}) == 10
+    assert db.session.scalar(select(func.count(User.id))) == 3
+    assert "Using 3 existing staff account(s)" in output and "password" not in output
+
+
+def test_existing_staff_handle_the_demo_cases(runner, admin, staff):
+    output = seed(runner, "--cases", "10", "--seed", "5")
+    assert "Created demo" not in output
+    assert {e.user_id for e in db.session.scalars(select(AuditEvent))} <= {admin.id, staff.id}
+
+
+def test_today_cannot_be_in_the_future(runner):
+    tomorrow = (clock.today() + timedelta(days=1)).isoformat()
+    result = runner.invoke(args=["demo", "seed", "--cases", "3", "--today", tomorrow])
+    assert result.exit_code == 2 and "future" in result.output
+    assert all_cases() == []
+
+
+def test_after_seeding_the_services_stamp_the_real_time_again(runner, staff):
+    seed(runner, "--cases", "3", "--seed", "2")
+    case = open_case(staff, received_on=clock.today(), today=clock.today())
+    stamp = aware(case.events[0].created_at)
+    assert abs(clock.now() - stamp) < timedelta(minutes=5)
+
+
+def test_the_seeded_register_renders(runner, client, auth, staff):
+    seed(runner, "--cases", "15", "--seed", "8")
+    auth.login()
+    assert client.get("/?status=all").status_code == 200
+    for case in all_cases():
+        response = client.get(f"/cases/{case.id}")
+        assert response.status_code == 200 and case.reference in response.text
