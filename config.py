@@ -19,6 +19,7 @@ class Config:
     CASES_PER_PAGE = 50
     SCHEDULER_ENABLED = False  # run.py and `flask scheduler` switch it on
     BASE_URL = "http://127.0.0.1:5000"
+    LETTERS_REPLY_TO = "info@labelstudio.be"  # requesters' replies to letters sent by email
     # Scheduled jobs (caseflow/jobs.py), times in TIMEZONE.
     ESCALATE_TIME = "06:00"
     REMINDERS_TIME = "08:00"

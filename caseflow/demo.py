@@ -17,9 +17,10 @@ from sqlalchemy import select
 from . import clock, deadlines
 from .extensions import db
 from .models import AuditEvent, Case, CaseRight, ResolutionAction, User
-from .rights import STATUSES
+from .rights import DISCLOSING_OUTCOMES, STATUSES
 from .services import ServiceError
 from .services import cases as svc
+from .services import checklist
 from .services import users as user_service
 
 FIRST_NAMES = ("Jan Els An Koen Sofie Pieter Lotte Wouter Griet Tom Sarah Bart Hilde Jef Nele Stijn Katrien Dirk Ine "
@@ -234,7 +235,9 @@ def _replay(plan: Plan, staff: list, rng: random.Random, today: date, stamp: _St
                 break
             budget, day = budget - 1, later(0, 4)
             svc.record_action(case, right.id, actor=actor, system=system, description=what, today=day, now=stamp.moment)
-        else:  # every action for this right is done: decide it
+        else:  # every action for this right is done: work its checklist, then decide it
+            if ending.outcome in DISCLOSING_OUTCOMES:
+                _work_checklist(case, right, actor, rng, later(0, 2), stamp.moment)
             svc.set_outcome(case, right.id, actor=actor, outcome=ending.outcome,
                             refusal_code=ending.refusal_code, reason=ending.reason, now=stamp.moment)
     if fate.status == "resolved":
@@ -242,6 +245,16 @@ def _replay(plan: Plan, staff: list, rng: random.Random, today: date, stamp: _St
         svc.close(case, actor=actor, status="resolved", answer_sent_on=day, today=day,
                   note="Antwoord aangetekend verstuurd." if plan.channel == "registered_letter" else "", now=stamp.moment)
     return case
+
+
+def _work_checklist(case, right, actor, rng, day, now):
+    """Tick each open checklist line; a newsletter line is sometimes not applicable (not subscribed)."""
+    for item, action in checklist.state(right):
+        if action is None:
+            na = item.system == "mailchimp" and rng.random() < .5
+            svc.record_action(case, right.id, actor=actor, system=item.system, description=item.nl,
+                              checklist_item=item.key, not_applicable=na,
+                              note="Niet ingeschreven op de nieuwsbrief." if na else "", today=day, now=now)
 
 
 def _staff(echo) -> list:

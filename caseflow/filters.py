@@ -5,7 +5,7 @@ from flask_babel import format_date, format_datetime, get_locale, gettext, ngett
 from flask_babel import lazy_gettext as _l
 
 from . import clock
-from .rights import CHANNELS, OUTCOMES, REFUSAL_CODES, RIGHTS, STATUSES, SYSTEMS
+from .rights import CHANNELS, DELIVERIES, LETTER_KINDS, OUTCOMES, REFUSAL_CODES, RIGHTS, STATUSES, SYSTEMS
 
 LABELS = {
     "right": {k: v[0] for k, v in RIGHTS.items()},
@@ -14,6 +14,8 @@ LABELS = {
     "outcome": OUTCOMES,
     "refusal_code": REFUSAL_CODES,
     "system": SYSTEMS,
+    "letter_kind": LETTER_KINDS,
+    "delivery": DELIVERIES,
     "escalation": {
         "due_soon": _l("Due soon"),
         "decide_extension": _l("Decide on extension"),
@@ -35,6 +37,10 @@ AUDIT_ACTIONS = {
     "action_recorded": _l("Action taken"),
     "outcome_set": _l("Outcome set"),
     "closed": _l("Case closed"),
+    "item_not_applicable": _l("Checklist item not applicable"),
+    "letter_sent": _l("Letter sent to the requester"),
+    "package_file_added": _l("File added to the data package"),
+    "package_downloaded": _l("Data package downloaded"),
     "escalated": _l("Escalated by the system"),
     "deescalated": _l("Escalation lowered by the system"),
 }
@@ -90,6 +96,8 @@ def urgency(case, today: date, warning_days: int) -> str:
 DETAIL_KINDS = {
     "case_opened": ("right",) * len(RIGHTS),
     "action_recorded": ("right", "system", None),
+    "item_not_applicable": ("right", "system", None),
+    "letter_sent": ("letter_kind", "delivery"),
     "outcome_set": ("right", "refusal_code"),
 }
 
@@ -122,6 +130,10 @@ def register(app) -> None:
         label=label, long_date=long_date, short_date=short_date, local_datetime=local_datetime,
         days_left_text=days_left_text, audit_value=audit_value, audit_detail=audit_detail,
     )
+    from .services import checklist
+
+    app.jinja_env.globals.update(checklist_state=checklist.state, checklist_progress=checklist.progress,
+                                 needs_checklist=checklist.needs_checklist, LETTER_KINDS=LETTER_KINDS)
     app.jinja_env.globals.update(urgency=urgency, audit_label=audit_label, get_locale=get_locale)
 
     @app.context_processor

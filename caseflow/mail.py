@@ -63,10 +63,16 @@ def build_email(message: OutboxMessage, sender: str) -> EmailMessage:
     email["To"] = message.recipient
     email["Date"] = format_datetime(as_utc(message.created_at).astimezone(clock.BRUSSELS))
     email["Message-ID"] = message.message_id
-    email["Auto-Submitted"] = "auto-generated"
+    if message.kind == "letter":  # a letter to a requester: answers go to the shop's mailbox
+        email["Reply-To"] = current_app.config["LETTERS_REPLY_TO"]
+    else:
+        email["Auto-Submitted"] = "auto-generated"
     email.set_content(message.body_text)
     if message.body_html:
         email.add_alternative(message.body_html, subtype="html")
+    if message.attachment_path:
+        with open(os.path.join(current_app.instance_path, message.attachment_path), "rb") as fh:
+            email.add_attachment(fh.read(), maintype="application", subtype="zip", filename=message.attachment_name)
     email["Content-Language"] = message.locale  # after the parts: making them moves Content-* headers down
     return email
 

@@ -193,7 +193,9 @@ class ResolutionAction(db.Model):
     performed_on = db.Column(db.Date, nullable=False)
     system = db.Column(db.String(30), nullable=False)
     description = db.Column(db.String(500), nullable=False)
-    note = db.Column(db.Text)
+    note = db.Column(db.Text)  # for a checklist item marked not applicable: the reason
+    checklist_item = db.Column(db.String(40))  # key in checklists.toml, when this ticks a checklist line
+    not_applicable = db.Column(db.Boolean, nullable=False, default=False)
     created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
 
     case_right = db.relationship("CaseRight", back_populates="actions")
@@ -262,5 +264,45 @@ class OutboxMessage(db.Model):
     last_error = db.Column(db.Text)
     sent_at = db.Column(UTCDateTime)
     created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+    attachment_name = db.Column(db.String(255))  # e.g. the access package ZIP sent with an answer
+    attachment_path = db.Column(db.String(255))  # relative to the instance folder
 
     user = db.relationship("User")
+
+
+class Letter(db.Model):
+    """A letter or email to the requester, exactly as it was sent: when, by whom, how."""
+
+    id = db.Column(db.Integer, primary_key=True)
+    case_id = db.Column(db.Integer, db.ForeignKey("case.id"), nullable=False, index=True)
+    kind = db.Column(db.String(30), nullable=False)  # acknowledgement, identity_request, extension_notice, answer
+    locale = db.Column(db.String(5), nullable=False)
+    delivery = db.Column(db.String(20), nullable=False)  # email or registered_letter
+    recipient = db.Column(db.Text, nullable=False)  # email address, or name and postal address
+    subject = db.Column(db.String(255), nullable=False)
+    body = db.Column(db.Text, nullable=False)
+    sent_on = db.Column(db.Date, nullable=False)
+    created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+    created_by_id = db.Column(db.Integer, db.ForeignKey("user.id"), nullable=False)
+    outbox_message_id = db.Column(db.Integer, db.ForeignKey("outbox_message.id"))
+    package_name = db.Column(db.String(255))  # the package ZIP attached, if any
+
+    case = db.relationship("Case", backref=db.backref("letters", order_by="Letter.id"))
+    created_by = db.relationship("User")
+    outbox_message = db.relationship("OutboxMessage")
+
+
+class PackageFile(db.Model):
+    """A data export uploaded for an access or portability answer (web shop, Mailchimp...)."""
+
+    id = db.Column(db.Integer, primary_key=True)
+    case_id = db.Column(db.Integer, db.ForeignKey("case.id"), nullable=False, index=True)
+    display_name = db.Column(db.String(255), nullable=False)
+    stored_name = db.Column(db.String(255), nullable=False)
+    size = db.Column(db.Integer, nullable=False)
+    sha256 = db.Column(db.String(64), nullable=False)
+    uploaded_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+    uploaded_by_id = db.Column(db.Integer, db.ForeignKey("user.id"), nullable=False)
+
+    case = db.relationship("Case", backref=db.backref("package_files", order_by="PackageFile.id"))
+    uploaded_by = db.relationship("User")

@@ -77,3 +77,15 @@ CLOSE_STATUSES = {
 def right_label(key: str) -> str:
     label, article = RIGHTS[key]
     return f"{label} ({article})"
+
+LETTER_KINDS = {
+    "acknowledgement": _l("Acknowledgement of receipt"),
+    "identity_request": _l("Request for proof of identity or clarification"),
+    "extension_notice": _l("Extension notice"),
+    "answer": _l("Answer"),
+}
+
+DELIVERIES = {
+    "email": _l("Email"),
+    "registered_letter": _l("Registered letter"),
+}

@@ -270,3 +270,14 @@ def smtp_server(app):
     yield server
     server.stop()
     app.config.update(saved)
+
+
+def work_checklists(case, actor, *, today=None, not_applicable=("search_mailchimp",)):
+    """Deal with every open checklist line of the case, as staff would before resolving it."""
+    from caseflow.services.checklist import open_items
+
+    for right, item in open_items(case):
+        na = item.key in not_applicable
+        case_service.record_action(case, right.id, actor=actor, system=item.system, description=item.nl,
+                                   checklist_item=item.key, not_applicable=na,
+                                   note="Niet ingeschreven op de nieuwsbrief" if na else "", today=today)

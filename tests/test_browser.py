@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from caseflow import clock
 from caseflow.deadlines import legal_deadline
 from caseflow.filters import AUDIT_ACTIONS
-from caseflow.rights import OUTCOMES, REFUSAL_CODES, RIGHTS, STATUSES, SYSTEMS
+from caseflow.rights import LETTER_KINDS, OUTCOMES, REFUSAL_CODES, RIGHTS, STATUSES, SYSTEMS
 
 from .conftest import PASSWORD
 
@@ -113,6 +113,7 @@ def test_registered_letter_with_two_rights_from_logging_to_resolution(app, staff
     page.click("#submit")
 
     expect(page).to_have_url(CASE_URL)
+    case_url = page.url
     reference = f"DSR-{received.year}-0001"
     expect(page.locator("h1")).to_contain_text(reference)
     expect(page.locator("h1")).to_contain_text("Lotte Vermeulen")
@@ -133,12 +134,21 @@ def test_registered_letter_with_two_rights_from_logging_to_resolution(app, staff
     page.fill("#asked_on", asked.isoformat())
     page.fill("#note", "Kopie identiteitskaart gevraagd per brief.")
     page.click("#submit")
-    expect(page).to_have_url(CASE_URL)
+    # Caseflow drafts the letter asking for it; staff check it and keep it to print (a registered letter).
+    expect(page).to_have_url(re.compile(r"/letters/new\?kind=identity_request$"))
+    expect(page.locator("#body")).to_have_value(re.compile(reference))
+    page.click("#submit")
+    expect(page).to_have_url(re.compile(r"/cases/\d+/letters/\d+$"))
+    expect(page.locator("#letter-body")).to_contain_text(reference)
+    expect(page.locator("a[href$='.pdf']")).to_have_count(1)
+    page.goto(case_url)
+    expect(page.locator("#letters tr.letter")).to_have_count(1)
     expect(page.locator("#status")).to_have_text(status["awaiting_identity"])
     expect(page.locator("#identity")).to_contain_text(long_date(asked))
     expect(page.locator("#current-deadline")).to_have_text(long_date(while_waiting))
     audit.expect_new(("identity_requested", ["Kopie identiteitskaart gevraagd per brief."],
-                      status["new"], status["awaiting_identity"]))
+                      status["new"], status["awaiting_identity"]),
+                     ("letter_sent", [shown(app, LETTER_KINDS["identity_request"])], None, ...))
     snap(page, "case-awaiting-identity")
 
     # The answer arrived 5 days ago: 10 suspended days, the deadline moves by them.
@@ -154,7 +164,7 @@ def test_registered_letter_with_two_rights_from_logging_to_resolution(app, staff
     audit.expect_new(
         ("identity_verified", ["kopie identiteitskaart gecontroleerd en vernietigd"],
          status["awaiting_identity"], status["in_progress"]),
-        ("deadline_changed", ["10"], long_date(first_deadline), long_date(final_deadline)),
+        ("deadline_changed", ["10 dagen"], long_date(first_deadline), long_date(final_deadline)),
     )
 
     # Resolution actions, one per right, from the links next to each right.
@@ -163,7 +173,7 @@ def test_registered_letter_with_two_rights_from_logging_to_resolution(app, staff
         ("erasure", "invoicing", "Factuurgegevens bewaard: fiscale bewaarplicht (art. 17(3)(b))", today - timedelta(days=2)),
     ]
     for right, system, description, done_on in actions:
-        page.click(f"#right-{right} a[href*='/actions/new']")
+        page.click(f"#right-{right} p > a[href*='/actions/new']")
         page.select_option("#system", system)
         page.fill("#description", description)
         page.fill("#performed_on", done_on.isoformat())
@@ -195,6 +205,23 @@ def test_registered_letter_with_two_rights_from_logging_to_resolution(app, staff
     expect(page.locator("#right-erasure")).to_contain_text(reason)
     audit.expect_new(("outcome_set", [right_label["erasure"], shown(app, REFUSAL_CODES["legal_retention"])],
                       None, shown(app, OUTCOMES["partially_granted"])))
+
+    # The checklists: every line ticked, the newsletter line not applicable (with the reason).
+    for right in ("access", "erasure"):
+        open_items = page.locator(f"#right-{right} ul.checklist li.open")
+        while open_items.count():
+            item = open_items.first
+            key = item.get_attribute("id").rsplit("-", 1)[1]
+            na = key in ("search_mailchimp", "remove_mailchimp")
+            link = f"#item-{right}-{key} a[href*='item={key}']"
+            page.click(f"{link}[href*='na=1']" if na else f"{link}:not([href*='na=1'])")
+            if na:
+                page.fill("#note", "Niet ingeschreven op de nieuwsbrief.")
+            page.click("#submit")
+            expect(page).to_have_url(CASE_URL)
+            expect(page.locator(f"#right-{right} li#item-{right}-{key}")).to_have_class("na" if na else "done")
+            audit.expect_new(("item_not_applicable" if na else "action_recorded", [right_label[right]], ..., ...))
+        expect(page.locator(f"#right-{right} .progress")).to_have_class(re.compile("done"))
 
     # Resolve: every right has an outcome and the answer went out today.
     page.click("a[href$='/close']")

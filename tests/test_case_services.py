@@ -9,7 +9,7 @@ from caseflow.models import AuditEvent, Case, ImmutableAuditError
 from caseflow.services import ServiceError, StaleCaseError
 from caseflow.services import cases as svc
 
-from .conftest import make_user, open_case
+from .conftest import make_user, open_case, work_checklists
 
 D = date.fromisoformat
 
@@ -212,6 +212,10 @@ def test_resolve_requires_all_outcomes_and_answer_date(actor):
         svc.close(case, actor=actor, status="resolved", answer_sent_on=D("2026-03-10"), today=D("2026-03-10"))
     assert "Elk recht heeft een beslissing nodig" in str(err.value.message)
     svc.set_outcome(case, case.rights[1].id, actor=actor, outcome="granted")
+    with pytest.raises(ServiceError) as err:
+        svc.close(case, actor=actor, status="resolved", answer_sent_on=D("2026-03-10"), today=D("2026-03-10"))
+    assert "checklist" in str(err.value.message)
+    work_checklists(case, actor, today=D("2026-03-10"))
     with pytest.raises(ServiceError) as err:
         svc.close(case, actor=actor, status="resolved", today=D("2026-03-10"))
     assert err.value.field == "answer_sent_on"

@@ -9,7 +9,7 @@ from caseflow.deadlines import legal_deadline
 from caseflow.extensions import db
 from caseflow.models import Case
 
-from .conftest import make_user, open_case
+from .conftest import make_user, open_case, work_checklists
 
 TODAY = clock.today()
 
@@ -148,7 +148,7 @@ def test_extend_needs_a_reason(client, case):
     assert r.status_code == 422 and 'id="reason-error"' in r.get_data(as_text=True)
 
 
-def test_record_action_and_outcomes_then_resolve(client, case):
+def test_record_action_and_outcomes_then_resolve(client, case, logged_in):
     access, erasure = case.rights
     r = client.post(f"/cases/{case.id}/actions/new", data={
         "version": case.version, "case_right_id": erasure.id, "system": "webshop",
@@ -163,6 +163,10 @@ def test_record_action_and_outcomes_then_resolve(client, case):
         "version": only_case().version, "outcome": "partially_granted", "refusal_code": "legal_retention",
         "reason": "Factuurgegevens blijven 10 jaar bewaard (fiscale bewaarplicht)."})
     assert r.status_code == 302
+    r = client.post(f"/cases/{case.id}/close", data={
+        "version": only_case().version, "status": "resolved", "answer_sent_on": TODAY.isoformat()})
+    assert r.status_code == 422 and "checklist" in r.get_data(as_text=True)  # open checklist items
+    work_checklists(only_case(), logged_in)
     r = client.post(f"/cases/{case.id}/close", data={
         "version": only_case().version, "status": "resolved", "answer_sent_on": TODAY.isoformat()})
     assert r.status_code == 302

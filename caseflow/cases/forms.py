@@ -1,7 +1,8 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
+from flask_wtf.file import FileField, MultipleFileField
 from wtforms import (
+    BooleanField,
     DateField, EmailField, HiddenField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField,
     TextAreaField,
 )
@@ -91,6 +92,8 @@ class ExtendForm(VersionedForm):
 
 
 class ActionForm(VersionedForm):
+    checklist_item = HiddenField()
+    not_applicable = HiddenField()
     case_right_id = SelectField(_l("Right"), coerce=str, validators=[InputRequired()])
     system = SelectField(_l("System"), choices=choices(SYSTEMS, blank=""), validators=[InputRequired(_l("Choose the system in which the action took place."))])
     description = StringField(_l("What was done"), validators=[DataRequired(_l("Describe what was done.")), Length(max=500)])
@@ -126,3 +129,15 @@ class FilterForm(FlaskForm):
     status = SelectField(_l("Status"), choices=[("open", _l("All open")), ("closed", _l("All closed")), ("all", _l("All"))] + choices(STATUSES))
     right = SelectField(_l("Right"), choices=[("", _l("All rights"))] + [(k, v[0]) for k, v in RIGHTS.items()])
     assignee = SelectField(_l("Assigned to"), coerce=str)
+
+
+class LetterForm(VersionedForm):
+    subject = StringField(_l("Subject"), validators=[DataRequired(_l("The subject cannot be empty.")), Length(max=255)])
+    body = TextAreaField(_l("Text"), validators=[DataRequired(_l("The text cannot be empty.")), Length(max=100_000)])
+    attach_package = BooleanField(_l("Attach the data package (ZIP)"))
+    submit = SubmitField(_l("Send"))
+
+
+class PackageForm(FlaskForm):
+    files = MultipleFileField(_l("Exported data files (web shop, Mailchimp, ...)"))
+    submit = SubmitField(_l("Add to the package"))

@@ -1,10 +1,11 @@
 """The case register: list, log a new case, the case page and the forms that work a case."""
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from .. import attachments, clock
+from .. import attachments, checklists, clock
 from ..extensions import db
 from ..models import Case
 from ..services import ServiceError, StaleCaseError
@@ -93,10 +94,11 @@ def attachment(case_id):
     return send_file(attachments.path_of(case.attachment_path), download_name=case.attachment_name, as_attachment=True)
 
 
-def _case_form_view(case_id, form_class, template, title, perform, prepare=None, defaults=None):
+def _case_form_view(case_id, form_class, template, title, perform, prepare=None, defaults=None, context=None):
     """GET shows the form; POST validates, calls one service function, flashes and redirects.
 
-    On a validation or service error the form is shown again with everything typed kept.
+    `perform` returns the message to flash, or (message, where to go next). On a validation or service
+    error the form is shown again with everything typed kept.
     """
     case = _get_case(case_id)
     form = form_class()
@@ -121,10 +123,12 @@ def _case_form_view(case_id, form_class, template, title, perform, prepare=None,
             db.session.rollback()
             apply_service_error(form, error)
         else:
+            message, target = message if isinstance(message, tuple) else (message, None)
             flash(message, "success")
-            return redirect(url_for("cases.show", case_id=case.id))
+            return redirect(target or url_for("cases.show", case_id=case.id))
     status = 200 if request.method == "GET" else 422
-    return render_template(f"cases/{template}", case=case, form=form, title=title), status
+    extra = context(case) if context else {}
+    return render_template(f"cases/{template}", case=case, form=form, title=title, **extra), status
 
 
 @bp.route("/cases/<int:case_id>/identity/request", methods=["GET", "POST"])
@@ -132,7 +136,9 @@ def request_identity(case_id):
     def perform(case, form):
         case_service.request_identity(case, actor=current_user, asked_on=form.asked_on.data,
                                       note=form.note.data, expected_version=form.version.data)
-        return _("Proof of identity requested. The deadline is suspended until the answer arrives.")
+        return (_("Proof of identity requested. The deadline is suspended until the answer arrives. "
+                  "Check and send the letter below."),
+                url_for("cases.compose_letter", case_id=case.id, kind="identity_request"))
 
     return _case_form_view(case_id, forms.IdentityRequestForm, "identity_request.html",
                            _l("Ask for proof of identity"), perform, defaults=lambda c: {"asked_on": clock.today()})
@@ -153,7 +159,9 @@ def verify_identity(case_id):
 def extend(case_id):
     def perform(case, form):
         case_service.extend(case, actor=current_user, reason=form.reason.data, expected_version=form.version.data)
-        return _("Deadline extended by two months. Tell the requester before the original deadline.")
+        return (_("Deadline extended by two months. Tell the requester before the original deadline: "
+                  "check and send the notice below."),
+                url_for("cases.compose_letter", case_id=case.id, kind="extension_notice"))
 
     return _case_form_view(case_id, forms.ExtendForm, "extend.html", _l("Extend the deadline"), perform)
 
@@ -164,16 +172,24 @@ def _prepare_action(form, case):
 
 @bp.route("/cases/<int:case_id>/actions/new", methods=["GET", "POST"])
 def record_action(case_id):
+    """A free action, or a checklist line ticked (?item=KEY) or marked not applicable (&na=1)."""
     def perform(case, form):
+        not_applicable = form.not_applicable.data == "1"
         case_service.record_action(case, form.case_right_id.data, actor=current_user, system=form.system.data,
                                    description=form.description.data, note=form.note.data,
-                                   performed_on=form.performed_on.data, expected_version=form.version.data)
-        return _("Action recorded.")
+                                   performed_on=form.performed_on.data, checklist_item=form.checklist_item.data or None,
+                                   not_applicable=not_applicable, expected_version=form.version.data)
+        return _("Checklist item marked not applicable.") if not_applicable else _("Action recorded.")
 
     def defaults(case):
         values = {"performed_on": clock.today()}
-        if request.args.get("right"):
-            values["case_right_id"] = request.args["right"]
+        right = next((r for r in case.rights if str(r.id) == request.args.get("right")), None)
+        if right:
+            values["case_right_id"] = str(right.id)
+            item = checklists.item(right.right, request.args.get("item", ""))
+            if item:
+                values.update(checklist_item=item.key, system=item.system, description=item.label(get_locale()),
+                              not_applicable="1" if request.args.get("na") else "")
         return values
 
     return _case_form_view(case_id, forms.ActionForm, "action.html", _l("Record an action"), perform,
@@ -208,7 +224,8 @@ def close(case_id):
                            answer_sent_on=form.answer_sent_on.data, expected_version=form.version.data)
         return _("The case has been closed.")
 
-    return _case_form_view(case_id, forms.CloseForm, "close.html", _l("Close the case"), perform)
+    return _case_form_view(case_id, forms.CloseForm, "close.html", _l("Close the case"), perform,
+                           defaults=lambda c: {"answer_sent_on": c.answer_sent_on})
 
 
 @bp.route("/cases/<int:case_id>/assign", methods=["GET", "POST"])
@@ -223,3 +240,6 @@ def assign(case_id):
 
     return _case_form_view(case_id, forms.AssignForm, "assign.html", _l("Reassign"), perform, prepare=prepare,
                            defaults=lambda c: {"assignee_id": str(c.assignee_id or "")})
+
+
+from . import correspondence  # noqa: E402,F401  (letters and the data package: more routes on this blueprint)

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from .. import attachments
+from .. import attachments, checklists
 from ..extensions import db
 from ..models import Case, CaseRight, ResolutionAction, Suspension, User
 from ..rights import (
@@ -24,6 +24,7 @@ from ..rights import (
     SYSTEMS,
 )
 from . import ServiceError, audit, check_version, commit, moment
+from .checklist import open_items
 
 REFERENCE_ATTEMPTS = 5
 
@@ -234,14 +235,27 @@ def _start_work(case: Case, actor: User, now: datetime) -> None:
 
 def record_action(
     case: Case, case_right_id, *, actor: User, system: str, description: str, note: str = "",
-    performed_on: date | None = None, expected_version=None, today=None, now=None,
+    performed_on: date | None = None, checklist_item: str | None = None, not_applicable: bool = False,
+    expected_version=None, today=None, now=None,
 ) -> ResolutionAction:
-    """Record what was done for one right: in which system, what, when, with a note."""
+    """Record what was done for one right (in which system, what, when, with a note), maybe ticking a checklist line.
+
+    A checklist line can also be marked not applicable; the note then says why.
+    """
     today, now = moment(today, now)
     performed_on = performed_on or today
     check_version(case, expected_version)
     _require_open(case)
     right = _case_right(case, case_right_id)
+    if checklist_item:
+        if checklists.item(right.right, checklist_item) is None:
+            raise ServiceError(_l("This checklist item does not belong to this right."))
+        if any(a.checklist_item == checklist_item for a in right.actions):
+            raise ServiceError(_l("This checklist item has already been dealt with."))
+        if not_applicable and not (note or "").strip():
+            raise ServiceError(_l("Say why this item does not apply."), field="note")
+    elif not_applicable:
+        raise ServiceError(_l("Only a checklist item can be marked not applicable."))
     if system not in SYSTEMS:
         raise ServiceError(_l("Choose the system in which the action took place."), field="system")
     if not (description or "").strip():
@@ -253,10 +267,13 @@ def record_action(
     action = ResolutionAction(
         case_right=right, user=actor, system=system, description=description.strip(),
         note=(note or "").strip() or None, performed_on=performed_on, created_at=now,
+        checklist_item=checklist_item or None, not_applicable=bool(not_applicable),
     )
     db.session.add(action)
     _start_work(case, actor, now)
-    audit(case, actor, "action_recorded", detail=f"{right.right} | {system} | {action.description}", at=now)
+    audit(case, actor, "item_not_applicable" if not_applicable else "action_recorded",
+          detail=f"{right.right} | {system} | {action.description}", after=action.note if not_applicable else None,
+          at=now)
     commit()
     return action
 
@@ -313,6 +330,10 @@ def close(
         raise ServiceError(_l("Choose how the case ends."), field="status")
     if status == "resolved" and any(r.outcome is None for r in case.rights):
         raise ServiceError(_l("Every right needs an outcome before the case can be resolved."), field="status")
+    if status == "resolved" and open_items(case):
+        raise ServiceError(
+            _l("%(n)d checklist item(s) are still open: tick them or mark them not applicable first.",
+               n=len(open_items(case))), field="status")
     if status in ANSWERED_STATUSES and answer_sent_on is None:
         raise ServiceError(_l("Give the date the answer was sent to the requester."), field="answer_sent_on")
     if status != "resolved" and not (note or "").strip():

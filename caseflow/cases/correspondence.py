@@ -1,0 +1,97 @@
+"""Letters to the requester (compose, preview, edit, send, print) and the access/portability data package."""
+import io
+
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from .. import clock, letters, pdf
+from ..extensions import db
+from ..models import Letter
+from ..rights import LETTER_KINDS
+from ..services import ServiceError
+from ..services import correspondence, packages
+from . import forms
+from .routes import _case_form_view, _get_case, bp
+
+
+@bp.route("/cases/<int:case_id>/letters/new", methods=["GET", "POST"])
+def compose_letter(case_id):
+    """Preview the letter drafted from the case, let staff edit it, then send it (email) or keep it (print)."""
+    kind = request.args.get("kind", "answer")
+    locale = request.args.get("locale") or str(get_locale())
+    if kind not in letters.KINDS or locale not in letters.LOCALES:
+        abort(404)
+
+    def defaults(case):
+        draft = correspondence.draft(case, kind, locale=locale, sender_name=current_user.name, today=clock.today())
+        return {"subject": draft.subject, "body": draft.body, "attach_package": bool(case.package_files)}
+
+    def perform(case, form):
+        letter = correspondence.send(case, actor=current_user, kind=kind, locale=locale, subject=form.subject.data,
+                                     body=form.body.data, attach_package=form.attach_package.data,
+                                     expected_version=form.version.data)
+        if letter.delivery == "email":
+            message = _("The email to %(to)s is in the outbox and goes out within a minute.", to=letter.recipient)
+        else:
+            message = _("The letter has been saved. Print it and send it by registered mail today.")
+        return message, url_for("cases.show_letter", case_id=case.id, letter_id=letter.id)
+
+    def context(case):
+        return {"kind": kind, "locale": locale, "kind_label": LETTER_KINDS[kind],
+                "delivery": correspondence.delivery_for(case),
+                "problems": correspondence.problems(case, kind, today=clock.today())}
+
+    return _case_form_view(case_id, forms.LetterForm, "letter_compose.html", _l("Letter to the requester"), perform,
+                           defaults=defaults, context=context)
+
+
+def _letter(case_id, letter_id) -> Letter:
+    letter = db.get_or_404(Letter, letter_id)
+    if letter.case_id != case_id:
+        abort(404)
+    return letter
+
+
+@bp.route("/cases/<int:case_id>/letters/<int:letter_id>")
+def show_letter(case_id, letter_id):
+    return render_template("cases/letter.html", case=_get_case(case_id), letter=_letter(case_id, letter_id))
+
+
+@bp.route("/cases/<int:case_id>/letters/<int:letter_id>.pdf")
+def letter_pdf(case_id, letter_id):
+    case, letter = _get_case(case_id), _letter(case_id, letter_id)
+    data = pdf.letter_pdf(body=letter.body, subject=letter.subject, requester_name=case.requester_name,
+                          requester_address=case.requester_address, reference=case.reference,
+                          letter_date=letter.sent_on, locale=letter.locale)
+    return send_file(io.BytesIO(data), mimetype="application/pdf",
+                     download_name=f"{case.reference}-{letter.kind}-{letter.id}.pdf")
+
+
+@bp.route("/cases/<int:case_id>/package", methods=["POST"])
+def upload_package_files(case_id):
+    case = _get_case(case_id)
+    form = forms.PackageForm()
+    if form.validate_on_submit():
+        try:
+            added = packages.add_files(case, [(f.filename, f.stream) for f in form.files.data or []
+                                              if getattr(f, "filename", "")], actor=current_user)
+        except ServiceError as error:
+            flash(str(error.message), "error")
+        else:
+            flash(_("%(n)d file(s) added to the data package.", n=len(added)), "success")
+    return redirect(url_for("cases.show", case_id=case.id) + "#package")
+
+
+@bp.route("/cases/<int:case_id>/package.zip")
+def download_package(case_id):
+    case = _get_case(case_id)
+    try:
+        name, data = packages.build(case, locale=str(get_locale()))
+    except ServiceError as error:
+        flash(str(error.message), "error")
+        return redirect(url_for("cases.show", case_id=case.id))
+    packages.record_download(case, actor=current_user)
+    return send_file(io.BytesIO(data), mimetype="application/zip", download_name=name, as_attachment=True)

@@ -1,0 +1,102 @@
+"""Letters and emails to the requester: drafted from templates, checked against the guard rails, sent and kept."""
+import re
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+
+from .. import letters, mail
+from ..extensions import db
+from ..models import Case, Letter, User
+from ..rights import DISCLOSING_OUTCOMES
+from . import ServiceError, audit, check_version, commit, moment, packages
+from .checklist import open_items
+
+PLACEHOLDER = re.compile(r"\[[^\]\n]{2,80}\]")  # e.g. "[reden van de verlenging]" left in a draft
+
+
+def delivery_for(case: Case) -> str:
+    """By email when the request came by email (or we only have an email address); else by registered letter."""
+    if case.requester_email and (case.channel == "email" or not case.requester_address):
+        return "email"
+    return "registered_letter"
+
+
+def draft(case: Case, kind: str, *, locale: str, sender_name: str, today: date) -> letters.Rendered:
+    return letters.render(kind, letters.context_for(case, today=today, sender_name=sender_name, locale=locale), locale)
+
+
+def problems(case: Case, kind: str, *, today: date) -> list:
+    """Why this letter may not go out now (the guard rails); empty when it may."""
+    found = []
+    if not case.is_open:
+        found.append(_l("This case is closed; it can no longer be changed."))
+    if kind == "identity_request" and case.status != "awaiting_identity":
+        found.append(_l("First record that you ask for proof of identity or clarification (the clock stops then); "
+                        "then send this letter."))
+    if kind == "extension_notice":
+        if not case.extended:
+            found.append(_l("First extend the deadline; then send the extension notice."))
+        elif today > case.original_deadline(today):
+            found.append(_l("The original deadline (%(date)s) has passed: the extension notice would be too late.",
+                            date=case.original_deadline(today).strftime("%d/%m/%Y")))
+    if kind == "answer":
+        if any(r.outcome is None for r in case.rights):
+            found.append(_l("Every right needs an outcome before the answer can be sent."))
+        if case.identity_verified_on is None and any(r.outcome in DISCLOSING_OUTCOMES for r in case.rights):
+            found.append(_l("The identity of the requester has not been verified: no data may be disclosed or "
+                            "changed yet."))
+        if open_items(case):
+            found.append(_l("%(n)d checklist item(s) are still open: tick them or mark them not applicable first.",
+                            n=len(open_items(case))))
+    if delivery_for(case) == "registered_letter" and not case.requester_address:
+        found.append(_l("The case has no postal address for a registered letter."))
+    return found
+
+
+def send(
+    case: Case, *, actor: User, kind: str, locale: str, subject: str, body: str, attach_package: bool = False,
+    expected_version=None, today=None, now=None,
+) -> Letter:
+    """Send the (possibly edited) letter: by email through the outbox, or kept as a registered letter to print.
+
+    The exact text, when and by whom are stored on the case and in the audit trail.
+    """
+    today, now = moment(today, now)
+    check_version(case, expected_version)
+    if kind not in letters.KINDS or locale not in letters.LOCALES:
+        raise ServiceError(_l("Unknown kind of letter or language."))
+    refused = problems(case, kind, today=today)
+    if refused:
+        raise ServiceError(refused[0])
+    subject, body = (subject or "").strip(), (body or "").strip()
+    if not subject:
+        raise ServiceError(_l("The subject cannot be empty."), field="subject")
+    if not body:
+        raise ServiceError(_l("The text cannot be empty."), field="body")
+    if PLACEHOLDER.search(body):
+        raise ServiceError(_l("Fill in or remove the text between square brackets: %(text)s",
+                              text=PLACEHOLDER.search(body).group(0)), field="body")
+    if attach_package and not case.package_files:
+        raise ServiceError(_l("There is no package to attach: add the exported data files first."),
+                           field="attach_package")
+    delivery = delivery_for(case)
+    letter = Letter(case=case, kind=kind, locale=locale, delivery=delivery, subject=subject, body=body + "\n",
+                    sent_on=today, created_at=now, created_by=actor,
+                    recipient=case.requester_email if delivery == "email"
+                    else f"{case.requester_name}\n{case.requester_address}")
+    if attach_package:
+        letter.package_name, stored = packages.snapshot(case, locale=locale, now=now)
+    if delivery == "email":
+        letter.outbox_message = mail.enqueue(recipient=case.requester_email, subject=subject, text=letter.body,
+                                             kind="letter", locale=locale, now=now)
+        if attach_package:
+            letter.outbox_message.attachment_name = letter.package_name
+            letter.outbox_message.attachment_path = stored
+    db.session.add(letter)
+    if kind == "answer":
+        case.answer_sent_on = today
+    attached = f"\n\n[{letter.package_name}]" if letter.package_name else ""
+    audit(case, actor, "letter_sent", detail=f"{kind} | {delivery}", after=f"{subject}\n\n{letter.body}{attached}",
+          at=now)
+    commit()
+    return letter

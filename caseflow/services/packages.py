@@ -1,0 +1,80 @@
+"""The access/portability package: uploaded data exports, zipped with a manifest and the Art. 15 sheet."""
+import hashlib
+import os
+import uuid
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from werkzeug.utils import secure_filename
+
+from .. import package, pdf
+from ..extensions import db
+from ..models import PackageFile
+from . import ServiceError, audit, commit, moment
+
+
+def folder(case) -> str:
+    path = os.path.join(current_app.instance_path, "packages", str(case.id))
+    os.makedirs(path, exist_ok=True)
+    return path
+
+
+def add_files(case, uploads, *, actor, now=None) -> list[PackageFile]:
+    """Store uploaded exports (pairs of filename and stream) for the case's package."""
+    _, now = moment(None, now)
+    uploads = [(name, stream) for name, stream in uploads if name]
+    if not uploads:
+        raise ServiceError(_l("Choose one or more files to add."), field="files")
+    if not case.is_open:
+        raise ServiceError(_l("This case is closed; it can no longer be changed."))
+    added, written = [], []
+    try:
+        for name, stream in uploads:
+            stored = f"{uuid.uuid4().hex}_{secure_filename(name) or 'export'}"
+            path = os.path.join(folder(case), stored)
+            digest, size = hashlib.sha256(), 0
+            with open(path, "wb") as out:
+                written.append(path)
+                while chunk := stream.read(64 * 1024):
+                    digest.update(chunk)
+                    size += len(chunk)
+                    out.write(chunk)
+            record = PackageFile(case=case, display_name=name, stored_name=stored, size=size,
+                                 sha256=digest.hexdigest(), uploaded_by=actor, uploaded_at=now)
+            db.session.add(record)
+            added.append(record)
+            audit(case, actor, "package_file_added", detail=name, after=f"{size} B, sha256 {digest.hexdigest()[:12]}…",
+                  at=now)
+        commit()
+    except BaseException:
+        db.session.rollback()
+        for path in written:
+            os.remove(path)
+        raise
+    return added
+
+
+def build(case, *, locale: str, now=None) -> tuple[str, bytes]:
+    """The package as (file name, ZIP bytes)."""
+    _, now = moment(None, now)
+    if not case.package_files:
+        raise ServiceError(_l("Add the exported data files first."))
+    files = [(f.display_name, os.path.join(folder(case), f.stored_name)) for f in case.package_files]
+    data = package.build_package(files, reference=case.reference, info_sheet=pdf.info_sheet_pdf(locale, created_at=now),
+                                 created_at=now)
+    return f"{case.reference}-gegevens.zip", data
+
+
+def snapshot(case, *, locale: str, now=None) -> tuple[str, str]:
+    """Write the package as sent with an answer; returns (file name, path relative to the instance folder)."""
+    name, data = build(case, locale=locale, now=now)
+    stored = f"sent-{uuid.uuid4().hex[:8]}-{name}"
+    with open(os.path.join(folder(case), stored), "wb") as out:
+        out.write(data)
+    return name, os.path.relpath(os.path.join(folder(case), stored), current_app.instance_path)
+
+
+def record_download(case, *, actor, now=None) -> None:
+    _, now = moment(None, now)
+    audit(case, actor, "package_downloaded", detail=", ".join(f.display_name for f in case.package_files), at=now)
+    commit()
