@@ -17,7 +17,7 @@ from sqlalchemy import select
 from . import clock, deadlines
 from .extensions import db
 from .models import AuditEvent, Case, CaseRight, ResolutionAction, User
-from .rights import DISCLOSING_OUTCOMES, STATUSES
+from .rights import DISCLOSING_OUTCOMES, REFUSAL_CODES_FOR, STATUSES
 from .services import ServiceError
 from .services import cases as svc
 from .services import checklist
@@ -217,8 +217,12 @@ def _replay(plan: Plan, staff: list, rng: random.Random, today: date, stamp: _St
     if fate.status in ("refused", "withdrawn"):
         day = later(1, 10)
         for right in case.rights if fate.status == "refused" else ():
-            svc.set_outcome(case, right.id, actor=actor, outcome="refused", refusal_code="manifestly_unfounded",
-                            reason=CLOSE_NOTES["refused"][0] + GBA, now=stamp.moment)
+            if "manifestly_unfounded" in REFUSAL_CODES_FOR[right.right]:
+                svc.set_outcome(case, right.id, actor=actor, outcome="refused", refusal_code="manifestly_unfounded",
+                                reason=CLOSE_NOTES["refused"][0] + GBA, now=stamp.moment)
+            else:  # a withdrawal of consent is never refused: nothing to stop for a request made in bad faith
+                svc.set_outcome(case, right.id, actor=actor, outcome="not_applicable",
+                                reason="Geen verwerking op basis van toestemming gevonden.", now=stamp.moment)
         svc.close(case, actor=actor, status=fate.status, note=rng.choice(CLOSE_NOTES[fate.status]),
                   answer_sent_on=day if fate.status == "refused" else None, today=day, now=stamp.moment)
         return case

@@ -53,6 +53,18 @@ REFUSAL_CODES = {
     "other": _l("Other reason"),
 }
 
+# Which refusal reasons fit which right (the privacy statement and the GDPR's own exceptions).
+_ALWAYS = ("identity_not_verified", "manifestly_unfounded", "no_data", "other")
+REFUSAL_CODES_FOR = {
+    "access": _ALWAYS,
+    "rectification": ("legal_retention",) + _ALWAYS,  # invoicing data cannot be changed
+    "erasure": ("legal_retention", "no_ground") + _ALWAYS,  # Art. 17(3)(b); none of the five grounds
+    "restriction": ("no_ground",) + _ALWAYS,  # none of the four grounds
+    "objection": ("compelling_grounds",) + _ALWAYS,  # never for direct marketing (Art. 21(3))
+    "portability": ("no_ground",) + _ALWAYS,  # processing not based on consent or contract
+    "consent_withdrawal": ("identity_not_verified", "no_data", "other"),
+}
+
 # Labelstudio's systems holding personal data (DESIGN §1), where an action takes place.
 SYSTEMS = {
     "webshop": _l("Web shop account"),

@@ -294,3 +294,15 @@ def test_audit_events_cannot_be_edited_or_deleted(actor):
     db.session.delete(db.session.get(AuditEvent, event.id))
     with pytest.raises(ImmutableAuditError):
         db.session.commit()
+
+
+def test_refusal_codes_must_fit_the_right(actor):
+    case = open_case(actor, rights=("access", "objection"))
+    access, objection = case.rights
+    with pytest.raises(ServiceError) as err:
+        svc.set_outcome(case, access.id, actor=actor, outcome="refused", refusal_code="compelling_grounds",
+                        reason="Dwingende gronden")
+    assert err.value.field == "refusal_code"
+    svc.set_outcome(case, objection.id, actor=actor, outcome="refused", refusal_code="compelling_grounds",
+                    reason="Lopende geschillenprocedure over een bestelling")
+    assert objection.refusal_code == "compelling_grounds"

@@ -10,6 +10,7 @@ from ..extensions import db
 from ..models import Case
 from ..services import ServiceError, StaleCaseError
 from ..services import cases as case_service
+from ..rights import REFUSAL_CODES_FOR
 from ..services.register import find_cases
 from ..services.users import active_staff
 from ..views import apply_service_error
@@ -213,8 +214,13 @@ def set_outcome(case_id, right_id):
         return {"outcome": case_right.outcome, "refusal_code": case_right.refusal_code or "",
                 "reason": case_right.outcome_reason or ""}
 
+    def prepare(form, case):
+        form.refusal_code.choices = [("", "")] + [(code, forms.REFUSAL_CODES[code])
+                                                  for code in REFUSAL_CODES_FOR[case_right.right]]
+
     title = _l("Outcome: %(right)s", right=forms.RIGHTS[case_right.right][0])
-    return _case_form_view(case_id, forms.OutcomeForm, "outcome.html", title, perform, defaults=defaults)
+    return _case_form_view(case_id, forms.OutcomeForm, "outcome.html", title, perform, prepare=prepare,
+                           defaults=defaults)
 
 
 @bp.route("/cases/<int:case_id>/close", methods=["GET", "POST"])

@@ -19,6 +19,7 @@ from ..rights import (
     OPEN_STATUSES,
     OUTCOMES,
     REFUSAL_CODES,
+    REFUSAL_CODES_FOR,
     REFUSING_OUTCOMES,
     RIGHTS,
     SYSTEMS,
@@ -292,6 +293,8 @@ def set_outcome(
     if outcome in REFUSING_OUTCOMES:
         if refusal_code not in REFUSAL_CODES:
             raise ServiceError(_l("A (partial) refusal needs a reason code."), field="refusal_code")
+        if refusal_code not in REFUSAL_CODES_FOR[right.right]:
+            raise ServiceError(_l("This reason code does not fit this right."), field="refusal_code")
         if not (reason or "").strip():
             raise ServiceError(_l("Explain the reasons for the refusal; they go to the requester."), field="reason")
     else:

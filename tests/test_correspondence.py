@@ -1,0 +1,214 @@
+"""Letters to the requester and the data package: guard rails, what is stored, what arrives over SMTP."""
+import io
+import json
+import zipfile
+from datetime import date, timedelta
+
+import pytest
+from pypdf import PdfReader
+
+from caseflow import mail
+from caseflow.extensions import db
+from caseflow.models import Case, Letter, OutboxMessage
+from caseflow.services import ServiceError
+from caseflow.services import cases as svc
+from caseflow.services import correspondence, packages
+
+from .conftest import make_user, open_case, work_checklists
+
+D = date.fromisoformat
+TODAY = D("2026-03-10")
+
+
+@pytest.fixture
+def actor(app):
+    return make_user()
+
+
+def email_case(actor, rights=("erasure",)):
+    return open_case(actor, channel="email", rights=rights, requester_address=None, received_on=D("2026-03-05"),
+                     today=D("2026-03-05"))
+
+
+def decided_erasure(actor):
+    case = email_case(actor)
+    svc.record_identity(case, actor=actor, method="e-mailadres komt overeen met account", today=TODAY)
+    work_checklists(case, actor, today=TODAY)
+    svc.set_outcome(case, case.rights[0].id, actor=actor, outcome="partially_granted", refusal_code="legal_retention",
+                    reason="Facturen van 2025 blijven bewaard.")
+    return case
+
+
+def send(case, actor, kind="answer", **kw):
+    draft = correspondence.draft(case, kind, locale="nl", sender_name=actor.name, today=TODAY)
+    values = dict(kind=kind, locale="nl", subject=draft.subject, body=draft.body, today=TODAY)
+    values.update(kw)
+    return correspondence.send(case, actor=actor, **values)
+
+
+def refusal(case, actor, **kw):
+    with pytest.raises(ServiceError) as err:
+        send(case, actor, **kw)
+    db.session.rollback()
+    assert db.session.scalar(db.select(db.func.count(Letter.id))) == 0
+    return str(err.value.message)
+
+
+def test_answer_refused_while_a_right_has_no_outcome(actor):
+    case = email_case(actor)
+    assert "beslissing" in refusal(case, actor)
+
+
+def test_answer_refused_while_checklist_items_are_open(actor):
+    case = email_case(actor)
+    svc.record_identity(case, actor=actor, method="ok", today=TODAY)
+    svc.set_outcome(case, case.rights[0].id, actor=actor, outcome="granted")
+    assert "checklist" in refusal(case, actor)
+
+
+def test_no_disclosure_while_identity_is_not_verified(actor):
+    case = email_case(actor, rights=("access",))
+    with pytest.raises(ServiceError) as err:
+        svc.set_outcome(case, case.rights[0].id, actor=actor, outcome="granted")
+    assert "identiteit" in str(err.value.message)
+    # an answer refusing everything needs no identity; one that discloses does
+    svc.set_outcome(case, case.rights[0].id, actor=actor, outcome="refused", refusal_code="identity_not_verified",
+                    reason="Wij konden uw identiteit niet vaststellen.")
+    assert correspondence.problems(case, "answer", today=TODAY) == []
+
+
+def test_refusal_without_reason_code_is_rejected(actor):
+    case = email_case(actor)
+    with pytest.raises(ServiceError) as err:
+        svc.set_outcome(case, case.rights[0].id, actor=actor, outcome="refused", reason="Nee.")
+    assert err.value.field == "refusal_code"
+
+
+def test_placeholders_must_be_filled_in(actor):
+    case = decided_erasure(actor)
+    assert "vierkante haken" in refusal(case, actor, body="Geachte,\n\n[reden van de verlenging]\n")
+
+
+def test_identity_letter_needs_the_request_first(actor):
+    case = email_case(actor)
+    assert "identiteitsbewijs" in refusal(case, actor, kind="identity_request")
+    svc.request_identity(case, actor=actor, today=TODAY)
+    letter = send(case, actor, kind="identity_request")
+    assert "DSR-2026-0001" in letter.body
+
+
+def test_extension_notice_needs_the_extension_and_comes_before_the_original_deadline(actor):
+    case = email_case(actor)
+    assert "Verleng eerst" in refusal(case, actor, kind="extension_notice")
+    svc.extend(case, actor=actor, reason="Veel systemen te doorzoeken", today=TODAY)
+    assert "te laat" in refusal(case, actor, kind="extension_notice", today=D("2026-04-08"))
+    letter = send(case, actor, kind="extension_notice", today=D("2026-04-07"))
+    assert "5 juni 2026" in letter.body  # the extended deadline
+
+
+def test_answer_by_email_is_stored_exactly_and_queued(actor):
+    case = decided_erasure(actor)
+    draft = correspondence.draft(case, "answer", locale="nl", sender_name=actor.name, today=TODAY)
+    assert "Gegevensbeschermingsautoriteit" in draft.body and "Drukpersstraat 35" in draft.body
+    edited = draft.body + "\nMet dank voor uw geduld.\n"
+    letter = send(case, actor, body=edited)
+    assert letter.delivery == "email" and letter.recipient == "jan.claes@example.be"
+    assert letter.body.strip() == edited.strip()
+    assert letter.outbox_message.status == "pending" and letter.outbox_message.kind == "letter"
+    assert letter.outbox_message.body_text == letter.body
+    case = db.session.get(Case, case.id)
+    assert case.answer_sent_on == TODAY
+    event = case.events[-1]
+    assert event.action == "letter_sent" and "Met dank voor uw geduld." in event.after
+    svc.close(case, actor=actor, status="resolved", answer_sent_on=case.answer_sent_on, today=TODAY)
+    assert case.status == "resolved"
+
+
+def test_answer_to_a_letter_case_becomes_a_printable_pdf(client, actor, auth):
+    case = open_case(actor, channel="registered_letter", requester_email=None,
+                     requester_address="Kerkstraat 12\n2960 Brecht", rights=("erasure",), received_on=D("2026-03-05"),
+                     today=D("2026-03-05"))
+    svc.record_identity(case, actor=actor, method="kopie eID", today=TODAY)
+    work_checklists(case, actor, today=TODAY)
+    svc.set_outcome(case, case.rights[0].id, actor=actor, outcome="partially_granted", refusal_code="legal_retention",
+                    reason="Facturen blijven bewaard.")
+    letter = send(case, actor)
+    assert letter.delivery == "registered_letter" and letter.outbox_message is None
+    auth.login()
+    r = client.get(f"/cases/{case.id}/letters/{letter.id}.pdf")
+    assert r.status_code == 200 and r.mimetype == "application/pdf"
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(r.data)).pages)
+    assert "DSR-2026-0001" in text
+    assert "Gegevensbeschermingsautoriteit" in text and "www.gegevensbeschermingsautoriteit.be" in text
+    assert "Kerkstraat 12" in text
+
+
+def test_letter_arrives_over_smtp_with_the_package(app, actor, smtp_server, tmp_path):
+    case = email_case(actor, rights=("access",))
+    svc.record_identity(case, actor=actor, method="ok", today=TODAY)
+    exports = {"webshop.json": b'{"naam": "Jan Claes"}',
+               "mailchimp.csv": b"email,status\njan.claes@example.be,subscribed\n"}
+    packages.add_files(case, [(name, io.BytesIO(data)) for name, data in exports.items()], actor=actor)
+    work_checklists(case, actor, today=TODAY)
+    svc.set_outcome(case, case.rights[0].id, actor=actor, outcome="granted")
+    letter = send(case, actor, attach_package=True)
+    assert letter.package_name == "DSR-2026-0001-gegevens.zip"
+    report = mail.deliver_due()
+    assert report.sent == [letter.outbox_message_id]
+    (message,) = smtp_server.messages
+    assert message["To"] == "jan.claes@example.be"
+    assert message["Reply-To"] == "info@labelstudio.be"
+    assert "DSR-2026-0001" in message["Subject"]
+    assert "Sisow" in message.get_body(("plain",)).get_content()  # the Art. 15 recipients
+    (attachment,) = list(message.iter_attachments())
+    assert attachment.get_filename() == "DSR-2026-0001-gegevens.zip"
+    with zipfile.ZipFile(io.BytesIO(attachment.get_content())) as zf:
+        names = zf.namelist()
+        manifest = json.loads(zf.read("manifest.json"))
+    assert {"data/webshop.json", "data/mailchimp.csv", "manifest.json", "manifest.csv"} <= set(names)
+    assert {f["original_name"]: f["size"] for f in manifest["files"]} == {name: len(data) for name, data in exports.items()}
+    assert db.session.get(OutboxMessage, letter.outbox_message_id).status == "sent"
+
+
+def test_package_upload_and_download_through_the_web(client, auth, actor):
+    case = email_case(actor, rights=("portability",))
+    auth.login()
+    r = client.post(f"/cases/{case.id}/package", content_type="multipart/form-data",
+                    data={"files": [(io.BytesIO(b"a,b\n1,2\n"), "bestellingen.csv"),
+                                    (io.BytesIO(b"{}"), "account.json")]})
+    assert r.status_code == 302
+    page = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "bestellingen.csv" in page and "account.json" in page
+    r = client.get(f"/cases/{case.id}/package.zip")
+    assert r.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(r.data)) as zf:
+        assert "data/bestellingen.csv" in zf.namelist() and "art15-informatie.pdf" in zf.namelist()
+        assert zf.read("data/bestellingen.csv") == b"a,b\n1,2\n"
+    actions = [e.action for e in db.session.get(Case, case.id).events]
+    assert actions.count("package_file_added") == 2 and "package_downloaded" in actions
+
+
+def test_package_upload_without_files_says_so(client, auth, actor):
+    case = email_case(actor, rights=("access",))
+    auth.login()
+    r = client.post(f"/cases/{case.id}/package", data={}, follow_redirects=True)
+    assert "Kies een of meer bestanden" in r.get_data(as_text=True)
+
+
+def test_compose_page_previews_and_errors_keep_the_edit(client, auth, actor):
+    case = email_case(actor)
+    auth.login()
+    html = client.get(f"/cases/{case.id}/letters/new?kind=answer").get_data(as_text=True)
+    assert "DSR-2026-0001" in html and "flash error" in html  # the guard rails are shown before sending
+    r = client.post(f"/cases/{case.id}/letters/new?kind=answer",
+                    data={"version": case.version, "subject": "Antwoord", "body": "Mijn eigen tekst"})
+    assert r.status_code == 422 and "Mijn eigen tekst" in r.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count(Letter.id))) == 0
+
+
+def test_english_letter_on_request(client, auth, actor):
+    case = email_case(actor)
+    auth.login()
+    html = client.get(f"/cases/{case.id}/letters/new?kind=acknowledgement&locale=en").get_data(as_text=True)
+    assert "Dear Jan Claes" in html and "Acknowledgement of your request" in html
+    assert client.get(f"/cases/{case.id}/letters/new?kind=nonsense").status_code == 404
