@@ -259,3 +259,11 @@ def test_register_filters_and_search(client, logged_in):
     assert "Anna Erasure" in by_ref and "Bart Access" not in by_ref
     by_status = client.get("/?status=in_progress").get_data(as_text=True)
     assert "Anna Erasure" not in by_status
+
+
+def test_search_treats_percent_and_underscore_as_text(client, logged_in):
+    open_case(logged_in, requester_name="Anna_Peeters", today=TODAY, received_on=TODAY)
+    open_case(logged_in, requester_name="AnnaXPeeters", today=TODAY, received_on=TODAY)
+    html = client.get("/?q=anna_p").get_data(as_text=True)
+    assert "Anna_Peeters" in html and "AnnaXPeeters" not in html
+    assert "Geen dossiers gevonden" in client.get("/?q=%25").get_data(as_text=True)

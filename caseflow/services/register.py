@@ -27,15 +27,10 @@ def find_cases(*, status: str = "open", right: str = "", assignee: str = "", q: 
         query = query.where(Case.assignee_id == int(assignee))
     q = (q or "").strip()
     if q:
-        like = f"%{q.lower()}%"
-        query = query.where(
-            or_(
-                db.func.lower(Case.reference).like(like),
-                db.func.lower(Case.requester_name).like(like),
-                db.func.lower(Case.requester_email).like(like),
-                db.func.lower(Case.customer_number).like(like),
-            )
-        )
+        escaped = q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        like = f"%{escaped}%"  # what staff type is text, never a pattern
+        columns = (Case.reference, Case.requester_name, Case.requester_email, Case.customer_number)
+        query = query.where(or_(*(db.func.lower(c).like(like, escape="\\") for c in columns)))
     if status == "closed":
         return query.order_by(Case.closed_at.desc(), Case.id.desc())
     return query.order_by(Case.deadline, Case.id)
