@@ -4,7 +4,7 @@ from datetime import date, timezone
 from flask_babel import format_date, format_datetime, get_locale, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 
-from . import clock
+from . import clock, mail
 from .rights import CHANNELS, DELIVERIES, LETTER_KINDS, OUTCOMES, REFUSAL_CODES, RIGHTS, STATUSES, SYSTEMS
 
 LABELS = {
@@ -16,6 +16,7 @@ LABELS = {
     "system": SYSTEMS,
     "letter_kind": LETTER_KINDS,
     "delivery": DELIVERIES,
+    "outbox_status": mail.STATUSES,
     "escalation": {
         "due_soon": _l("Due soon"),
         "decide_extension": _l("Decide on extension"),

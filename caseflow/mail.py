@@ -16,6 +16,7 @@ from email.utils import format_datetime, parseaddr
 
 from flask import current_app, render_template
 from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
 from . import clock
@@ -24,6 +25,12 @@ from .models import OutboxMessage
 
 log = logging.getLogger(__name__)
 
+STATUSES = {
+    "pending": _l("Waiting"),
+    "sending": _l("Sending"),
+    "sent": _l("Sent"),
+    "failed": _l("Failed"),
+}
 INTERRUPTED = "Interrupted while sending: it may have been delivered. Retry only if it did not arrive."
 
 

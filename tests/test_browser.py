@@ -86,6 +86,23 @@ class AuditTrail:
         self.seen += len(events)
 
 
+def set_outcome(app, page, audit, right, outcome, *, code=None, reason=""):
+    """Decide a right from its outcome link and check the page and the audit trail show it."""
+    page.click(f"#right-{right} a[href*='/outcome']")
+    page.check(f"input[name=outcome][value={outcome}]")
+    if code:
+        page.select_option("#refusal_code", code)
+    if reason:
+        page.fill("#reason", reason)
+    page.click("#submit")
+    expect(page).to_have_url(CASE_URL)
+    expect(page.locator(f"#right-{right} .outcome")).to_have_text(shown(app, OUTCOMES[outcome]))
+    if reason:
+        expect(page.locator(f"#right-{right}")).to_contain_text(reason)
+    fragments = [shown(app, RIGHTS[right][0])] + ([shown(app, REFUSAL_CODES[code])] if code else [])
+    audit.expect_new(("outcome_set", fragments, None, shown(app, OUTCOMES[outcome])))
+
+
 def test_registered_letter_with_two_rights_from_logging_to_resolution(app, staff, page):
     today = clock.today()
     received = today - timedelta(days=20)
@@ -187,24 +204,9 @@ def test_registered_letter_with_two_rights_from_logging_to_resolution(app, staff
         audit.expect_new(("action_recorded", [right_label[right], shown(app, SYSTEMS[system]), description], ..., ...))
 
     # Outcomes: access granted; erasure partially granted, invoicing data kept by law.
-    page.click("#right-access a[href*='/outcome']")
-    page.check("input[name=outcome][value=granted]")
-    page.click("#submit")
-    expect(page).to_have_url(CASE_URL)
-    expect(page.locator("#right-access .outcome")).to_have_text(shown(app, OUTCOMES["granted"]))
-    audit.expect_new(("outcome_set", [right_label["access"]], None, shown(app, OUTCOMES["granted"])))
-
-    reason = "Uw account is gewist; factuurgegevens moeten wij 10 jaar bewaren (fiscale wetgeving)."
-    page.click("#right-erasure a[href*='/outcome']")
-    page.check("input[name=outcome][value=partially_granted]")
-    page.select_option("#refusal_code", "legal_retention")
-    page.fill("#reason", reason)
-    page.click("#submit")
-    expect(page).to_have_url(CASE_URL)
-    expect(page.locator("#right-erasure .outcome")).to_have_text(shown(app, OUTCOMES["partially_granted"]))
-    expect(page.locator("#right-erasure")).to_contain_text(reason)
-    audit.expect_new(("outcome_set", [right_label["erasure"], shown(app, REFUSAL_CODES["legal_retention"])],
-                      None, shown(app, OUTCOMES["partially_granted"])))
+    set_outcome(app, page, audit, "access", "granted")
+    set_outcome(app, page, audit, "erasure", "partially_granted", code="legal_retention",
+                reason="Uw account is gewist; factuurgegevens moeten wij 10 jaar bewaren (fiscale wetgeving).")
 
     # The checklists: every line ticked, the newsletter line not applicable (with the reason).
     for right in ("access", "erasure"):

@@ -16,12 +16,6 @@ JOB_LABELS = {
     "reminders": _l("Daily reminder emails"),
     "mail": _l("Deliver the mail outbox"),
 }
-OUTBOX_STATUSES = {
-    "pending": _l("Waiting"),
-    "sending": _l("Sending"),
-    "sent": _l("Sent"),
-    "failed": _l("Failed"),
-}
 OUTBOX_LIMIT = 200
 
 
@@ -48,11 +42,11 @@ def job_list():
 def outbox():
     status = request.args.get("status", "")
     query = select(OutboxMessage)
-    if status in OUTBOX_STATUSES:
+    if status in mail.STATUSES:
         query = query.where(OutboxMessage.status == status)
     failed_first = sql_case((OutboxMessage.status == "failed", 0), else_=1)
     messages = db.session.scalars(query.order_by(failed_first, OutboxMessage.id.desc()).limit(OUTBOX_LIMIT)).all()
-    return render_template("admin/outbox.html", messages=messages, statuses=OUTBOX_STATUSES, status=status,
+    return render_template("admin/outbox.html", messages=messages, statuses=mail.STATUSES, status=status,
                            retry_form=ToggleForm(), mail_server=current_app.config.get("MAIL_SERVER"))
 
 

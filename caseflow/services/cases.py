@@ -273,8 +273,7 @@ def record_action(
     db.session.add(action)
     _start_work(case, actor, now)
     audit(case, actor, "item_not_applicable" if not_applicable else "action_recorded",
-          detail=f"{right.right} | {system} | {action.description}", after=action.note if not_applicable else None,
-          at=now)
+          detail=f"{right.right} | {system} | {action.description}", after=action.note, at=now)
     commit()
     return action
 
