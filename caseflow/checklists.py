@@ -16,6 +16,7 @@ class Item:
     system: str
     nl: str
     en: str
+    needs_identity: bool = False  # discloses or changes personal data: only after the identity is verified
 
     def label(self, locale: str) -> str:
         return self.en if str(locale).startswith("en") else self.nl

@@ -189,6 +189,8 @@ def _replay(plan: Plan, staff: list, rng: random.Random, today: date, stamp: _St
     """Tell one case's story through the services, each step on its own (past) day."""
     stamp.moment = None
     fate, day = plan.fate, stamp.at(plan.logged_on)
+    if fate.status == "refused" and not any("manifestly_unfounded" in REFUSAL_CODES_FOR[r] for r in plan.rights):
+        fate = fate._replace(status="withdrawn")  # withdrawing consent alone is never refused (Art. 7(3))
     assignee = None if fate.key == "new" and rng.random() < .5 else rng.choice(staff)
     actor = assignee or staff[0]
     case = svc.open_case(actor=rng.choice(staff), channel=plan.channel, received_on=plan.received_on,

@@ -69,6 +69,10 @@ WORDING = {
             "op wissen geldt niet voor zover de verwerking nodig is om een wettelijke verplichting na te komen "
             "(artikel 17, lid 3, b), AVG). Wij gebruiken die gegevens enkel nog om aan die verplichting te "
             "voldoen en wissen ze zodra de bewaartermijn verstreken is.",
+            "rectification.legal_retention": "Een factuur is een boekhoudkundig stuk dat wij volgens de fiscale "
+            "wetgeving tien jaar ongewijzigd moeten bewaren. Uw verbetering is wel doorgevoerd in uw account en "
+            "geldt voor toekomstige bestellingen; uw aanvullende verklaring bewaren wij bij de betrokken facturen "
+            "(artikel 16 AVG).",
             "compelling_grounds": "Wij hebben dwingende gerechtvaardigde gronden voor de verwerking die zwaarder "
             "wegen dan uw belangen, rechten en vrijheden, of de verwerking is nodig voor de instelling, "
             "uitoefening of onderbouwing van een rechtsvordering (artikel 21, lid 1, AVG).",
@@ -78,6 +82,9 @@ WORDING = {
             "restriction.no_ground": "Geen van de gronden voor het recht op beperking is in uw situatie van "
             "toepassing. Dat recht geldt enkel in de vier gevallen die onze privacyverklaring opsomt (artikel 18, "
             "lid 1, AVG).",
+            "portability.no_ground": "Dit recht geldt enkel voor persoonsgegevens die u zelf aan ons verstrekte en "
+            "die wij geautomatiseerd verwerken op basis van uw toestemming of van een overeenkomst met u (artikel 20, "
+            "lid 1, AVG). Voor de gevraagde gegevens is dat niet het geval.",
             "identity_not_verified": "Wij konden uw identiteit niet vaststellen. Zolang wij niet zeker weten dat "
             "u de betrokkene bent, mogen wij geen persoonsgegevens meedelen of wijzigen (artikel 12, lid 2 en "
             "lid 6, AVG). U kunt uw verzoek opnieuw indienen met een identiteitsbewijs.",
@@ -113,6 +120,9 @@ WORDING = {
             "order and payment data that belong to them) for ten years. The right to erasure does not apply to "
             "the extent that processing is necessary for compliance with a legal obligation (Article 17(3)(b) "
             "GDPR). We use these data only to meet that obligation and erase them when the retention period ends.",
+            "rectification.legal_retention": "An invoice is an accounting document that tax law requires us to "
+            "keep unchanged for ten years. Your correction has been made in your account and applies to future "
+            "orders; we keep your supplementary statement with the invoices concerned (Article 16 GDPR).",
             "compelling_grounds": "We have compelling legitimate grounds for the processing which override your "
             "interests, rights and freedoms, or the processing is necessary for the establishment, exercise or "
             "defence of legal claims (Article 21(1) GDPR).",
@@ -121,6 +131,9 @@ WORDING = {
             "applies only in the five cases listed in our privacy statement (Article 17(1) GDPR).",
             "restriction.no_ground": "No ground for the right to restriction applies in your situation. That "
             "right applies only in the four cases listed in our privacy statement (Article 18(1) GDPR).",
+            "portability.no_ground": "This right applies only to personal data that you provided to us yourself "
+            "and that we process by automated means on the basis of your consent or of a contract with you (Article "
+            "20(1) GDPR). That is not the case for the data requested.",
             "identity_not_verified": "We could not verify your identity. As long as we are not certain that you "
             "are the person concerned, we may not disclose or change any personal data (Article 12(2) and (6) "
             "GDPR). You may submit your request again with proof of identity.",
@@ -178,6 +191,9 @@ def context_for(case, *, today: date, sender_name: str, locale: str = "nl") -> d
             "refusal_code": r.refusal_code or "",
             "reason": r.outcome_reason or "",
             "refused": r.outcome in REFUSING_OUTCOMES,
+            # Art. 19: the letter says the recipients were told only when staff ticked that checklist line.
+            "recipients_informed": any(a.checklist_item == "inform_recipients" and not a.not_applicable
+                                       for a in r.actions),
         }
         for r in case.rights
     ]

@@ -116,6 +116,11 @@ class Case(db.Model):
         return self.extended_on is not None
 
     @property
+    def extension_notified(self) -> bool:
+        """Art. 12(3): an extension counts only if the requester is told, with the reasons, before the original deadline."""
+        return any(letter.kind == "extension_notice" for letter in self.letters)
+
+    @property
     def is_suspended(self) -> bool:
         return self.identity_requested_on is not None
 

@@ -109,6 +109,16 @@ class _Document(FPDF):
                 self.set_x(LEFT + indent)
                 self.paragraph(stripped)
 
+    def keep_together(self, text: str) -> None:
+        """Start a new page first if the (short) block would not fit on this one, e.g. a greeting and signature."""
+        width = self.epw
+        self.set_font("Helvetica", "", 10)
+        height = sum(LINE / 2 if not line.strip() else
+                     LINE * max(1, -(-self.get_string_width(latin1(line.strip())) // (width - 2)))
+                     for line in text.strip("\n").splitlines())
+        if self.get_y() + height > self.page_break_trigger:
+            self.add_page()
+
     def render(self) -> bytes:
         return bytes(self.output())
 
@@ -144,7 +154,16 @@ def letter_pdf(*, body: str, subject: str, requester_name: str, requester_addres
     doc.ln(LINE)
     doc.paragraph(f"{words['subject']}: {subject}", style="B")
     doc.ln(LINE)
-    doc.text_block(body)
+    # The closing (greeting and signature, the last two blocks) never ends up split over two pages.
+    blocks = body.strip("\n").split("\n\n")
+    head, tail = "\n\n".join(blocks[:-2]), "\n\n".join(blocks[-2:])
+    if len(blocks) > 2 and len(tail.splitlines()) <= 12:
+        doc.text_block(head)
+        doc.ln(LINE / 2)
+        doc.keep_together(tail)
+        doc.text_block(tail)
+    else:
+        doc.text_block(body)
     return doc.render()
 
 

@@ -62,7 +62,8 @@ REFUSAL_CODES_FOR = {
     "restriction": ("no_ground",) + _ALWAYS,  # none of the four grounds
     "objection": ("compelling_grounds",) + _ALWAYS,  # never for direct marketing (Art. 21(3))
     "portability": ("no_ground",) + _ALWAYS,  # processing not based on consent or contract
-    "consent_withdrawal": ("identity_not_verified", "no_data", "other"),
+    # Withdrawing consent is unconditional (Art. 7(3)); with no data held the right is "not applicable".
+    "consent_withdrawal": ("identity_not_verified",),
 }
 
 # Labelstudio's systems holding personal data (DESIGN §1), where an action takes place.

@@ -306,3 +306,67 @@ def test_refusal_codes_must_fit_the_right(actor):
     svc.set_outcome(case, objection.id, actor=actor, outcome="refused", refusal_code="compelling_grounds",
                     reason="Lopende geschillenprocedure over een bestelling")
     assert objection.refusal_code == "compelling_grounds"
+
+
+def test_objection_to_direct_marketing_is_never_refused(actor):
+    case = open_case(actor, rights=("objection",))
+    objection = case.rights[0]
+    svc.record_identity(case, actor=actor, method="ok", today=D("2026-03-06"))
+    svc.record_action(case, objection.id, actor=actor, system="mailchimp", description="Uitgeschreven",
+                      checklist_item="direct_marketing", today=D("2026-03-06"))
+    with pytest.raises(ServiceError) as err:
+        svc.set_outcome(case, objection.id, actor=actor, outcome="refused", refusal_code="compelling_grounds",
+                        reason="Wij blijven mailen")
+    assert "artikel 21, lid 3" in str(err.value.message).lower() and objection.outcome is None
+    # Other processing may still be refused in part: the newsletter stops, the rest goes on.
+    svc.set_outcome(case, objection.id, actor=actor, outcome="partially_granted", refusal_code="compelling_grounds",
+                    reason="Uitgeschreven voor de nieuwsbrief; de levering van uw lopende bestelling gaat door.")
+    assert objection.outcome == "partially_granted"
+
+
+def test_withdrawal_of_consent_is_refused_only_for_unverified_identity(actor):
+    case = open_case(actor, rights=("consent_withdrawal",))
+    right = case.rights[0]
+    for code in ("no_data", "manifestly_unfounded", "other"):
+        with pytest.raises(ServiceError) as err:
+            svc.set_outcome(case, right.id, actor=actor, outcome="refused", refusal_code=code, reason="x")
+        assert err.value.field == "refusal_code"
+    svc.set_outcome(case, right.id, actor=actor, outcome="refused", refusal_code="identity_not_verified",
+                    reason="Geen antwoord op onze vraag om een identiteitsbewijs.")
+    assert right.outcome == "refused"
+
+
+def test_checklist_lines_that_change_data_wait_for_the_identity(actor):
+    case = open_case(actor, rights=("erasure",))
+    erasure = case.rights[0]
+    with pytest.raises(ServiceError) as err:
+        svc.record_action(case, erasure.id, actor=actor, system="webshop", description="Account verwijderd",
+                          checklist_item="delete_account", today=D("2026-03-06"))
+    assert "identiteit" in str(err.value.message) and not erasure.actions
+    # Checking which ground applies changes nothing, and a line can be marked not applicable.
+    svc.record_action(case, erasure.id, actor=actor, system="other", description="Grond nagegaan",
+                      checklist_item="check_ground", today=D("2026-03-06"))
+    svc.record_action(case, erasure.id, actor=actor, system="mailchimp", description="Niet ingeschreven",
+                      checklist_item="remove_mailchimp", not_applicable=True, note="Nooit ingeschreven",
+                      today=D("2026-03-06"))
+    svc.record_identity(case, actor=actor, method="ok", today=D("2026-03-06"))
+    svc.record_action(case, erasure.id, actor=actor, system="webshop", description="Account verwijderd",
+                      checklist_item="delete_account", today=D("2026-03-06"))
+    assert [a.checklist_item for a in erasure.actions] == ["check_ground", "remove_mailchimp", "delete_account"]
+
+
+def test_refusing_the_case_as_a_whole_needs_refused_rights(actor):
+    case = open_case(actor, rights=("access", "consent_withdrawal"))
+    access, consent = case.rights
+    close = dict(actor=actor, status="refused", note="Zesde identiek verzoek", answer_sent_on=D("2026-03-10"),
+                 today=D("2026-03-10"))
+    with pytest.raises(ServiceError) as err:
+        svc.close(case, **close)
+    assert err.value.field == "status" and case.is_open
+    svc.set_outcome(case, consent.id, actor=actor, outcome="not_applicable", reason="Geen toestemming gegeven")
+    with pytest.raises(ServiceError):
+        svc.close(case, **close)  # nothing refused yet
+    svc.set_outcome(case, access.id, actor=actor, outcome="refused", refusal_code="manifestly_unfounded",
+                    reason="Zesde identiek verzoek in twee maanden (art. 12(5) AVG).")
+    svc.close(case, **close)
+    assert case.status == "refused"

@@ -77,6 +77,39 @@ def test_no_disclosure_while_identity_is_not_verified(actor):
     assert correspondence.problems(case, "answer", today=TODAY) == []
 
 
+
+def test_no_package_leaves_while_identity_is_not_verified(actor):
+    case = email_case(actor, rights=("access",))
+    svc.set_outcome(case, case.rights[0].id, actor=actor, outcome="refused", refusal_code="identity_not_verified",
+                    reason="Wij konden uw identiteit niet vaststellen.")
+    packages.add_files(case, [("export.json", io.BytesIO(b'{"naam": "Jan Claes"}'))], actor=actor)
+    assert "identiteit" in refusal(case, actor, attach_package=True)
+    assert send(case, actor).package_name is None  # the refusal itself may go out, without data
+
+
+def test_access_answer_comes_with_the_data_package(actor):
+    case = email_case(actor, rights=("access",))
+    svc.record_identity(case, actor=actor, method="ok", today=TODAY)
+    work_checklists(case, actor, today=TODAY)
+    svc.set_outcome(case, case.rights[0].id, actor=actor, outcome="granted")
+    assert any("gegevenspakket" in str(p) for p in correspondence.problems(case, "answer", today=TODAY))
+    packages.add_files(case, [("export.json", io.BytesIO(b"{}"))], actor=actor)
+    assert correspondence.problems(case, "answer", today=TODAY) == []
+    assert "gegevenspakket" in refusal(case, actor)  # the box "attach the package" left unticked
+    assert send(case, actor, attach_package=True).package_name.endswith(".zip")
+
+
+def test_a_refusal_keeps_the_complaint_and_court_information(actor):
+    case = decided_erasure(actor)
+    body = correspondence.draft(case, "answer", locale="nl", sender_name=actor.name, today=TODAY).body
+    without_complaint = body[:body.index("Klacht en beroep")] + body[body.index("Hebt u nog vragen?"):]
+    assert "Gegevensbeschermingsautoriteit" in refusal(case, actor, body=without_complaint)
+    without_court = body.replace("U kunt ook naar de rechter stappen", "U kunt ook")
+    without_court = without_court.replace("klacht indienen of naar de rechter stappen", "klacht indienen")
+    assert "rechter" in refusal(case, actor, body=without_court)
+    assert send(case, actor, body=body).body.strip() == body.strip()
+
+
 def test_refusal_without_reason_code_is_rejected(actor):
     case = email_case(actor)
     with pytest.raises(ServiceError) as err:
@@ -179,6 +212,11 @@ def test_package_upload_and_download_through_the_web(client, auth, actor):
     assert r.status_code == 302
     page = client.get(f"/cases/{case.id}").get_data(as_text=True)
     assert "bestellingen.csv" in page and "account.json" in page
+    # Nothing leaves the house before the requester's identity is verified.
+    r = client.get(f"/cases/{case.id}/package.zip", follow_redirects=True)
+    assert r.mimetype == "text/html" and "identiteit van de verzoeker is niet gecontroleerd" in r.get_data(as_text=True)
+    assert "package_downloaded" not in [e.action for e in db.session.get(Case, case.id).events]
+    svc.record_identity(db.session.get(Case, case.id), actor=actor, method="komt overeen met het account")
     r = client.get(f"/cases/{case.id}/package.zip")
     assert r.status_code == 200
     with zipfile.ZipFile(io.BytesIO(r.data)) as zf:

@@ -21,7 +21,7 @@ REASON = "Uw facturen van 2025 en 2026 blijven bewaard zolang de fiscale bewaart
 # Every outcome; "refused" with every refusal code; None: no decision yet (a preview before deciding).
 VARIANTS = [("granted", None), ("partially_granted", "legal_retention"), ("not_applicable", None)]
 VARIANTS += [("refused", code) for code in REFUSAL_CODES] + [(None, None)]
-COMPLAINT = {"nl": "beroep in te stellen bij de rechter", "en": "seek a judicial remedy before the courts"}
+COMPLAINT = {"nl": "U kunt ook naar de rechter stappen", "en": "seek a judicial remedy before the courts"}
 DATES = {"nl": ("5 maart 2026", "7 april 2026"), "en": ("5 March 2026", "7 April 2026")}
 
 
@@ -89,11 +89,16 @@ def test_partially_refused_erasure_keeps_invoices_and_gives_complaint_informatio
     assert "tien jaar te bewaren (fiscale wetgeving)" in body
     assert "(artikel 17, lid 3, b), AVG)" in body
     assert REASON in body
+    # Art. 19: the letter says the recipients were told only once staff ticked that they were.
+    assert "artikel 19 AVG" not in body
+    svc.record_action(case, case.rights[0].id, actor=actor, system="other", description="Sisow en Bpost verwittigd",
+                      checklist_item="inform_recipients", today=TODAY)
+    subject, body = letter(case, "answer", "nl")
     assert "op de hoogte gebracht (artikel 19 AVG)" in body
     for line in ("Gegevensbeschermingsautoriteit", "Drukpersstraat 35", "1000 Brussel", "contact@apd-gba.be",
                  "www.gegevensbeschermingsautoriteit.be"):
         assert f"    {line}\n" in body
-    assert "U hebt ook het recht om beroep in te stellen bij de rechter (artikel 12, lid 4, en artikel 79 AVG)." in body
+    assert "U kunt ook naar de rechter stappen (artikel 12, lid 4, en artikel 79 AVG)." in body
     assert body.rstrip().endswith("An Peeters\nvoor Labelstudio Comm. V\nRommersheide K 15, 2960 Brecht\ninfo@labelstudio.be")
     english = letter(case, "answer", "en").body
     assert "(Article 17(3)(b) GDPR)" in english and "Drukpersstraat 35" in english
@@ -163,7 +168,7 @@ def test_context_is_a_plain_dict_labelled_in_its_language(actor):
     assert context["received_on"] == RECEIVED and context["deadline"] == D("2026-04-07")
     assert context["rights"] == [{
         "key": "objection", "outcome": "refused", "refusal_code": "compelling_grounds", "reason": REASON,
-        "refused": True, "label": "the right to object", "article": "Article 21 GDPR", "outcome_text": "refused",
+        "refused": True, "recipients_informed": False, "label": "the right to object", "article": "Article 21 GDPR", "outcome_text": "refused",
         "refusal_text": letters.WORDING["en"]["refusals"]["compelling_grounds"],
     }]
     assert "het recht van bezwaar" in letters.render("answer", context, "nl").body.lower()  # render re-labels

@@ -65,7 +65,7 @@ def test_answer_pdf_has_reference_deadline_and_complaint_information(actor):
         "(artikel 17, lid 3, b), AVG)",
         "Gegevensbeschermingsautoriteit Drukpersstraat 35 1000 Brussel contact@apd-gba.be "
         "www.gegevensbeschermingsautoriteit.be",
-        "beroep in te stellen bij de rechter (artikel 12, lid 4, en artikel 79 AVG)",
+        "U kunt ook naar de rechter stappen (artikel 12, lid 4, en artikel 79 AVG)",
         "An Peeters voor Labelstudio Comm. V",
     ):
         assert expected in text
@@ -160,3 +160,23 @@ def test_package_holds_files_manifest_and_info_sheet(actor, tmp_path):
 def test_package_needs_an_aware_time(tmp_path):
     with pytest.raises(ValueError):
         package.build_package([], reference="DSR-2026-0001", info_sheet=b"%PDF", created_at=datetime(2026, 3, 20))
+
+
+def test_greeting_and_signature_stay_together_on_one_page(actor):
+    """Whatever the length of the letter, "Met vriendelijke groeten," and the signature share a page."""
+    case = erasure_case(actor)
+    subject, body = letters.render("answer", letters.context_for(case, today=D("2026-03-20"), sender_name="An Peeters"),
+                                   "nl")
+    greeting, signature = "Met vriendelijke groeten,", "voor Labelstudio Comm. V"
+    head, _, closing = body.rpartition(greeting)
+    page_counts = set()
+    for filler in range(0, 60):  # more than a page of extra lines: the closing meets every page position
+        text = head + "".join(f"Regel {n} van de toelichting.\n" for n in range(filler)) + "\n" + greeting + closing
+        data = pdf.letter_pdf(body=text, subject=subject, requester_name=case.requester_name,
+                              requester_address=case.requester_address, reference=case.reference,
+                              letter_date=D("2026-03-20"), locale="nl")
+        pages = [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
+        assert [i for i, t in enumerate(pages) if greeting in t] == [i for i, t in enumerate(pages) if signature in t]
+        assert signature in pages[-1]
+        page_counts.add(len(pages))
+    assert page_counts == {2, 3}

@@ -1,4 +1,5 @@
 """The register through the web: every case form's happy path and its validation errors."""
+import html
 import io
 from datetime import date, timedelta
 
@@ -8,6 +9,7 @@ from caseflow import clock
 from caseflow.deadlines import legal_deadline
 from caseflow.extensions import db
 from caseflow.models import Case
+from caseflow.services import cases as svc
 
 from .conftest import make_user, open_case, work_checklists
 
@@ -128,10 +130,28 @@ def test_identity_record_needs_a_method(client, case):
     assert r.status_code == 422 and 'id="method-error"' in r.get_data(as_text=True)
 
 
-def test_extend_with_reason(client, case):
+def test_extend_with_reason_then_tell_the_requester(client, case):
     r = client.post(f"/cases/{case.id}/extend", data={"version": case.version, "reason": "Veel systemen"})
-    assert r.status_code == 302
+    assert r.status_code == 302 and "/letters/new?kind=extension_notice" in r.headers["Location"]
     assert only_case().deadline == legal_deadline(case.received_on, extended=True)
+    # Until the notice goes out, the case page warns that the extension does not count without it.
+    page = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert 'id="extension-not-notified"' in page and "geldt de verlenging niet" in page
+    compose = client.get(r.headers["Location"]).get_data(as_text=True)
+    assert "Veel systemen" in compose
+    body = compose.split('id="body"', 1)[1].split(">", 1)[1].split("</textarea>", 1)[0]
+    r = client.post(r.headers["Location"], data={"version": only_case().version, "subject": "Verlenging",
+                                                 "body": html.unescape(body)})
+    assert r.status_code == 302, r.get_data(as_text=True)
+    assert 'id="extension-not-notified"' not in client.get(f"/cases/{case.id}").get_data(as_text=True)
+
+
+def test_extension_without_notice_before_the_original_deadline_is_flagged(client, logged_in):
+    received = TODAY - timedelta(days=50)
+    late = open_case(logged_in, received_on=received, today=received)
+    svc.extend(late, actor=logged_in, reason="Complex verzoek", today=received + timedelta(days=20))
+    page = client.get(f"/cases/{late.id}").get_data(as_text=True)
+    assert 'id="extension-not-notified"' in page and "Antwoord de verzoeker zo snel mogelijk" in page
 
 
 def test_extend_after_original_deadline_is_refused_with_message(client, logged_in):

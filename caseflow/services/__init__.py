@@ -7,6 +7,8 @@ from .. import clock
 from ..extensions import db
 from ..models import AuditEvent
 
+IDENTITY_NOT_VERIFIED = _l("The identity of the requester has not been verified: no data may be disclosed or changed yet.")
+
 
 class ServiceError(Exception):
     """A rule said no. `message` is shown to the user, next to `field` when there is one."""

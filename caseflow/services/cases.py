@@ -24,8 +24,8 @@ from ..rights import (
     RIGHTS,
     SYSTEMS,
 )
-from . import ServiceError, audit, check_version, commit, moment
-from .checklist import open_items
+from . import IDENTITY_NOT_VERIFIED, ServiceError, audit, check_version, commit, moment
+from .checklist import DIRECT_MARKETING_REFUSED, objects_to_direct_marketing, open_items
 
 REFERENCE_ATTEMPTS = 5
 
@@ -255,6 +255,9 @@ def record_action(
             raise ServiceError(_l("This checklist item has already been dealt with."))
         if not_applicable and not (note or "").strip():
             raise ServiceError(_l("Say why this item does not apply."), field="note")
+        if (not not_applicable and checklists.item(right.right, checklist_item).needs_identity
+                and case.identity_verified_on is None):
+            raise ServiceError(IDENTITY_NOT_VERIFIED)
     elif not_applicable:
         raise ServiceError(_l("Only a checklist item can be marked not applicable."))
     if system not in SYSTEMS:
@@ -299,10 +302,9 @@ def set_outcome(
     else:
         refusal_code = None
     if outcome in DISCLOSING_OUTCOMES and case.identity_verified_on is None:
-        raise ServiceError(
-            _l("The identity of the requester has not been verified: no data may be disclosed or changed yet."),
-            field="outcome",
-        )
+        raise ServiceError(IDENTITY_NOT_VERIFIED, field="outcome")
+    if outcome == "refused" and objects_to_direct_marketing(right):
+        raise ServiceError(DIRECT_MARKETING_REFUSED, field="outcome")
     before = right.outcome
     right.outcome = outcome
     right.refusal_code = refusal_code
@@ -336,6 +338,10 @@ def close(
         raise ServiceError(
             _l("%(n)d checklist item(s) are still open: tick them or mark them not applicable first.",
                n=len(open_items(case))), field="status")
+    if status == "refused" and (any(r.outcome not in ("refused", "not_applicable") for r in case.rights)
+                                or not any(r.outcome == "refused" for r in case.rights)):
+        raise ServiceError(_l("To refuse the case as a whole, first refuse each right (with its reason code and "
+                              "reasons) or mark it not applicable."), field="status")
     if status in ANSWERED_STATUSES and answer_sent_on is None:
         raise ServiceError(_l("Give the date the answer was sent to the requester."), field="answer_sent_on")
     if status != "resolved" and not (note or "").strip():

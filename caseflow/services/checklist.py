@@ -1,4 +1,6 @@
 """Where a case stands on the per-right checklists of checklists.toml."""
+from flask_babel import lazy_gettext as _l
+
 from .. import checklists
 from ..rights import DISCLOSING_OUTCOMES
 
@@ -22,3 +24,13 @@ def needs_checklist(case_right) -> bool:
 def open_items(case) -> list[tuple]:
     """(right, item) pairs still open on rights that need their checklist."""
     return [(r, item) for r in case.rights if needs_checklist(r) for item, action in state(r) if action is None]
+
+DIRECT_MARKETING_REFUSED = _l(
+    "An objection to direct marketing (the newsletter) must always be granted (Art. 21(3) GDPR). If the objection "
+    "is not about direct marketing, mark that checklist item not applicable; otherwise choose partially granted.")
+
+
+def objects_to_direct_marketing(case_right) -> bool:
+    """An objection whose direct-marketing line was ticked: it must be granted, never refused (Art. 21(3))."""
+    return case_right.right == "objection" and any(
+        a.checklist_item == "direct_marketing" and not a.not_applicable for a in case_right.actions)

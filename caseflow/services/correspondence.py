@@ -7,9 +7,9 @@ from flask_babel import lazy_gettext as _l
 from .. import letters, mail
 from ..extensions import db
 from ..models import Case, Letter, User
-from ..rights import DISCLOSING_OUTCOMES
-from . import ServiceError, audit, check_version, commit, moment, packages
-from .checklist import open_items
+from ..rights import DISCLOSING_OUTCOMES, REFUSING_OUTCOMES
+from . import IDENTITY_NOT_VERIFIED, ServiceError, audit, check_version, commit, moment, packages
+from .checklist import DIRECT_MARKETING_REFUSED, objects_to_direct_marketing, open_items
 
 PLACEHOLDER = re.compile(r"\[[^\]\n]{2,80}\]")  # e.g. "[reden van de verlenging]" left in a draft
 
@@ -23,6 +23,15 @@ def delivery_for(case: Case) -> str:
 
 def draft(case: Case, kind: str, *, locale: str, sender_name: str, today: date) -> letters.Rendered:
     return letters.render(kind, letters.context_for(case, today=today, sender_name=sender_name, locale=locale), locale)
+
+
+def sends_copy(case: Case) -> bool:
+    """An answer granting access or portability (in part) comes with the data package (Art. 15(3), Art. 20(1))."""
+    return any(r.right in ("access", "portability") and r.outcome in DISCLOSING_OUTCOMES for r in case.rights)
+
+
+# In every (partial) refusal the requester must read where to complain and that they can go to court (Art. 12(4)).
+REMEDY_WORDS = {"nl": ("rechter",), "en": ("court",)}
 
 
 def problems(case: Case, kind: str, *, today: date) -> list:
@@ -43,11 +52,15 @@ def problems(case: Case, kind: str, *, today: date) -> list:
         if any(r.outcome is None for r in case.rights):
             found.append(_l("Every right needs an outcome before the answer can be sent."))
         if case.identity_verified_on is None and any(r.outcome in DISCLOSING_OUTCOMES for r in case.rights):
-            found.append(_l("The identity of the requester has not been verified: no data may be disclosed or "
-                            "changed yet."))
+            found.append(IDENTITY_NOT_VERIFIED)
         if open_items(case):
             found.append(_l("%(n)d checklist item(s) are still open: tick them or mark them not applicable first.",
                             n=len(open_items(case))))
+        if any(r.outcome == "refused" and objects_to_direct_marketing(r) for r in case.rights):
+            found.append(DIRECT_MARKETING_REFUSED)
+        if sends_copy(case) and not case.package_files:
+            found.append(_l("The answer gives the requester a copy of their data: first add the exported files to "
+                            "the data package on the case page."))
     if delivery_for(case) == "registered_letter" and not case.requester_address:
         found.append(_l("The case has no postal address for a registered letter."))
     return found
@@ -79,6 +92,14 @@ def send(
     if attach_package and not case.package_files:
         raise ServiceError(_l("There is no package to attach: add the exported data files first."),
                            field="attach_package")
+    if kind == "answer" and sends_copy(case) and not attach_package:
+        raise ServiceError(_l("The answer gives the requester a copy of their data: attach the data package."),
+                           field="attach_package")
+    if kind == "answer" and any(r.outcome in REFUSING_OUTCOMES for r in case.rights):
+        if letters.GBA["website"] not in body or not any(w in body.lower() for w in REMEDY_WORDS[locale]):
+            raise ServiceError(_l("An answer that refuses (in part) must tell the requester that they can complain "
+                                  "to the Data Protection Authority (%(website)s) and go to court. Put that passage "
+                                  "back.", website=letters.GBA["website"]), field="body")
     delivery = delivery_for(case)
     letter = Letter(case=case, kind=kind, locale=locale, delivery=delivery, subject=subject, body=body + "\n",
                     sent_on=today, created_at=now, created_by=actor,

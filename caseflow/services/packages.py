@@ -10,7 +10,7 @@ from werkzeug.utils import secure_filename
 from .. import package, pdf
 from ..extensions import db
 from ..models import PackageFile
-from . import ServiceError, audit, commit, moment
+from . import IDENTITY_NOT_VERIFIED, ServiceError, audit, commit, moment
 
 
 def folder(case) -> str:
@@ -59,6 +59,8 @@ def build(case, *, locale: str, now=None) -> tuple[str, bytes]:
     _, now = moment(None, now)
     if not case.package_files:
         raise ServiceError(_l("Add the exported data files first."))
+    if case.identity_verified_on is None:
+        raise ServiceError(IDENTITY_NOT_VERIFIED)
     files = [(f.display_name, os.path.join(folder(case), f.stored_name)) for f in case.package_files]
     data = package.build_package(files, reference=case.reference, info_sheet=pdf.info_sheet_pdf(locale, created_at=now),
                                  created_at=now)
