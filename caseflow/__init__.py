@@ -45,6 +45,8 @@ def create_app(test_config=None) -> Flask:
     """The application factory: settings, extensions, blueprints, CLI."""
     from config import Config
 
+    from flask_babel import lazy_gettext as _l
+
     from . import cli, filters
     from .extensions import babel, csrf, db, login_manager, migrate
 
@@ -72,6 +74,7 @@ def create_app(test_config=None) -> Flask:
                    default_translation_directories=os.path.join(app.root_path, "translations"))
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Log in to see this page.")
     login_manager.login_message_category = "warning"
 
     from .admin.routes import bp as admin_bp
@@ -81,17 +84,36 @@ def create_app(test_config=None) -> Flask:
     app.register_blueprint(auth_bp)
     app.register_blueprint(cases_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    _form_pages_check_their_own_token(app)
     filters.register(app)
     cli.register(app)
     _register_error_pages(app)
     return app
 
 
+def _form_pages_check_their_own_token(app: Flask) -> None:
+    """Form pages (GET and POST) check the CSRF token in their FlaskForm, not before the view.
+
+    A missing or stale token then shows the form again with everything typed and a fresh token, instead of
+    a bare error page that loses the user's work; nothing is saved, because the form does not validate.
+    POST-only endpoints (buttons) keep the check before the view and get the "form expired" page.
+    """
+    from .extensions import csrf
+
+    for rule in app.url_map.iter_rules():
+        if {"GET", "POST"} <= set(rule.methods or ()):
+            csrf.exempt(app.view_functions[rule.endpoint])
+
+
 def _register_error_pages(app: Flask) -> None:
     from flask import render_template
     from flask_babel import gettext as _
+    from flask_wtf.csrf import CSRFError
+
+    from .extensions import db
 
     pages = {
+        400: lambda: (_("Request not understood"), _("Caseflow could not handle this request. Go back and try again.")),
         403: lambda: (_("No access"), _("This page is for administrators only.")),
         404: lambda: (_("Not found"), _("This page or case does not exist.")),
         413: lambda: (_("File too large"), _("The attachment is too large (at most 20 MB).")),
@@ -103,3 +125,17 @@ def _register_error_pages(app: Flask) -> None:
 
     for code in pages:
         app.register_error_handler(code, handler)
+
+    @app.errorhandler(CSRFError)
+    def form_expired(error):
+        return render_template("error.html", code=400, heading=_("Form expired"),
+                               message=_("This button's form had expired, for instance after logging in again in "
+                                         "another window. Nothing was changed. Go back, reload the page and try "
+                                         "again.")), 400
+
+    @app.errorhandler(500)
+    def server_error(error):
+        db.session.rollback()
+        return render_template("error.html", code=500, heading=_("Something went wrong"),
+                               message=_("Caseflow hit an unexpected error and saved nothing of this step. Go back "
+                                         "and try again; if it happens again, tell the administrator.")), 500

@@ -96,11 +96,24 @@ def urgency(case, today: date, warning_days: int) -> str:
 # What each ' | '-separated part of an audit event's detail is, per action.
 DETAIL_KINDS = {
     "case_opened": ("right",) * len(RIGHTS),
-    "action_recorded": ("right", "system", None),
-    "item_not_applicable": ("right", "system", None),
+    "identity_requested": ("date", None),
+    "identity_verified": ("date", None),
+    "clarification_received": ("date", None),
+    "action_recorded": ("right", "system", "date", None),
+    "item_not_applicable": ("right", "system", "date", None),
     "letter_sent": ("letter_kind", "delivery"),
     "outcome_set": ("right", "refusal_code"),
+    "closed": ("date", None),
 }
+
+
+def _detail_part(part: str, kind: str | None) -> str:
+    if kind == "date":
+        try:
+            return long_date(date.fromisoformat(part))
+        except ValueError:
+            return part  # e.g. a closing note without an answer date
+    return str(label(part, kind)) if kind else part
 
 
 def audit_detail(detail, action: str) -> str:
@@ -110,13 +123,16 @@ def audit_detail(detail, action: str) -> str:
     if not detail or action not in DETAIL_KINDS:
         return detail or ""
     parts = detail.split(" | ")
-    return " — ".join(str(label(p, kind)) if kind else p for p, kind in zip(parts, DETAIL_KINDS[action] + (None,) * len(parts)))
+    return " — ".join(_detail_part(p, kind) for p, kind in zip(parts, DETAIL_KINDS[action] + (None,) * len(parts)))
 
 
 def audit_value(value, action: str) -> str:
     """Before/after values of audit events, shown in words rather than keys."""
     if value is None:
         return ""
+    key, newline, text = value.partition("\n")
+    if newline:  # a key with its free text below, e.g. an outcome and its reasons
+        return f"{audit_value(key, action)}\n{text}"
     for kind in ("status", "outcome", "right", "system", "escalation"):
         if value in LABELS[kind]:
             return str(LABELS[kind][value])

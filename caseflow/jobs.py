@@ -4,13 +4,17 @@ A daily job first claims (job, day) in the job_run table, whose unique constrain
 process have it; the claim, the changes and the outbox messages commit together, so a re-run,
 a second scheduler or a crash halfway never does the work twice. Mail goes out afterwards, from the outbox.
 """
+import json
 import logging
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Callable
 
 from flask import current_app
+from flask_babel import force_locale, ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -25,6 +29,15 @@ from .services import StaleCaseError, audit, commit
 log = logging.getLogger(__name__)
 
 
+STATUSES = {  # what the admin page says for JobRun.status / Result.status
+    "running": _l("Running"),
+    "done": _l("Done"),
+    "already_done": _l("Already done"),
+    "skipped": _l("Skipped"),
+    "failed": _l("Failed"),
+}
+
+
 @dataclass(frozen=True)
 class Result:
     """What a run did, as shown on the admin page and printed by `flask jobs run`."""
@@ -33,16 +46,53 @@ class Result:
     day: date
     status: str  # done, skipped, already_done, failed
     count: int = 0
-    summary: str = ""
+    counts: dict = field(default_factory=dict)  # what describe() turns into words, e.g. {"changed": 6, "notices": 2}
+    error: str = ""
+
+    @property
+    def summary(self) -> str:
+        """In English, for the command line and the log; the admin page words it in the reader's language."""
+        if self.error:
+            return self.error
+        with force_locale("en"):
+            return describe(self.job, self.counts)
 
     def __str__(self):
         return f"{self.job} {self.day.isoformat()}: {self.status}, {self.count} ({self.summary})"
 
 
+def describe(job_id: str, counts: dict) -> str:
+    """'6 cases changed level, 2 notices' in the current language, from the counts a run stored."""
+    parts = []
+    if counts.get("reason") == "not_working_day":
+        parts.append(_("not a working day"))
+    if job_id == "escalate":
+        parts.append(ngettext("%(num)d case changed level", "%(num)d cases changed level", counts.get("changed", 0)))
+        parts.append(ngettext("%(num)d notice", "%(num)d notices", counts.get("notices", 0)))
+    elif job_id == "reminders" and "queued" in counts:
+        parts.append(ngettext("%(num)d reminder queued", "%(num)d reminders queued", counts["queued"]))
+    elif job_id == "mail":
+        parts.append(ngettext("%(num)d sent", "%(num)d sent", counts.get("sent", 0)))
+        parts.append(ngettext("%(num)d to retry", "%(num)d to retry", counts.get("deferred", 0)))
+        parts.append(ngettext("%(num)d failed", "%(num)d failed", counts.get("failed", 0)))
+    return ", ".join(parts)
+
+
+def stored_summary(run: JobRun) -> str:
+    """A stored run's summary in the current language; rows from before counts were stored keep their text."""
+    if not run.summary or run.status in ("running", "failed"):
+        return ""
+    try:
+        counts = json.loads(run.summary)
+    except ValueError:
+        return run.summary
+    return describe(run.job, counts) if isinstance(counts, dict) else run.summary
+
+
 @dataclass(frozen=True)
 class Job:
     id: str
-    func: Callable  # (today, now) -> (status, count, summary)
+    func: Callable  # (today, now) -> (status, count, counts for describe())
     daily: bool
     time_setting: str | None = None  # config key holding "HH:MM" (Europe/Brussels) for daily jobs
 
@@ -93,13 +143,13 @@ def escalate(today: date, now: datetime):
         subject, text, html = reminders.render_escalation(user, lines, today)
         mail.enqueue(recipient=user.email, subject=subject, text=text, html=html, kind="escalation",
                      key=f"escalate:{today.isoformat()}:user:{user.id}", user=user, locale=user.locale, now=now)
-    return "done", changed, f"{changed} cases changed level, {len(notices)} notices"
+    return "done", changed, {"changed": changed, "notices": len(notices)}
 
 
 def send_reminders(today: date, now: datetime):
     """Queue one reminder per active staff member with something to act on; nobody gets an empty email."""
     if current_app.config["REMINDERS_WORKING_DAYS_ONLY"] and not is_working_day(today):
-        return "skipped", 0, "not a working day"
+        return "skipped", 0, {"reason": "not_working_day"}
     cases = _open_cases()
     levels = {case.id: _level(case, today) for case in cases}
     queued = 0
@@ -111,13 +161,14 @@ def send_reminders(today: date, now: datetime):
         mail.enqueue(recipient=user.email, subject=subject, text=text, html=html, kind="reminder",
                      key=f"reminders:{today.isoformat()}:user:{user.id}", user=user, locale=user.locale, now=now)
         queued += 1
-    return "done", queued, f"{queued} reminders queued"
+    return "done", queued, {"queued": queued}
 
 
 def deliver_mail(today: date, now: datetime):
     """Deliver the outbox: whatever is due now."""
     report = mail.deliver_due(now)
-    return "done", len(report.sent), str(report)
+    return "done", len(report.sent), {"sent": len(report.sent), "deferred": len(report.deferred),
+                                      "failed": len(report.failed)}
 
 
 JOBS = {
@@ -162,9 +213,10 @@ def _record_failure(job_id: str, day: date, now: datetime, error: Exception) -> 
         db.session.commit()
 
 
-def _record_mail_run(day: date, now: datetime, status: str, count: int, summary: str) -> None:
+def _record_mail_run(day: date, now: datetime, status: str, count: int, counts: dict) -> None:
     """The mail job runs every minute: keep one row per day with its latest run."""
-    values = dict(status=status, started_at=now, finished_at=mail.as_utc(clock.now()), count=count, summary=summary)
+    values = dict(status=status, started_at=now, finished_at=mail.as_utc(clock.now()), count=count,
+                  summary=json.dumps(counts))
     for _ in range(2):
         if db.session.execute(update(JobRun).where(JobRun.job == "mail", JobRun.day == day).values(**values)).rowcount:
             db.session.commit()
@@ -184,18 +236,19 @@ def run(job_id: str, *, today: date | None = None, now: datetime | None = None) 
     today = today or now.astimezone(clock.BRUSSELS).date()
     db.session.rollback()  # start from a fresh transaction: the claim must be its first statement
     if not job.daily:
-        status, count, summary = job.func(today, now)
-        _record_mail_run(today, now, status, count, summary)
+        status, count, counts = job.func(today, now)
+        _record_mail_run(today, now, status, count, counts)
+        result = Result(job_id, today, status, count, counts)
         if count:
-            log.info("%s: %s", job_id, summary)
-        return Result(job_id, today, status, count, summary)
+            log.info("%s: %s", job_id, result.summary)
+        return result
     for attempt in (1, 2):  # a second try only when a staff member saved one of the cases meanwhile
         try:
             return _run_daily(job, today, now)
         except StaleCaseError as error:
             if attempt == 2:
                 _record_failure(job.id, today, now, error)
-                return Result(job.id, today, "failed", 0, str(error))
+                return Result(job.id, today, "failed", error=str(error))
 
 
 def _run_daily(job: Job, today: date, now: datetime) -> Result:
@@ -204,8 +257,8 @@ def _run_daily(job: Job, today: date, now: datetime) -> Result:
         log.info("%s %s: already done", job.id, today)
         return Result(job.id, today, "already_done")
     try:
-        status, count, summary = job.func(today, now)
-        run_row.status, run_row.count, run_row.summary = status, count, summary[:255]
+        status, count, counts = job.func(today, now)
+        run_row.status, run_row.count, run_row.summary = status, count, json.dumps(counts)[:255]
         run_row.finished_at = mail.as_utc(clock.now())
         commit()  # the claim, the changes, the audit events and the outbox, together
     except StaleCaseError:
@@ -214,16 +267,18 @@ def _run_daily(job: Job, today: date, now: datetime) -> Result:
         db.session.rollback()
         log.exception("%s %s failed", job.id, today)
         _record_failure(job.id, today, now, error)
-        return Result(job.id, today, "failed", 0, str(error))
-    log.info("%s %s: %s", job.id, today, summary)
-    return Result(job.id, today, status, count, summary)
+        return Result(job.id, today, "failed", error=str(error))
+    result = Result(job.id, today, status, count, counts)
+    log.info("%s %s: %s", job.id, today, result.summary)
+    return result
 
 
 def last_runs() -> dict[str, JobRun | None]:
-    """The latest run of every job, for the admin page."""
+    """The latest run of every job by when it ran (not by the day it ran for: `--today` may name a past day)."""
     return {
         job_id: db.session.scalar(
-            select(JobRun).where(JobRun.job == job_id).order_by(JobRun.day.desc(), JobRun.id.desc()).limit(1)
+            select(JobRun).where(JobRun.job == job_id)
+            .order_by(JobRun.started_at.desc(), JobRun.id.desc()).limit(1)
         )
         for job_id in JOBS
     }

@@ -3,7 +3,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
-from . import jobs, scheduler
+from . import clock, jobs, scheduler
 
 jobs_cli = AppGroup("jobs", help="Run the scheduled jobs by hand.")
 
@@ -13,12 +13,21 @@ jobs_cli = AppGroup("jobs", help="Run the scheduled jobs by hand.")
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="Run as if it were this day (YYYY-MM-DD); default: today in Europe/Brussels.")
 def run_job(job, today):
-    """Run one job now; a daily job does nothing if it already ran that day. Queued mail is delivered at once."""
+    """Run one job now; a daily job does nothing if it already ran that day. Queued mail is delivered at once.
+
+    A past --today is allowed (to catch up a missed day); a future one is refused: its claim would make
+    the real run of that day do nothing.
+    """
     day = today.date() if today else None
+    real_today = clock.today()
+    if day is not None and day > real_today:
+        raise click.BadParameter(
+            f"{day.isoformat()} is in the future (today is {real_today.isoformat()} in Europe/Brussels); "
+            "running it now would leave nothing for the real run of that day.", param_hint="--today")
     result = jobs.run(job, today=day)
     click.echo(str(result))
     if job != "mail" and result.status == "done":
-        click.echo(str(jobs.run("mail", today=day)))
+        click.echo(str(jobs.run("mail")))  # delivered now, recorded under the real day
     if result.status == "failed":
         raise click.ClickException(f"{job} failed: {result.summary}")
 

@@ -74,9 +74,10 @@ def build_email(message: OutboxMessage, sender: str) -> EmailMessage:
         email["Reply-To"] = current_app.config["LETTERS_REPLY_TO"]
     else:
         email["Auto-Submitted"] = "auto-generated"
-    email.set_content(message.body_text)
+    # quoted-printable: 7-bit safe for a relay without 8BITMIME, and still readable in the raw message
+    email.set_content(message.body_text, cte="quoted-printable")
     if message.body_html:
-        email.add_alternative(message.body_html, subtype="html")
+        email.add_alternative(message.body_html, subtype="html", cte="quoted-printable")
     if message.attachment_path:
         with open(os.path.join(current_app.instance_path, message.attachment_path), "rb") as fh:
             email.add_attachment(fh.read(), maintype="application", subtype="zip", filename=message.attachment_name)
@@ -223,7 +224,15 @@ def deliver_due(now: datetime | None = None, *, only_id: int | None = None) -> D
             if not _claim(message_id, now):
                 continue  # another process took it
             message = db.session.get(OutboxMessage, message_id, populate_existing=True)
-            email = build_email(message, config["MAIL_SENDER"])
+            try:
+                email = build_email(message, config["MAIL_SENDER"])
+            except Exception as error:  # e.g. its attachment file is gone: nothing was sent, retrying won't help
+                log.exception("message %s could not be built", message_id)
+                message.status = "failed"
+                message.last_error = f"Not sent: the message could not be built: {type(error).__name__}: {error}"
+                report.failed.append(message_id)
+                db.session.commit()
+                continue
             try:
                 transport.send(email, message)
             except PermanentError as error:

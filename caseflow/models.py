@@ -1,4 +1,5 @@
 """Database models: staff users, cases, the rights they invoke, actions taken and the audit trail."""
+import hashlib
 from datetime import date, datetime, timezone
 
 from flask_login import UserMixin
@@ -52,6 +53,14 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active
+
+    def get_id(self) -> str:
+        """The session's user id, tied to the password: a new password ends every session opened with the old one."""
+        return f"{self.id}:{self.password_fingerprint}"
+
+    @property
+    def password_fingerprint(self) -> str:
+        return hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]
 
     def __repr__(self):
         return f"<User {self.email}>"

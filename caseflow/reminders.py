@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from . import mail
 from .escalation import DECIDE_EXTENSION, DUE_SOON, IDENTITY_WAIT, OVERDUE
 
-GROUPS = (OVERDUE, DECIDE_EXTENSION, DUE_SOON, IDENTITY_WAIT)  # the order of the sections in an email
+GROUPS = (OVERDUE, DUE_SOON, DECIDE_EXTENSION, IDENTITY_WAIT)  # the order of the sections in an email
 
 
 @dataclass
@@ -27,6 +27,7 @@ class Line:
     assignee: str | None = None
     waiting_since: date | None = None
     waited_days: int = 0
+    unassigned: bool = False  # nobody (active) is assigned: shown to admins, marked "not assigned"
 
 
 @dataclass
@@ -34,16 +35,22 @@ class Digest:
     """Everything one staff member gets in one email."""
 
     user: object
-    groups: dict[str, list[Line]] = field(default_factory=dict)
-    unassigned: list[Line] = field(default_factory=list)
+    groups: dict[str, list[Line]] = field(default_factory=dict)  # for admins incl. unassigned cases on that rung
+    unassigned: list[Line] = field(default_factory=list)  # admins only: unassigned cases on no rung (yet)
     open_total: int | None = None  # admins only
 
     @property
     def empty(self) -> bool:
         return not any(self.groups.values()) and not self.unassigned
 
-    def count(self, *levels) -> int:
-        return sum(len(self.groups.get(level, ())) for level in levels)
+    @property
+    def unassigned_key(self) -> str:
+        """The heading of the unassigned section: 'other' ones when unassigned cases were listed by rung above."""
+        return "unassigned_other" if any(ln.unassigned for lines in self.groups.values() for ln in lines) \
+            else "unassigned"
+
+    def count(self, *levels, unassigned_only=False) -> int:
+        return sum(1 for level in levels for ln in self.groups.get(level, ()) if ln.unassigned or not unassigned_only)
 
 
 def case_url(case_id: int) -> str:
@@ -53,7 +60,7 @@ def case_url(case_id: int) -> str:
     return adapter.build("cases.show", {"case_id": case_id}, force_external=True)
 
 
-def line(case, level: str | None, today: date) -> Line:
+def line(case, level: str | None, today: date, unassigned: bool = False) -> Line:
     return Line(
         reference=case.reference,
         requester=case.requester_name,
@@ -65,6 +72,7 @@ def line(case, level: str | None, today: date) -> Line:
         assignee=case.assignee.name if case.assignee else None,
         waiting_since=case.identity_requested_on,
         waited_days=(today - case.identity_requested_on).days if case.identity_requested_on else 0,
+        unassigned=unassigned,
     )
 
 
@@ -72,33 +80,61 @@ def _sorted(lines: list[Line]) -> list[Line]:
     return sorted(lines, key=lambda item: (item.deadline, item.reference))
 
 
+def _is_unassigned(case) -> bool:
+    return case.assignee is None or not case.assignee.active  # incl. staff who left
+
+
 def digest_for(user, cases: list, levels: dict, today: date, open_total: int) -> Digest:
-    """The user's assigned open cases that need action, by rung; admins also get the unassigned ones."""
+    """The user's assigned open cases that need action, by rung.
+
+    Admins also get the unassigned cases: those on a rung in that rung's section (an overdue case nobody
+    is assigned to is first of all overdue), marked "not assigned"; the others in a section of their own.
+    """
     digest = Digest(user=user)
-    mine = [c for c in cases if c.assignee_id == user.id and levels.get(c.id) in GROUPS]
+    mine = [c for c in cases if c.assignee_id == user.id]
+    nobody = [c for c in cases if _is_unassigned(c)] if user.is_admin else []
     for level in GROUPS:
-        lines = [line(c, level, today) for c in mine if levels[c.id] == level]
+        lines = [line(c, level, today) for c in mine if levels.get(c.id) == level]
+        lines += [line(c, level, today, unassigned=True) for c in nobody if levels.get(c.id) == level]
         if lines:
             digest.groups[level] = _sorted(lines)
     if user.is_admin:
-        nobody = [c for c in cases if c.assignee is None or not c.assignee.active]  # incl. staff who left
-        digest.unassigned = _sorted([line(c, levels.get(c.id), today) for c in nobody])
+        digest.unassigned = _sorted([line(c, levels.get(c.id), today, unassigned=True)
+                                     for c in nobody if levels.get(c.id) not in GROUPS])
         digest.open_total = open_total
     return digest
 
 
 def summary(counts: dict, warning_days: int) -> str:
-    """'2 cases overdue, 3 due within 7 days' in the current language; only the parts that are not zero."""
+    """'2 cases overdue (1 of them unassigned), 3 due within 7 days' in the current language; no zero parts.
+
+    counts: overdue, soon, identity, each with an optional "<key>_unassigned" (how many of them nobody is
+    assigned to), and unassigned: the unassigned cases not counted in those.
+    """
+    def flagged(text, key):
+        total, nobody = counts.get(key, 0), counts.get(f"{key}_unassigned", 0)
+        if not nobody:
+            return text
+        if nobody == total:
+            return _("%(part)s (unassigned)", part=text)
+        return _("%(part)s (%(num)d of them unassigned)", part=text, num=nobody)
+
     parts = []
     if counts.get("overdue"):
-        parts.append(ngettext("%(num)d case overdue", "%(num)d cases overdue", counts["overdue"]))
+        parts.append(flagged(ngettext("%(num)d case overdue", "%(num)d cases overdue", counts["overdue"]),
+                             "overdue"))
     if counts.get("soon"):
-        parts.append(ngettext("%(num)d due within %(days)d days", "%(num)d due within %(days)d days",
-                              counts["soon"], days=warning_days))
+        days = ngettext("%(num)d day", "%(num)d days", warning_days)
+        parts.append(flagged(ngettext("%(num)d due within %(days)s", "%(num)d due within %(days)s",
+                                      counts["soon"], days=days), "soon"))
     if counts.get("identity"):
-        parts.append(ngettext("%(num)d waiting for identity", "%(num)d waiting for identity", counts["identity"]))
+        parts.append(flagged(ngettext("%(num)d waiting for identity", "%(num)d waiting for identity",
+                                      counts["identity"]), "identity"))
     if counts.get("unassigned"):
-        parts.append(ngettext("%(num)d unassigned", "%(num)d unassigned", counts["unassigned"]))
+        if any(counts.get(f"{key}_unassigned") for key in ("overdue", "soon", "identity")):
+            parts.append(ngettext("%(num)d more unassigned", "%(num)d more unassigned", counts["unassigned"]))
+        else:
+            parts.append(ngettext("%(num)d unassigned", "%(num)d unassigned", counts["unassigned"]))
     return ", ".join(parts)
 
 
@@ -119,6 +155,8 @@ def _headings(warning_days: int, identity_wait_days: int) -> dict:
                      identity_wait_days),
         ),
         "unassigned": (_("Unassigned"), _("Nobody has been assigned to these cases yet.")),
+        "unassigned_other": (_("Other unassigned cases"),
+                             _("Not urgent yet, but nobody has been assigned to these cases.")),
     }
 
 
@@ -126,8 +164,11 @@ def render_reminder(digest: Digest, today: date) -> tuple[str, str, str]:
     """Subject, text and HTML of a daily reminder, in the recipient's language."""
     config = current_app.config
     with force_locale(digest.user.locale or "nl"):
-        counts = {"overdue": digest.count(OVERDUE), "soon": digest.count(DECIDE_EXTENSION, DUE_SOON),
-                  "identity": digest.count(IDENTITY_WAIT), "unassigned": len(digest.unassigned)}
+        rungs = {"overdue": (OVERDUE,), "soon": (DUE_SOON, DECIDE_EXTENSION), "identity": (IDENTITY_WAIT,)}
+        counts = {"unassigned": len(digest.unassigned)}
+        for key, levels in rungs.items():
+            counts[key] = digest.count(*levels)
+            counts[f"{key}_unassigned"] = digest.count(*levels, unassigned_only=True)
         subject = "Caseflow: " + summary(counts, config["WARNING_DAYS"])
         headings = _headings(config["WARNING_DAYS"], config["IDENTITY_WAIT_DAYS"])
         text, html = mail.render("reminder", digest.user.locale, digest=digest, user=digest.user, today=today,

@@ -107,14 +107,20 @@ def run_forever(app) -> None:
     _configure_logging()
     scheduler = build_scheduler(app, blocking=True)
     app.config["SCHEDULER_ENABLED"] = True
-    signal.signal(signal.SIGTERM, _exit)  # a service manager's stop: finish the running job, then exit
+    # Explicit handlers: started in the background by a non-interactive shell, SIGINT arrives ignored
+    # (SIG_IGN is inherited) and Python would not turn Ctrl+C into KeyboardInterrupt. SIGTERM: a service manager.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, _exit)
     try:
         log.info("scheduler running; Ctrl+C stops it")
         scheduler.start()
     except (KeyboardInterrupt, SystemExit):
+        log.info("scheduler stopping: finishing the running job")
         if scheduler.running:
             scheduler.shutdown(wait=True)
+    log.info("scheduler stopped")
 
 
 def _exit(signum, frame):
+    """Leave the scheduler's wait in the main thread; run_forever then lets the running job finish."""
     raise SystemExit(0)

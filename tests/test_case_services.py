@@ -200,8 +200,11 @@ def test_outcomes_need_reasons_and_verified_identity(actor):
                     reason="Factuurgegevens bewaard: fiscale bewaarplicht (art. 17(3)(b) AVG)")
     assert (erasure.outcome, erasure.refusal_code) == ("partially_granted", "legal_retention")
     outcome_events = [e for e in case.events if e.action == "outcome_set"]
+    # The trail keeps each outcome with the reasons given, before and after: a changed refusal stays visible.
     assert [(e.before, e.after) for e in outcome_events] == [
-        (None, "not_applicable"), (None, "granted"), ("not_applicable", "partially_granted")]
+        (None, "not_applicable\ngeen gegevens gevonden"), (None, "granted"),
+        ("not_applicable\ngeen gegevens gevonden",
+         "partially_granted\nFactuurgegevens bewaard: fiscale bewaarplicht (art. 17(3)(b) AVG)")]
 
 
 def test_resolve_requires_all_outcomes_and_answer_date(actor):

@@ -1,11 +1,14 @@
 """The daily jobs against the database: escalation and reminders, once per day whoever runs them."""
+import re
 import threading
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import func, select
 
-from caseflow import create_app, jobs
+from flask_babel import force_locale
+
+from caseflow import clock, create_app, jobs
 from caseflow.extensions import db
 from caseflow.models import AuditEvent, Case, JobRun, OutboxMessage
 from caseflow.services import cases as svc
@@ -228,6 +231,8 @@ def test_admin_page_shows_each_jobs_last_and_next_run(client, auth, register):
     assert client.get("/admin/jobs").status_code == 403
     assert b"/admin/jobs" not in client.get("/").data
     auth.logout()
+    register.els.locale = "en"  # the summaries in the reader's language: English here, Dutch below
+    db.session.commit()
     auth.login("els@labelstudio.be")
     assert b"/admin/jobs" in client.get("/").data  # the nav link, for admins only
     page = client.get("/admin/jobs")
@@ -235,7 +240,67 @@ def test_admin_page_shows_each_jobs_last_and_next_run(client, auth, register):
     html = page.data.decode()
     for job_id in ("escalate", "reminders", "mail"):
         assert f'id="job-{job_id}"' in html
-    assert "6 cases changed level" in html and "3 reminders queued" in html
+    assert "Done: 6 cases changed level, 2 notices" in html and "Done: 3 reminders queued" in html
     outbox_page = client.get("/admin/outbox")
     assert outbox_page.status_code == 200
     assert b"Caseflow: 2 cases overdue, 3 due within 7 days" in outbox_page.data
+
+
+def _row(html: str, job_id: str) -> str:
+    return re.search(rf'<tr id="job-{job_id}".*?</tr>', html, re.S).group(0)
+
+
+def test_cli_refuses_a_future_day_so_the_real_run_still_happens(runner, register, monkeypatch):
+    monkeypatch.setattr(clock, "now", lambda: datetime(2026, 4, 8, 9, 0, tzinfo=clock.BRUSSELS))
+    out = runner.invoke(args=["jobs", "run", "reminders", "--today", "2026-04-09"])
+    assert out.exit_code != 0
+    assert "2026-04-09 is in the future" in out.output and "today is 2026-04-08" in out.output
+    assert db.session.scalar(select(func.count(JobRun.id))) == 0 and outbox() == []  # nothing claimed or queued
+    assert jobs.run("reminders", today=D("2026-04-09")).status == "done"  # the real run of that day does its work
+    assert runner.invoke(args=["jobs", "run", "escalate", "--today", "2026-04-08"]).exit_code == 0  # today
+    assert runner.invoke(args=["jobs", "run", "escalate", "--today", "2026-04-07"]).exit_code == 0  # a past day
+
+
+def test_cli_records_the_mail_run_under_the_real_day(runner, register):
+    assert runner.invoke(args=["jobs", "run", "reminders", "--today", "2026-04-08"]).exit_code == 0
+    mail_run = jobs.last_runs()["mail"]
+    assert mail_run.day == clock.today() and mail_run.count == 3
+
+
+def test_admin_page_shows_the_run_that_ran_last_not_the_latest_day(client, auth, register):
+    t0 = datetime(2026, 4, 9, 4, 0, tzinfo=timezone.utc)
+    jobs.run("escalate", today=D("2026-04-09"), now=t0)  # the scheduler's run on Thursday
+    jobs.run("escalate", today=TODAY, now=t0 + timedelta(hours=2))  # then someone catches up Wednesday by hand
+    assert jobs.last_runs()["escalate"].day == TODAY
+    auth.login("els@labelstudio.be")
+    row = _row(client.get("/admin/jobs").data.decode(), "escalate")
+    assert "8 april 2026" in row and "9 april 2026" not in row  # the day it ran for, since that is not today
+
+
+def test_admin_page_words_status_and_summary_in_the_readers_language(client, auth, register):
+    jobs.run("escalate", today=TODAY)
+    jobs.run("escalate", today=TODAY)  # already done: shows the first run, not a raw status
+    jobs.run("reminders", today=D("2026-04-11"))  # Saturday: skipped
+    auth.login("els@labelstudio.be")  # Dutch
+    html = client.get("/admin/jobs").data.decode()
+    with force_locale("nl"):
+        done, skipped = str(jobs.STATUSES["done"]), str(jobs.STATUSES["skipped"])
+        escalated = jobs.describe("escalate", {"changed": 6, "notices": 2})
+        not_working = jobs.describe("reminders", {"reason": "not_working_day"})
+    assert f"{done}: {escalated}" in _row(html, "escalate")
+    assert f"{skipped}: {not_working}" in _row(html, "reminders")
+    for raw in ("done:", "skipped:", "already_done"):
+        assert raw not in html
+    register.els.locale = "en"
+    db.session.commit()
+    html = client.get("/admin/jobs").data.decode()
+    assert "Done: 6 cases changed level, 2 notices" in _row(html, "escalate")
+    assert "Skipped: not a working day" in _row(html, "reminders")
+
+
+def test_admin_page_keeps_the_text_of_older_runs(client, auth, register):
+    db.session.add(JobRun(job="escalate", day=TODAY, status="done", count=4,
+                          started_at=datetime(2026, 4, 8, 4, tzinfo=timezone.utc), summary="4 cases changed level"))
+    db.session.commit()
+    auth.login("els@labelstudio.be")
+    assert "4 cases changed level" in _row(client.get("/admin/jobs").data.decode(), "escalate")

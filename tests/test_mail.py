@@ -172,3 +172,49 @@ def test_mail_job_records_its_last_run(app, smtp_server):
     jobs.run("mail", now=T0 + timedelta(minutes=1))
     run = jobs.last_runs()["mail"]
     assert run.day == TODAY and run.count == 0
+
+
+def test_bodies_are_quoted_printable_so_any_relay_takes_them(app, smtp_server):
+    Register()
+    jobs.run("reminders", today=TODAY, now=T0)
+    mail.deliver_due(T0)
+    els = next(m for _, rcpts, m in smtp_server.received if rcpts == ["els@labelstudio.be"])  # Dutch, with "·"
+    for kind in ("plain", "html"):
+        part = els.get_body((kind,))
+        assert part["Content-Transfer-Encoding"] == "quoted-printable"
+        assert "·" in part.get_content() and "20 april 2026" in part.get_content()  # decoded as written
+    assert els.as_bytes().isascii()  # 7-bit clean: no 8BITMIME needed on the way
+
+
+def test_a_message_that_cannot_be_built_fails_with_its_real_error(app, smtp_server):
+    broken = queue_one(app, to="an@labelstudio.be", subject="Uw gegevens")
+    broken.attachment_path, broken.attachment_name = "packages/gone.zip", "gegevens.zip"
+    db.session.commit()
+    fine = queue_one(app, to="piet@labelstudio.be")
+    report = mail.deliver_due(T0)
+    assert report.failed == [broken.id] and report.sent == [fine.id]  # the next message still goes out
+    message = db.session.get(OutboxMessage, broken.id)
+    assert message.status == "failed" and message.attempts == 1
+    assert "FileNotFoundError" in message.last_error and "gone.zip" in message.last_error
+    assert message.last_error != mail.INTERRUPTED
+    assert [rcpts for _, rcpts, _ in smtp_server.received] == [["piet@labelstudio.be"]]
+
+
+def test_admins_see_failed_messages_counted_in_the_nav_on_every_page(app, client, auth):
+    admin = make_user("admin@labelstudio.be", "Els Janssens", admin=True)
+    make_user("an@labelstudio.be", "An Peeters")
+    auth.login(admin.email)
+    assert b'id="failed-mail-badge"' not in client.get("/").data
+    for to in ("an@labelstudio.be", "piet@labelstudio.be"):
+        queue_one(app, to=to).status = "failed"
+    queue_one(app, to="mia@labelstudio.be")  # waiting: not counted
+    db.session.commit()
+    for url in ("/", "/cases/new", "/admin/users"):
+        page = client.get(url).data.decode()
+        nav = page[page.index("<nav>"):page.index("</nav>")]
+        assert 'id="failed-mail-badge"' in nav and ">2</span>" in nav, url
+    jobs_page = client.get("/admin/jobs").data.decode()
+    assert 'id="failed-mail"' in jobs_page and "/admin/outbox?status=failed" in jobs_page
+    auth.logout()
+    auth.login("an@labelstudio.be")
+    assert b"failed-mail-badge" not in client.get("/").data  # staff: no admin link, no badge

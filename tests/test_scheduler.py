@@ -8,6 +8,7 @@ import threading
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import pytest
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED
 from sqlalchemy import func, select as sql_select
 
@@ -99,23 +100,41 @@ def test_a_scheduler_started_late_catches_up_once(app):
     assert db.session.scalar(sql_select(func.count(JobRun.id)).where(JobRun.day == TODAY)) == 2
 
 
-def test_flask_scheduler_command_runs_until_interrupted(app):
+def _start_scheduler_command(app, *, sigint_ignored: bool):
+    """`flask --app caseflow scheduler` in a child process, once it says it is running.
+
+    sigint_ignored: start it as a shell starts a background job (SIGINT set to SIG_IGN, inherited), so
+    the test means the same whether pytest runs in a terminal or in the background.
+    """
     env = dict(os.environ, CASEFLOW_SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
                CASEFLOW_SECRET_KEY="test-only-secret", CASEFLOW_ESCALATE_TIME="23:59",
                CASEFLOW_REMINDERS_TIME="23:59", PYTHONUNBUFFERED="1")
     flask = os.path.join(os.path.dirname(sys.executable), "flask")
+    disposition = signal.SIG_IGN if sigint_ignored else signal.SIG_DFL
     proc = subprocess.Popen([flask, "--app", "caseflow", "scheduler"], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, disposition))
+    output = ""
+    while "scheduler running" not in output:
+        ready, _, _ = select.select([proc.stdout], [], [], 30)
+        assert ready, f"no start message: {output!r}"
+        line = proc.stdout.readline()
+        assert line, f"exited early: {output!r}"
+        output += line
+    return proc
+
+
+@pytest.mark.parametrize("signum,sigint_ignored", [
+    (signal.SIGINT, False),  # Ctrl+C in a terminal
+    (signal.SIGINT, True),  # Ctrl+C after `fg`, or kill -INT, of a job a script started in the background
+    (signal.SIGTERM, True),  # a service manager's stop
+], ids=["ctrl-c", "ctrl-c-started-in-background", "sigterm"])
+def test_flask_scheduler_command_stops_cleanly_when_interrupted(app, signum, sigint_ignored):
+    proc = _start_scheduler_command(app, sigint_ignored=sigint_ignored)
     try:
-        output = ""
-        while "scheduler running" not in output:
-            ready, _, _ = select.select([proc.stdout], [], [], 30)
-            assert ready, f"no start message: {output!r}"
-            line = proc.stdout.readline()
-            assert line, f"exited early: {output!r}"
-            output += line
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(signum)
         assert proc.wait(timeout=30) == 0
+        assert "scheduler stopped" in proc.stdout.read()
     finally:
         if proc.poll() is None:
             proc.kill()

@@ -61,3 +61,22 @@ def test_reset_password(client, auth, admin, staff):
     assert r.status_code == 302
     user = db.session.get(User, staff.id)
     assert user.check_password("nieuw-wachtwoord") and not user.check_password(PASSWORD)
+
+
+def test_reset_password_errors_keep_the_page_and_change_nothing(client, auth, admin, staff):
+    auth.login(admin.email)
+    r = client.post(f"/admin/users/{staff.id}/password", data={"password": "kort"})
+    assert r.status_code == 422 and 'id="password-error"' in r.get_data(as_text=True)
+    assert db.session.get(User, staff.id).check_password(PASSWORD)
+
+
+def test_reset_password_ends_the_users_open_sessions(app, client, auth, admin, staff):
+    other = app.test_client()  # the staff member, logged in on another computer
+    other.post("/login", data={"email": staff.email, "password": PASSWORD})
+    assert other.get("/").status_code == 200
+    auth.login(admin.email)
+    client.post(f"/admin/users/{staff.id}/password", data={"password": "nieuw-wachtwoord"})
+    r = other.get("/")
+    assert r.status_code == 302 and "/login" in r.headers["Location"]  # the old session no longer works
+    other.post("/login", data={"email": staff.email, "password": "nieuw-wachtwoord"})
+    assert other.get("/").status_code == 200

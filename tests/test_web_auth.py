@@ -2,7 +2,7 @@
 import pytest
 
 from caseflow.extensions import db
-from caseflow.models import User
+from caseflow.models import Case, User
 
 from .conftest import PASSWORD, make_user
 
@@ -70,8 +70,40 @@ def test_login_required_everywhere(client, staff, url):
 def test_post_without_csrf_token_is_rejected(client, app, staff):
     app.config["WTF_CSRF_ENABLED"] = True
     r = client.post("/login", data={"email": "an@labelstudio.be", "password": PASSWORD})
-    assert r.status_code == 400
+    assert "Het formulier was verlopen" in r.get_data(as_text=True)
+    assert 'value="an@labelstudio.be"' in r.get_data(as_text=True)  # shown again with what was typed
     assert client.get("/").status_code == 302  # not logged in
+
+
+def test_case_form_with_a_stale_token_keeps_everything_typed_and_saves_nothing(client, app, auth, staff):
+    auth.login()
+    app.config["WTF_CSRF_ENABLED"] = True
+    data = {"channel": "email", "received_on": "2026-03-05", "requester_name": "Ines Maes",
+            "requester_email": "ines.maes@example.be", "rights": ["access"], "request_text": "Een lange brief.",
+            "assignee_id": "", "csrf_token": "stale-token-from-yesterday"}
+    r = client.post("/cases/new", data=data)
+    page = r.get_data(as_text=True)
+    assert r.status_code == 422 and "Het formulier was verlopen" in page
+    assert 'value="Ines Maes"' in page and "Een lange brief." in page
+    assert db.session.scalar(db.select(db.func.count(Case.id))) == 0
+    fresh = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    r = client.post("/cases/new", data={**data, "csrf_token": fresh})  # submitted again: saved
+    assert r.status_code == 302, r.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count(Case.id))) == 1
+
+
+def test_button_without_csrf_token_gets_a_dutch_page_and_changes_nothing(client, app, auth, staff):
+    auth.login()
+    app.config["WTF_CSRF_ENABLED"] = True
+    r = client.post("/logout")
+    assert r.status_code == 400 and "Formulier verlopen" in r.get_data(as_text=True)
+    assert client.get("/").status_code == 200  # still logged in
+
+
+def test_login_page_asks_in_dutch(client, staff):
+    r = client.get("/", follow_redirects=True)
+    assert "Meld u aan om deze pagina te zien." in r.get_data(as_text=True)
+    assert "Please log in" not in r.get_data(as_text=True)
 
 
 def test_post_with_csrf_token_is_accepted(client, app, staff):

@@ -4,6 +4,7 @@ import io
 from datetime import date, timedelta
 
 import pytest
+from babel.dates import format_date
 
 from caseflow import clock
 from caseflow.deadlines import legal_deadline
@@ -122,6 +123,9 @@ def test_identity_request_and_record(client, case):
     assert case.deadline == legal_deadline(case.received_on, suspended_days=6)
     page = client.get(f"/cases/{case.id}").get_data(as_text=True)
     assert "kopie identiteitskaart gecontroleerd en vernietigd" in page
+    trail = page.split('id="audit"', 1)[1]
+    for day in (asked, arrived):  # the trail says on which day it was asked and on which day it arrived
+        assert format_date(day, "d MMMM y", locale="nl") in trail
 
 
 def test_identity_record_needs_a_method(client, case):
@@ -234,6 +238,31 @@ def test_stale_form_does_not_overwrite_and_keeps_input(client, case):
     assert "Mijn reden" in html and 'class="flash error"' in html
     assert f'name="version" type="hidden" value="{only_case().version}"' in html
     assert only_case().extended_on is None
+    changed = html.split('id="changed-meanwhile"', 1)[1]  # what the colleague did is shown above the form
+    assert "Toegewezen" in changed and "Piet Maes" in changed
+
+
+def test_colleagues_refusal_is_shown_before_anyone_overwrites_it(client, case, logged_in):
+    svc.record_identity(case, actor=logged_in, method="ok", today=TODAY)
+    erasure = case.rights[1]
+    stale = only_case().version
+    colleague = make_user("piet@labelstudio.be", "Piet Maes")
+    svc.set_outcome(only_case(), erasure.id, actor=colleague, outcome="refused", refusal_code="no_ground",
+                    reason="Geen van de vijf gronden: lopende bestelling.")
+    r = client.post(f"/cases/{case.id}/rights/{erasure.id}/outcome",
+                    data={"version": stale, "outcome": "not_applicable", "reason": ""})
+    page = r.get_data(as_text=True)
+    assert r.status_code == 422 and only_case().rights[1].outcome == "refused"
+    changed = page.split('id="changed-meanwhile"', 1)[1]
+    assert "Piet Maes" in changed and "Geen van de vijf gronden: lopende bestelling." in changed
+
+
+@pytest.mark.parametrize("version", ["", "abc"])
+def test_a_form_without_its_version_is_treated_as_stale(client, case, version):
+    colleague = make_user("piet@labelstudio.be", "Piet Maes")
+    data = {"assignee_id": colleague.id} | ({"version": version} if version else {})
+    r = client.post(f"/cases/{case.id}/assign", data=data)
+    assert r.status_code == 422 and only_case().assignee_id != colleague.id
 
 
 def test_closed_case_cannot_be_changed(client, case):
@@ -287,3 +316,43 @@ def test_search_treats_percent_and_underscore_as_text(client, logged_in):
     html = client.get("/?q=anna_p").get_data(as_text=True)
     assert "Anna_Peeters" in html and "AnnaXPeeters" not in html
     assert "Geen dossiers gevonden" in client.get("/?q=%25").get_data(as_text=True)
+
+
+def test_identity_request_errors_keep_the_note(client, case):
+    r = client.post(f"/cases/{case.id}/identity/request",
+                    data={"version": case.version, "asked_on": (TODAY + timedelta(days=1)).isoformat(),
+                          "note": "Kopie eID gevraagd per mail"})
+    page = r.get_data(as_text=True)
+    assert r.status_code == 422 and 'id="asked_on-error"' in page and "Kopie eID gevraagd per mail" in page
+    assert only_case().status == "new"
+    r = client.post(f"/cases/{case.id}/identity/request", data={"version": case.version, "asked_on": "",
+                                                               "note": "Kopie eID"})
+    assert r.status_code == 422 and 'id="asked_on-error"' in r.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("changes, field", [({"system": ""}, "system"), ({"description": ""}, "description"),
+                                            ({"performed_on": ""}, "performed_on"),
+                                            ({"performed_on": (TODAY + timedelta(days=2)).isoformat()}, "performed_on")])
+def test_record_action_errors_keep_everything_typed(client, case, changes, field):
+    data = {"version": case.version, "case_right_id": str(case.rights[0].id), "system": "webshop",
+            "description": "Bestellingen doorzocht", "performed_on": TODAY.isoformat(), "note": "Drie bestellingen"}
+    data.update(changes)
+    r = client.post(f"/cases/{case.id}/actions/new", data=data)
+    page = r.get_data(as_text=True)
+    assert r.status_code == 422 and f'id="{field}-error"' in page
+    assert "Drie bestellingen" in page
+    assert not only_case().rights[0].actions
+
+
+def test_reassign_to_an_unknown_person_is_refused(client, case):
+    r = client.post(f"/cases/{case.id}/assign", data={"version": case.version, "assignee_id": "9999"})
+    assert r.status_code == 422 and 'id="assignee_id-error"' in r.get_data(as_text=True)
+
+
+def test_cases_waiting_for_the_requester_come_after_running_clocks(client, logged_in):
+    running = open_case(logged_in, received_on=TODAY - timedelta(days=5), today=TODAY, requester_name="Loopt Nog")
+    waiting = open_case(logged_in, received_on=TODAY - timedelta(days=25), today=TODAY, requester_name="Wacht Op Id")
+    svc.request_identity(waiting, actor=logged_in, asked_on=TODAY - timedelta(days=20), today=TODAY)
+    assert waiting.deadline < running.deadline  # stored without the running suspension...
+    page = client.get("/").get_data(as_text=True)
+    assert page.index("Loopt Nog") < page.index("Wacht Op Id")  # ...but it is not the most urgent

@@ -1,9 +1,11 @@
 """Administration of the scheduled jobs and the mail outbox: what ran, what is stuck, and a retry button."""
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, has_request_context, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from sqlalchemy import case as sql_case
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from .. import clock, jobs, mail, scheduler
 from ..extensions import db
@@ -30,12 +32,15 @@ def job_list():
             "at": config[job.time_setting] if job.daily else None,
             "interval": None if job.daily else int(config["MAIL_INTERVAL_SECONDS"]),
             "last": run,
+            "status": jobs.STATUSES.get(run.status, run.status) if run else None,
+            "summary": jobs.stored_summary(run) if run else "",
+            "for_other_day": bool(run) and run.day != mail.as_utc(run.started_at).astimezone(clock.BRUSSELS).date(),
             "next": scheduler.next_run(job, config, now),
         }
         for job, run in ((jobs.JOBS[job_id], run) for job_id, run in jobs.last_runs().items())
     ]
     return render_template("admin/jobs.html", rows=rows, working_days_only=config["REMINDERS_WORKING_DAYS_ONLY"],
-                           mail_server=config.get("MAIL_SERVER"))
+                           mail_server=config.get("MAIL_SERVER"), failed_messages=failed_message_count())
 
 
 @bp.route("/outbox")
@@ -65,3 +70,20 @@ def retry_message(message_id):
         flash(_("Sending to %(recipient)s failed again: %(error)s", recipient=message.recipient,
                 error=message.last_error or ""), "error")
     return redirect(url_for("admin.outbox"))
+
+
+def failed_message_count() -> int:
+    return db.session.scalar(select(func.count(OutboxMessage.id)).where(OutboxMessage.status == "failed"))
+
+
+@bp.app_context_processor
+def failed_mail_badge():
+    """`failed_mail_count()` for the admin nav link on every page; a function, so only that link queries."""
+    def failed_mail_count() -> int:
+        if not has_request_context() or not current_user.is_authenticated or not current_user.is_admin:
+            return 0
+        try:
+            return failed_message_count()
+        except SQLAlchemyError:  # e.g. the error page of a failed transaction: the badge must not break it
+            return 0
+    return {"failed_mail_count": failed_mail_count}

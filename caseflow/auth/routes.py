@@ -16,8 +16,11 @@ bp = Blueprint("auth", __name__)
 
 
 @login_manager.user_loader
-def load_user(user_id):
-    return db.session.get(User, int(user_id))
+def load_user(session_id: str):
+    """The user of the session, if it was opened with the user's current password (see User.get_id)."""
+    user_id, _, fingerprint = session_id.partition(":")
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    return user if user is not None and fingerprint == user.password_fingerprint else None
 
 
 def _safe_next(target: str | None) -> str:

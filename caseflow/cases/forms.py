@@ -28,7 +28,7 @@ class MultiCheckboxField(SelectMultipleField):
 class VersionedForm(FlaskForm):
     """A form that changes a case carries the version it was based on (no silent overwrites)."""
 
-    version = HiddenField()
+    version = HiddenField(filters=[lambda v: v or ""])  # never None: a form without its version is stale
 
 
 class CaseForm(FlaskForm):

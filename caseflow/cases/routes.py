@@ -103,6 +103,7 @@ def _case_form_view(case_id, form_class, template, title, perform, prepare=None,
     """
     case = _get_case(case_id)
     form = form_class()
+    changed = []  # after a concurrent change: the latest events of the case, shown above the form
     if prepare:
         prepare(form, case)
     if request.method == "GET":
@@ -118,8 +119,9 @@ def _case_form_view(case_id, form_class, template, title, perform, prepare=None,
         except StaleCaseError as error:
             db.session.expire_all()
             case = _get_case(case_id)
-            form.version.data = case.version
+            form.version.data = case.version  # a second click saves the user's input over the newer state...
             flash(str(error.message), "error")
+            changed = list(reversed(case.events[-5:]))  # ...so first show what the colleague changed
         except ServiceError as error:
             db.session.rollback()
             apply_service_error(form, error)
@@ -129,7 +131,7 @@ def _case_form_view(case_id, form_class, template, title, perform, prepare=None,
             return redirect(target or url_for("cases.show", case_id=case.id))
     status = 200 if request.method == "GET" else 422
     extra = context(case) if context else {}
-    return render_template(f"cases/{template}", case=case, form=form, title=title, **extra), status
+    return render_template(f"cases/{template}", case=case, form=form, title=title, changed=changed, **extra), status
 
 
 @bp.route("/cases/<int:case_id>/identity/request", methods=["GET", "POST"])

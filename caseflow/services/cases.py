@@ -147,7 +147,7 @@ def request_identity(
     case.status = "awaiting_identity"
     case.identity_requested_on = asked_on
     db.session.add(Suspension(case=case, started_on=asked_on))
-    audit(case, actor, "identity_requested", detail=(note or "").strip() or None, before=before,
+    audit(case, actor, "identity_requested", detail=_parts(asked_on.isoformat(), note), before=before,
           after=case.status, at=now)
     _refresh_deadline(case)
     commit()
@@ -189,7 +189,8 @@ def record_identity(
         action = "clarification_received"
     case.status = "in_progress"
     _refresh_deadline(case)
-    audit(case, actor, action, detail=method.strip(), before=before_status, after=case.status, at=now)
+    audit(case, actor, action, detail=_parts(received_on.isoformat(), method), before=before_status,
+          after=case.status, at=now)
     if case.deadline != before_deadline:
         audit(case, actor, "deadline_changed", detail=str(running.days if running else ""),
               before=before_deadline.isoformat(), after=case.deadline.isoformat(), at=now)
@@ -219,6 +220,16 @@ def extend(case: Case, *, actor: User, reason: str, expected_version=None, today
           before=original.isoformat(), after=case.current_deadline(today).isoformat(), at=now)
     commit()
     return case
+
+
+def _parts(*parts) -> str | None:
+    """An audit detail: the non-empty parts joined by ' | ' (filters.DETAIL_KINDS says what each part is)."""
+    return " | ".join(str(p).strip() for p in parts if p and str(p).strip()) or None
+
+
+def _with_text(key: str | None, text: str | None) -> str | None:
+    """An audit value: a key (e.g. an outcome) with its free text (e.g. the reasons) on the lines below."""
+    return f"{key}\n{text}" if key and text else key
 
 
 def _case_right(case: Case, case_right_id) -> CaseRight:
@@ -276,7 +287,8 @@ def record_action(
     db.session.add(action)
     _start_work(case, actor, now)
     audit(case, actor, "item_not_applicable" if not_applicable else "action_recorded",
-          detail=f"{right.right} | {system} | {action.description}", after=action.note, at=now)
+          detail=_parts(right.right, system, performed_on.isoformat(), action.description), after=action.note,
+          at=now)
     commit()
     return action
 
@@ -305,15 +317,15 @@ def set_outcome(
         raise ServiceError(IDENTITY_NOT_VERIFIED, field="outcome")
     if outcome == "refused" and objects_to_direct_marketing(right):
         raise ServiceError(DIRECT_MARKETING_REFUSED, field="outcome")
-    before = right.outcome
+    before = (right.outcome, right.outcome_reason)
     right.outcome = outcome
     right.refusal_code = refusal_code
     right.outcome_reason = (reason or "").strip() or None
     right.outcome_at = now
     right.outcome_by = actor
     _start_work(case, actor, now)
-    audit(case, actor, "outcome_set", detail=" | ".join(filter(None, (right.right, refusal_code))),
-          before=before, after=outcome, at=now)
+    audit(case, actor, "outcome_set", detail=_parts(right.right, refusal_code),
+          before=_with_text(*before), after=_with_text(outcome, right.outcome_reason), at=now)
     commit()
     return right
 
@@ -363,7 +375,8 @@ def close(
     case.closing_note = (note or "").strip() or None
     case.closed_at = now
     _refresh_deadline(case)
-    audit(case, actor, "closed", detail=case.closing_note, before=before, after=status, at=now)
+    audit(case, actor, "closed", detail=_parts(answer_sent_on.isoformat() if answer_sent_on else "", case.closing_note),
+          before=before, after=status, at=now)
     commit()
     return case
 

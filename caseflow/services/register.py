@@ -8,7 +8,7 @@ from ..rights import CLOSED_STATUSES, OPEN_STATUSES, STATUSES
 
 
 def find_cases(*, status: str = "open", right: str = "", assignee: str = "", q: str = ""):
-    """A select() of cases, open ones by default, most urgent deadline first."""
+    """A select() of cases, open ones by default, most urgent deadline first (clock-suspended ones last)."""
     # everything a register row shows, loaded in three queries instead of three per row
     query = select(Case).options(
         selectinload(Case.rights), selectinload(Case.suspensions), joinedload(Case.assignee)
@@ -33,4 +33,6 @@ def find_cases(*, status: str = "open", right: str = "", assignee: str = "", q: 
         query = query.where(or_(*(db.func.lower(c).like(like, escape="\\") for c in columns)))
     if status == "closed":
         return query.order_by(Case.closed_at.desc(), Case.id.desc())
-    return query.order_by(Case.deadline, Case.id)
+    # Cases whose clock is running, by deadline; then those waiting for the requester (clock suspended, the
+    # deadline moving a day for every day of waiting), longest waiting first.
+    return query.order_by(Case.identity_requested_on.is_not(None), Case.identity_requested_on, Case.deadline, Case.id)

@@ -1,0 +1,102 @@
+"""What staff read in the daily reminder: subject, sections in the issue's order, and unassigned cases for admins."""
+from datetime import date
+
+from sqlalchemy import select
+
+from caseflow import jobs
+from caseflow.extensions import db
+from caseflow.models import OutboxMessage
+from caseflow.services import cases as svc
+
+from .conftest import make_user, open_case
+from .test_jobs import TODAY, Register
+
+D = date.fromisoformat
+
+
+def reminder_to(email: str) -> OutboxMessage:
+    return db.session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "reminder",
+                                                         OutboxMessage.recipient == email))
+
+
+def _case(actor, received, assignee=None, name="Jan Claes"):
+    return open_case(actor, received_on=D(received), today=TODAY, requester_name=name,
+                     assignee_id=assignee.id if assignee else None)
+
+
+def test_an_admin_sees_overdue_unassigned_cases_as_overdue(app):
+    admin = make_user("els@labelstudio.be", "Els Janssens", admin=True, locale="en")
+    cases = [_case(admin, received, name=name) for received, name in
+             (("2026-03-02", "Anna Aerts"), ("2026-03-03", "Bert Bosmans"), ("2026-03-04", "Chris Cools"))]
+    jobs.run("reminders", today=TODAY)
+    message = reminder_to(admin.email)
+    assert message.subject == "Caseflow: 3 cases overdue (unassigned)"
+    text = message.body_text
+    overdue = text.index("Overdue (3)")
+    for case in cases:
+        position = text.index(case.reference)
+        assert position > overdue and "not assigned" in text[position:text.index("\n", text.index("\n", position) + 1)]
+    assert "Unassigned (" not in text and "Other unassigned" not in text  # listed once, under Overdue
+    assert text.count("not assigned") == 3
+    assert message.body_html.count("not assigned") == 3
+
+
+def test_an_admin_sees_own_and_unassigned_counted_together(app):
+    admin = make_user("els@labelstudio.be", "Els Janssens", admin=True, locale="en")
+    own = _case(admin, "2026-03-02", admin, "Anna Aerts")  # overdue, Els's own
+    nobody_overdue = [_case(admin, "2026-03-03", name="Bert Bosmans"), _case(admin, "2026-03-04", name="Chris Cools")]
+    later = _case(admin, "2026-03-25", name="Dirk Dubois")  # unassigned, deadline 27 April: not urgent yet
+    jobs.run("reminders", today=TODAY)
+    message = reminder_to(admin.email)
+    assert message.subject == "Caseflow: 3 cases overdue (2 of them unassigned), 1 more unassigned"
+    text = message.body_text
+    assert text.index("Overdue (3)") < text.index(own.reference) < text.index("Other unassigned cases (1)")
+    assert all(text.index(c.reference) < text.index("Other unassigned cases (1)") for c in nobody_overdue)
+    assert text.index("Other unassigned cases (1)") < text.index(later.reference)
+    assert text.count("not assigned") == 2  # the overdue ones; the section says it for the rest
+
+
+def test_a_dutch_admins_subject_counts_unassigned_overdue_cases_as_overdue(app):
+    admin = make_user("els@labelstudio.be", "Els Janssens", admin=True, locale="nl")
+    for received in ("2026-03-02", "2026-03-03", "2026-03-04"):
+        _case(admin, received)
+    jobs.run("reminders", today=TODAY)
+    assert reminder_to(admin.email).subject.startswith("Caseflow: 3 dossiers over tijd")
+
+
+def test_a_one_day_window_reads_one_day(app):
+    app.config["WARNING_DAYS"] = 1
+    try:
+        an = make_user("an@labelstudio.be", "An Peeters", locale="en")
+        piet = make_user("piet@labelstudio.be", "Piet Wouters", locale="nl")
+        for user in (an, piet):
+            for _ in range(2):
+                _case(user, "2026-03-09", user)  # deadline Thu 9 April: due tomorrow
+        jobs.run("reminders", today=TODAY)
+        assert reminder_to(an.email).subject == "Caseflow: 2 due within 1 day"
+        dutch = reminder_to(piet.email).subject
+        assert "1 dag" in dutch and "1 dagen" not in dutch
+    finally:
+        app.config["WARNING_DAYS"] = 7
+
+
+def test_sections_in_the_issues_order_and_identity_lines_with_their_deadline(app):
+    r = Register()
+    k = _case(r.an, "2026-03-02", r.an, "Karel Kums")  # identity asked 3 March, never answered
+    svc.request_identity(k, actor=r.an, asked_on=D("2026-03-03"), today=D("2026-03-03"))
+    db.session.commit()
+    jobs.run("reminders", today=TODAY)
+    message = reminder_to("an@labelstudio.be")
+    titles = ("Overdue (2)", "Due within 7 days (1)", "Decide on an extension (2)", "Waiting for proof of identity (1)")
+    for body in (message.body_text, message.body_html):
+        positions = [body.index(title) for title in titles]
+        assert positions == sorted(positions)
+    assert "Caseflow: 2 cases overdue, 3 due within 7 days, 1 waiting for identity" == message.subject
+    text = message.body_text
+    line = text[text.index(k.reference):text.index(f"/cases/{k.id}")]
+    # received 2 March (deadline 2 April), clock stopped since 3 March: 30 days left, whenever the answer comes
+    assert "asked on 3 March 2026, 36 days ago" in line
+    assert "deadline 8 May 2026 · 30 days left (clock suspended)" in line
+    html = message.body_html
+    row = html[html.index(k.reference):html.index("</tr>", html.index(k.reference))]
+    assert "8 May 2026" in row and "30 days left" in row and "asked on 3 March 2026" in row
