@@ -356,3 +356,11 @@ def test_cases_waiting_for_the_requester_come_after_running_clocks(client, logge
     assert waiting.deadline < running.deadline  # stored without the running suspension...
     page = client.get("/").get_data(as_text=True)
     assert page.index("Loopt Nog") < page.index("Wacht Op Id")  # ...but it is not the most urgent
+
+
+def test_a_future_date_is_flagged_with_the_other_errors_at_once(client, case):
+    r = client.post(f"/cases/{case.id}/actions/new",
+                    data={"version": case.version, "case_right_id": str(case.rights[0].id), "system": "webshop",
+                          "description": "", "performed_on": (TODAY + timedelta(days=1)).isoformat()})
+    page = r.get_data(as_text=True)
+    assert r.status_code == 422 and 'id="description-error"' in page and 'id="performed_on-error"' in page

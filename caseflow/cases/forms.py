@@ -6,13 +6,21 @@ from wtforms import (
     DateField, EmailField, HiddenField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from .. import clock
 from ..rights import CHANNELS, CLOSE_STATUSES, OUTCOMES, REFUSAL_CODES, RIGHTS, STATUSES, SYSTEMS, right_label
 
 DATE_REQUIRED = _l("Enter a valid date.")
+
+
+def not_in_future(message=_l("The date cannot be in the future.")):
+    """A date field's check, so a future date is flagged together with the form's other errors."""
+    def check(form, field):
+        if field.data and field.data > clock.today():
+            raise ValidationError(str(message))
+    return check
 
 
 def choices(mapping, blank=None):
@@ -33,7 +41,8 @@ class VersionedForm(FlaskForm):
 
 class CaseForm(FlaskForm):
     channel = RadioField(_l("Received by"), choices=choices(CHANNELS), validators=[InputRequired(_l("Choose how the request arrived."))])
-    received_on = DateField(_l("Received on"), validators=[InputRequired(DATE_REQUIRED)])
+    received_on = DateField(_l("Received on"), validators=[
+        InputRequired(DATE_REQUIRED), not_in_future(_l("The date received cannot be in the future."))])
     requester_name = StringField(_l("Name of the requester"), validators=[DataRequired(_l("Give the requester's name.")), Length(max=200)])
     requester_email = EmailField(_l("Email address"), validators=[Optional(), Email(_l("Enter a valid email address.")), Length(max=254)])
     requester_address = TextAreaField(_l("Postal address"), validators=[Optional(), Length(max=1000)])
@@ -53,11 +62,6 @@ class CaseForm(FlaskForm):
         if not self.rights.data:
             self.rights.errors = list(self.rights.errors) + [str(_l("Tick at least one right."))]
             ok = False
-        if self.received_on.data and self.received_on.data > clock.today():
-            self.received_on.errors = list(self.received_on.errors) + [
-                str(_l("The date received cannot be in the future."))
-            ]
-            ok = False
         if not (self.requester_email.data or (self.requester_address.data or "").strip()):
             self.requester_email.errors = list(self.requester_email.errors) + [
                 str(_l("Give the requester's email address or postal address."))
@@ -67,13 +71,13 @@ class CaseForm(FlaskForm):
 
 
 class IdentityRequestForm(VersionedForm):
-    asked_on = DateField(_l("Asked on"), validators=[InputRequired(DATE_REQUIRED)])
+    asked_on = DateField(_l("Asked on"), validators=[InputRequired(DATE_REQUIRED), not_in_future()])
     note = TextAreaField(_l("What was asked (proof of identity or clarification), and how"), validators=[Optional(), Length(max=5000)])
     submit = SubmitField(_l("Ask for proof of identity"))
 
 
 class IdentityVerifyForm(VersionedForm):
-    received_on = DateField(_l("Answer received on"), validators=[InputRequired(DATE_REQUIRED)])
+    received_on = DateField(_l("Answer received on"), validators=[InputRequired(DATE_REQUIRED), not_in_future()])
     method = StringField(
         _l("How was the identity verified?"),
         description=_l("E.g. \u201cmatches the account's email address\u201d or \u201ccopy of ID card checked and destroyed\u201d"),
@@ -97,7 +101,7 @@ class ActionForm(VersionedForm):
     case_right_id = SelectField(_l("Right"), coerce=str, validators=[InputRequired()])
     system = SelectField(_l("System"), choices=choices(SYSTEMS, blank=""), validators=[InputRequired(_l("Choose the system in which the action took place."))])
     description = StringField(_l("What was done"), validators=[DataRequired(_l("Describe what was done.")), Length(max=500)])
-    performed_on = DateField(_l("Done on"), validators=[InputRequired(DATE_REQUIRED)])
+    performed_on = DateField(_l("Done on"), validators=[InputRequired(DATE_REQUIRED), not_in_future()])
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=5000)])
     submit = SubmitField(_l("Record action"))
 
@@ -111,7 +115,7 @@ class OutcomeForm(VersionedForm):
 
 class CloseForm(VersionedForm):
     status = RadioField(_l("Close as"), choices=choices(CLOSE_STATUSES), validators=[InputRequired(_l("Choose how the case ends."))])
-    answer_sent_on = DateField(_l("Answer sent on"), validators=[Optional()])
+    answer_sent_on = DateField(_l("Answer sent on"), validators=[Optional(), not_in_future()])
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=10_000)])
     submit = SubmitField(_l("Close case"))
 
