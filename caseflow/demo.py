@@ -20,7 +20,7 @@ from .models import AuditEvent, Case, CaseRight, ResolutionAction, User
 from .rights import DISCLOSING_OUTCOMES, REFUSAL_CODES_FOR, STATUSES
 from .services import ServiceError
 from .services import cases as svc
-from .services import checklist
+from .services import checklist, correspondence
 from .services import users as user_service
 
 FIRST_NAMES = ("Jan Els An Koen Sofie Pieter Lotte Wouter Griet Tom Sarah Bart Hilde Jef Nele Stijn Katrien Dirk Ine "
@@ -231,6 +231,12 @@ def _replay(plan: Plan, staff: list, rng: random.Random, today: date, stamp: _St
     if rng.random() < fate.extend and day <= case.original_deadline(day):
         day = stamp.at(min(today, day + timedelta(days=rng.randint(1, 6)), case.original_deadline(day)))
         svc.extend(case, actor=actor, reason=rng.choice(EXTEND_REASONS), today=day, now=stamp.moment)
+        notice = correspondence.draft(case, "extension_notice", locale="nl", sender_name=actor.name, today=day)
+        letter = correspondence.send(case, actor=actor, kind="extension_notice", locale="nl", subject=notice.subject,
+                                     body=notice.body, today=day, now=stamp.moment)  # the extension counts from now
+        if letter.outbox_message is not None:  # demo history: it went out back then, it must never go out for real
+            letter.outbox_message.status, letter.outbox_message.sent_at = "sent", letter.created_at
+            db.session.commit()
     endings = {r.right: rng.choices(ENDINGS[r.right], [e.weight for e in ENDINGS[r.right]])[0] for r in case.rights}
     total = sum(len(ending.actions) for ending in endings.values())
     budget = rng.randint(0, total - 1) if fate.status == "in_progress" else total  # work left undone

@@ -35,7 +35,7 @@ class CaseFacts:
         return cls(
             received_on=case.received_on,
             is_open=case.is_open,
-            extended=case.extended,
+            extended=case.extension_effective,  # decided and told to the requester
             suspended_days=case.suspended_days(),
             identity_requested_on=case.identity_requested_on,
         )

@@ -4,6 +4,7 @@ from datetime import date, datetime, timezone
 
 from flask_login import UserMixin
 from sqlalchemy import DateTime, TypeDecorator, event
+from sqlalchemy.orm import object_session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from . import deadlines
@@ -126,8 +127,18 @@ class Case(db.Model):
 
     @property
     def extension_notified(self) -> bool:
-        """Art. 12(3): an extension counts only if the requester is told, with the reasons, before the original deadline."""
-        return any(letter.kind == "extension_notice" for letter in self.letters)
+        """The extension notice went out (it can only be sent before the original deadline)."""
+        session = object_session(self)
+        if session is None:
+            return any(letter.kind == "extension_notice" for letter in self.letters)
+        with session.no_autoflush:  # read in the middle of a change: loading letters must not flush it half-done
+            return any(letter.kind == "extension_notice" for letter in self.letters)
+
+    @property
+    def extension_effective(self) -> bool:
+        """Art. 12(3): an extension counts only once the requester is told, with the reasons, before the original
+        deadline. Until then the original deadline stands; once it has passed without notice, it stands for good."""
+        return self.extended and self.extension_notified
 
     @property
     def is_suspended(self) -> bool:
@@ -147,7 +158,7 @@ class Case(db.Model):
         return deadlines.legal_deadline(self.received_on, extended=True, suspended_days=self.suspended_days(today))
 
     def current_deadline(self, today: date | None = None) -> date:
-        return self.extended_deadline(today) if self.extended else self.original_deadline(today)
+        return self.extended_deadline(today) if self.extension_effective else self.original_deadline(today)
 
     def days_left(self, today: date) -> int:
         return deadlines.days_left(self.current_deadline(today), today)

@@ -144,7 +144,7 @@ def _headings(warning_days: int, identity_wait_days: int) -> dict:
         OVERDUE: (_("Overdue"), _("The deadline has passed and the case is still open: answer the requester now.")),
         DECIDE_EXTENSION: (
             _("Decide on an extension"),
-            _("Not extended and due soon. An extension by two months is possible only if the requester "
+            _("No extension in force and due soon. An extension by two months counts only if the requester "
               "is told before the original deadline."),
         ),
         DUE_SOON: (ngettext("Due within %(num)d day", "Due within %(num)d days", warning_days), ""),

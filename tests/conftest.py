@@ -272,6 +272,17 @@ def smtp_server(app):
     app.config.update(saved)
 
 
+def extend_and_tell(case, actor, *, reason="Complex verzoek: gegevens in vijf systemen", today=None, now=None):
+    """Extend the deadline and send the extension notice, which is when the extension starts to count."""
+    from caseflow.services import correspondence
+
+    case_service.extend(case, actor=actor, reason=reason, today=today, now=now)
+    draft = correspondence.draft(case, "extension_notice", locale="nl", sender_name=actor.name,
+                                 today=today or case_service.moment(None, now)[0])
+    return correspondence.send(case, actor=actor, kind="extension_notice", locale="nl", subject=draft.subject,
+                               body=draft.body, today=today, now=now)
+
+
 def work_checklists(case, actor, *, today=None, not_applicable=("search_mailchimp",)):
     """Deal with every open checklist line of the case, as staff would before resolving it."""
     from caseflow.services.checklist import open_items

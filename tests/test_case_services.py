@@ -8,8 +8,9 @@ from caseflow.extensions import db
 from caseflow.models import AuditEvent, Case, ImmutableAuditError
 from caseflow.services import ServiceError, StaleCaseError
 from caseflow.services import cases as svc
+from caseflow.services import correspondence
 
-from .conftest import make_user, open_case, work_checklists
+from .conftest import extend_and_tell, make_user, open_case, work_checklists
 
 D = date.fromisoformat
 
@@ -128,9 +129,14 @@ def test_extension_once_with_reason_before_the_original_deadline(actor):
     assert err.value.field == "reason"
     svc.extend(case, actor=actor, reason="Complex: gegevens in vijf systemen", today=D("2026-04-07"))
     assert case.extended
-    assert case.deadline == D("2026-06-05")
     event = case.events[-1]
     assert (event.action, event.before, event.after) == ("extended", "2026-04-07", "2026-06-05")
+    # Art. 12(3): the extension counts once the requester is told, before the original deadline.
+    assert case.deadline == D("2026-04-07") and case.current_deadline(D("2026-04-07")) == D("2026-04-07")
+    draft = correspondence.draft(case, "extension_notice", locale="nl", sender_name="An", today=D("2026-04-07"))
+    correspondence.send(case, actor=actor, kind="extension_notice", locale="nl", subject=draft.subject,
+                        body=draft.body, today=D("2026-04-07"))
+    assert case.deadline == D("2026-06-05") and case.current_deadline(D("2026-04-08")) == D("2026-06-05")
     with pytest.raises(ServiceError):
         svc.extend(case, actor=actor, reason="nog eens", today=D("2026-04-10"))
 
@@ -148,8 +154,21 @@ def test_extension_counts_suspended_days(actor):
     svc.request_identity(case, actor=actor, asked_on=D("2026-03-03"), today=D("2026-03-03"))
     svc.record_identity(case, actor=actor, method="ok", received_on=D("2026-03-10"), today=D("2026-03-10"))
     # original deadline is 9 April thanks to the suspension, so 8 April is still in time
-    svc.extend(case, actor=actor, reason="veel verzoeken", today=D("2026-04-08"))
+    extend_and_tell(case, actor, reason="veel verzoeken", today=D("2026-04-08"))
     assert case.deadline == D("2026-06-09")
+
+
+def test_an_extension_nobody_was_told_about_does_not_count(actor):
+    case = open_case(actor, received_on=D("2026-03-05"))
+    svc.extend(case, actor=actor, reason="Complex verzoek", today=D("2026-03-20"))
+    assert case.current_deadline(D("2026-04-08")) == D("2026-04-07")  # the original deadline stands
+    assert case.days_left(D("2026-04-08")) == -1
+    with pytest.raises(ServiceError) as err:  # and the notice can no longer go out
+        extend_and_tell_late = correspondence.draft(case, "extension_notice", locale="nl", sender_name="An",
+                                                    today=D("2026-04-08"))
+        correspondence.send(case, actor=actor, kind="extension_notice", locale="nl",
+                            subject=extend_and_tell_late.subject, body=extend_and_tell_late.body, today=D("2026-04-08"))
+    assert "te laat" in str(err.value.message)
 
 
 def test_record_action_starts_work_and_is_audited(actor):

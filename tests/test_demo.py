@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from caseflow import clock
 from caseflow.extensions import db
-from caseflow.models import AuditEvent, Case, ResolutionAction, User
+from caseflow.models import AuditEvent, Case, OutboxMessage, ResolutionAction, User
 from caseflow.rights import CHANNELS, CLOSED_STATUSES, RIGHTS, STATUSES
 
 from .conftest import open_case
@@ -59,6 +59,10 @@ def test_seed_fills_a_varied_register(runner):
     assert {c.status for c in cases} == set(STATUSES)
     assert any(c.is_open and not c.is_suspended and c.days_left(today) < 0 for c in cases), "no overdue case"
     assert any(c.extended for c in cases)
+    assert all(c.extension_effective for c in cases if c.extended)  # each extension was told to the requester
+    # the demo's letters belong to its invented past: none of them waits in the outbox to be mailed for real
+    assert not db.session.scalars(db.select(OutboxMessage).where(OutboxMessage.kind == "letter",
+                                                                 OutboxMessage.status != "sent")).all()
     assert any(r.outcome == "partially_granted" and r.refusal_code for c in cases for r in c.rights)
     assert all(r.outcome for c in cases if c.status == "resolved" for r in c.rights)
     assert all(c.closed_at for c in cases if c.status in CLOSED_STATUSES)

@@ -14,7 +14,7 @@ from caseflow.models import AuditEvent, Case, JobRun, OutboxMessage
 from caseflow.services import cases as svc
 from config import TestConfig
 
-from .conftest import make_user, open_case
+from .conftest import extend_and_tell, make_user, open_case
 
 D = date.fromisoformat
 TODAY = D("2026-04-08")  # a Wednesday
@@ -30,15 +30,16 @@ class Register:
         self.mia = make_user("mia@labelstudio.be", "Mia Claes", locale="nl")
         self.gone = make_user("gone@labelstudio.be", "Gert Gone", locale="nl")
 
-        def new(received, assignee=None, name="Jan Claes", rights=("access",)):
+        def new(received, assignee=None, name="Jan Claes", rights=("access",), **kw):
             return open_case(self.els, received_on=D(received), today=TODAY, rights=rights, requester_name=name,
-                             assignee_id=assignee.id if assignee else None)
+                             assignee_id=assignee.id if assignee else None, **kw)
 
         self.a = new("2026-03-02", self.an, "Anna Aerts", rights=("access", "erasure"))  # deadline 04-02: overdue
         self.b = new("2026-03-05", self.an, "Bert Bosmans")  # deadline 04-07: overdue
         self.c = new("2026-03-10", self.an, "Chris Cools")  # deadline 04-10: decide on extension
-        self.d = new("2026-01-12", self.an, "Dirk Dubois")  # extended: deadline 04-13, due soon
-        svc.extend(self.d, actor=self.an, reason="Many systems to search", today=D("2026-02-10"))
+        self.d = new("2026-01-12", self.an, "Dirk Dubois", requester_email=None,  # told by registered letter
+                     requester_address="Molenstraat 4\n2960 Brecht")  # extended: deadline 04-13, due soon
+        extend_and_tell(self.d, self.an, reason="Many systems to search", today=D("2026-02-10"))
         self.e = new("2026-03-12", self.an, "Eva Engels")  # deadline 04-13 (12 April is a Sunday): decide
         self.f = new("2026-03-02", self.piet, "Frank Fierens")  # identity asked 03-03: waiting too long
         svc.request_identity(self.f, actor=self.piet, asked_on=D("2026-03-03"), today=D("2026-03-03"))
@@ -94,7 +95,7 @@ def test_escalate_notifies_once_and_follows_changes(register):
     assert jobs.run("escalate", today=D("2026-04-09")).count == 0  # nothing moved a rung
     assert len(outbox("escalation")) == 2
 
-    svc.extend(db.session.get(Case, r.c.id), actor=r.an, reason="Complex request", today=D("2026-04-09"))
+    extend_and_tell(db.session.get(Case, r.c.id), r.an, reason="Complex request", today=D("2026-04-09"))
     result = jobs.run("escalate", today=D("2026-04-11"))  # Saturday: escalation runs every day
     case_c = db.session.get(Case, r.c.id)
     case_e = db.session.get(Case, r.e.id)

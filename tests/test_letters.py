@@ -9,6 +9,7 @@ from caseflow import letters
 from caseflow.clock import BRUSSELS
 from caseflow.rights import OUTCOMES, REFUSAL_CODES, REFUSAL_CODES_FOR, RIGHTS
 from caseflow.services import cases as svc
+from caseflow.services import correspondence
 
 from .conftest import make_user, open_case
 
@@ -159,7 +160,11 @@ def test_extension_notice_gives_reason_and_new_deadline(actor):
     assert "met twee maanden (artikel 12, lid 3, AVG)" in body
     assert "uiterlijk op 7 april 2026" in body and "De nieuwe uiterste antwoorddatum is 5 juni 2026." in body
     assert "The new deadline is 5 June 2026." in letter(case, "extension_notice", "en").body
-    assert "uiterste antwoorddatum 5 juni 2026" in letter(case, "answer", "nl").body  # the current deadline
+    # The answer gives the deadline in force: the extended one only once the requester was told of it.
+    assert "uiterste antwoorddatum 7 april 2026" in letter(case, "answer", "nl").body
+    correspondence.send(case, actor=actor, kind="extension_notice", locale="nl", subject="Verlenging", body=body,
+                        today=TODAY, now=NOW)
+    assert "uiterste antwoorddatum 5 juni 2026" in letter(case, "answer", "nl").body
 
 
 def test_context_is_a_plain_dict_labelled_in_its_language(actor):

@@ -215,9 +215,9 @@ def extend(case: Case, *, actor: User, reason: str, expected_version=None, today
         )
     case.extended_on = today
     case.extension_reason = reason.strip()
-    _refresh_deadline(case)
+    # The deadline moves only once the requester is told (correspondence.send of the extension notice).
     audit(case, actor, "extended", detail=case.extension_reason,
-          before=original.isoformat(), after=case.current_deadline(today).isoformat(), at=now)
+          before=original.isoformat(), after=case.extended_deadline(today).isoformat(), at=now)
     commit()
     return case
 

@@ -116,6 +116,8 @@ def send(
     db.session.add(letter)
     if kind == "answer":
         case.answer_sent_on = today
+    if kind == "extension_notice":
+        case.deadline = case.extended_deadline()  # the requester is told: from now on the extended deadline counts
     attached = f"\n\n[{letter.package_name}]" if letter.package_name else ""
     audit(case, actor, "letter_sent", detail=f"{kind} | {delivery}", after=f"{subject}\n\n{letter.body}{attached}",
           at=now)
