@@ -10,7 +10,7 @@ class Config:
     SQLALCHEMY_DATABASE_URI = None  # default: sqlite:///<instance>/caseflow.sqlite (set in create_app)
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024  # attachments: 20 MB
-    WTF_CSRF_TIME_LIMIT = None  # a form's token lasts as long as the login session: a long case form never expires
+    WTF_CSRF_TIME_LIMIT = None  # a form's token lasts until logout (a new one at every login): long forms never expire
     BABEL_DEFAULT_LOCALE = "nl"
     BABEL_DEFAULT_TIMEZONE = "Europe/Brussels"
     LANGUAGES = ("nl", "en")

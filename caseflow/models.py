@@ -1,7 +1,9 @@
 """Database models: staff users, cases, the rights they invoke, actions taken and the audit trail."""
 import hashlib
+import hmac
 from datetime import date, datetime, timezone
 
+from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import DateTime, TypeDecorator, event
 from sqlalchemy.orm import object_session
@@ -61,7 +63,9 @@ class User(UserMixin, db.Model):
 
     @property
     def password_fingerprint(self) -> str:
-        return hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]
+        """Changes with the password; keyed with the secret key, so the (readable) session cookie reveals nothing."""
+        key = current_app.config["SECRET_KEY"].encode()
+        return hmac.new(key, self.password_hash.encode(), hashlib.sha256).hexdigest()[:16]
 
     def __repr__(self):
         return f"<User {self.email}>"

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import func, select
 
 from caseflow.extensions import db
-from caseflow.models import AuditEvent, Case, ImmutableAuditError
+from caseflow.models import AuditEvent, Case, ImmutableAuditError, ResolutionAction
 from caseflow.services import ServiceError, StaleCaseError
 from caseflow.services import cases as svc
 from caseflow.services import correspondence
@@ -346,6 +346,36 @@ def test_objection_to_direct_marketing_is_never_refused(actor):
     assert objection.outcome == "partially_granted"
 
 
+def test_a_refused_objection_cannot_hide_a_direct_marketing_objection(actor):
+    case = open_case(actor, rights=("objection",))
+    objection = case.rights[0]
+    svc.record_identity(case, actor=actor, method="ok", today=D("2026-03-06"))
+    svc.set_outcome(case, objection.id, actor=actor, outcome="refused", refusal_code="compelling_grounds",
+                    reason="Lopend geschil over een bestelling.")
+    with pytest.raises(ServiceError) as err:  # ticking the newsletter line afterwards is refused too
+        svc.record_action(case, objection.id, actor=actor, system="mailchimp", description="Uitgeschreven",
+                          checklist_item="direct_marketing", today=D("2026-03-06"))
+    assert "artikel 21, lid 3" in str(err.value.message).lower()
+    # and a case whose refused objection was about direct marketing after all cannot be closed
+    db.session.add(ResolutionAction(case_right=objection, user=actor, system="mailchimp", description="Uitgeschreven",
+                                    performed_on=D("2026-03-06"), checklist_item="direct_marketing",
+                                    created_at=objection.outcome_at))
+    db.session.commit()
+    with pytest.raises(ServiceError) as err:
+        svc.close(case, actor=actor, status="refused", note="Geweigerd", answer_sent_on=D("2026-03-06"),
+                  today=D("2026-03-06"))
+    assert "artikel 21, lid 3" in str(err.value.message).lower() and case.is_open
+
+
+def test_identity_not_verified_is_no_reason_once_it_is_verified(actor):
+    case = open_case(actor, rights=("access",))
+    svc.record_identity(case, actor=actor, method="kopie eID", today=D("2026-03-06"))
+    with pytest.raises(ServiceError) as err:
+        svc.set_outcome(case, case.rights[0].id, actor=actor, outcome="refused", refusal_code="identity_not_verified",
+                        reason="Identiteit niet vastgesteld.")
+    assert err.value.field == "refusal_code" and case.rights[0].outcome is None
+
+
 def test_withdrawal_of_consent_is_refused_only_for_unverified_identity(actor):
     case = open_case(actor, rights=("consent_withdrawal",))
     right = case.rights[0]
@@ -365,6 +395,9 @@ def test_checklist_lines_that_change_data_wait_for_the_identity(actor):
         svc.record_action(case, erasure.id, actor=actor, system="webshop", description="Account verwijderd",
                           checklist_item="delete_account", today=D("2026-03-06"))
     assert "identiteit" in str(err.value.message) and not erasure.actions
+    with pytest.raises(ServiceError):  # nor are Sisow, PayPal or Bpost told to erase anything yet
+        svc.record_action(case, erasure.id, actor=actor, system="other", description="Sisow verwittigd",
+                          checklist_item="inform_recipients", today=D("2026-03-06"))
     # Checking which ground applies changes nothing, and a line can be marked not applicable.
     svc.record_action(case, erasure.id, actor=actor, system="other", description="Grond nagegaan",
                       checklist_item="check_ground", today=D("2026-03-06"))

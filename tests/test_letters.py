@@ -35,8 +35,9 @@ def worked_case(actor, outcome=None, code=None, *, rights=tuple(RIGHTS), channel
     """A case opened, its identity verified and every right decided, through the real services."""
     case = open_case(actor, rights=rights, channel=channel, received_on=RECEIVED, today=RECEIVED,
                      requester_address=ADDRESS)
-    svc.record_identity(case, actor=actor, method="kopie identiteitskaart, gecontroleerd en vernietigd",
-                        received_on=VERIFIED, today=VERIFIED, now=NOW)
+    if code != "identity_not_verified":
+        svc.record_identity(case, actor=actor, method="kopie identiteitskaart, gecontroleerd en vernietigd",
+                            received_on=VERIFIED, today=VERIFIED, now=NOW)
     if outcome:
         for right in case.rights:
             svc.set_outcome(case, right.id, actor=actor, outcome=outcome, refusal_code=code, reason=reason, now=NOW)

@@ -70,6 +70,13 @@ def test_reset_password_errors_keep_the_page_and_change_nothing(client, auth, ad
     assert db.session.get(User, staff.id).check_password(PASSWORD)
 
 
+def test_admin_resetting_their_own_password_stays_logged_in(client, auth, admin):
+    auth.login(admin.email)
+    r = client.post(f"/admin/users/{admin.id}/password", data={"password": "mijn-nieuw-wachtwoord"})
+    assert r.status_code == 302
+    assert client.get("/admin/users").status_code == 200
+
+
 def test_reset_password_ends_the_users_open_sessions(app, client, auth, admin, staff):
     other = app.test_client()  # the staff member, logged in on another computer
     other.post("/login", data={"email": staff.email, "password": PASSWORD})

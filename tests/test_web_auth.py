@@ -100,6 +100,21 @@ def test_button_without_csrf_token_gets_a_dutch_page_and_changes_nothing(client,
     assert client.get("/").status_code == 200  # still logged in
 
 
+def test_a_form_from_before_logout_does_not_count_after_the_next_login(client, app, auth, staff):
+    app.config["WTF_CSRF_ENABLED"] = True
+    login_page = client.get("/login").get_data(as_text=True)
+    token = login_page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    client.post("/login", data={"email": staff.email, "password": PASSWORD, "csrf_token": token})
+    page = client.get("/cases/new").get_data(as_text=True)
+    old = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    client.post("/logout", data={"csrf_token": old})
+    login_page = client.get("/login").get_data(as_text=True)
+    token = login_page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    client.post("/login", data={"email": staff.email, "password": PASSWORD, "csrf_token": token})
+    r = client.post("/logout", data={"csrf_token": old})  # a token of the previous session
+    assert r.status_code == 400 and client.get("/").status_code == 200
+
+
 def test_login_page_asks_in_dutch(client, staff):
     r = client.get("/", follow_redirects=True)
     assert "Meld u aan om deze pagina te zien." in r.get_data(as_text=True)

@@ -355,8 +355,11 @@ def test_cases_waiting_for_the_requester_come_after_running_clocks(client, logge
     waiting = open_case(logged_in, received_on=TODAY - timedelta(days=25), today=TODAY, requester_name="Wacht Op Id")
     svc.request_identity(waiting, actor=logged_in, asked_on=TODAY - timedelta(days=20), today=TODAY)
     assert waiting.deadline < running.deadline  # stored without the running suspension...
+    late = open_case(logged_in, received_on=TODAY - timedelta(days=60), today=TODAY, requester_name="Al Te Laat")
+    svc.request_identity(late, actor=logged_in, asked_on=TODAY - timedelta(days=2), today=TODAY)
     page = client.get("/").get_data(as_text=True)
     assert page.index("Loopt Nog") < page.index("Wacht Op Id")  # ...but it is not the most urgent
+    assert page.index("Al Te Laat") < page.index("Loopt Nog")  # one overdue before the clock stopped stays on top
 
 
 def test_a_future_date_is_flagged_with_the_other_errors_at_once(client, case):

@@ -1,7 +1,7 @@
 """Administration: staff accounts."""
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_user
 from sqlalchemy import select
 
 from ..extensions import db
@@ -65,6 +65,8 @@ def reset_password(user_id):
         except ServiceError as error:
             apply_service_error(form, error)
         else:
+            if user.id == current_user.id:
+                login_user(user)  # one's own new password ends the other sessions, not this one
             flash(_("New password set for %(name)s.", name=user.name), "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/password.html", form=form, user=user), 200 if not form.errors else 422

@@ -1,7 +1,7 @@
 """Logging in and out, the one-time setup of the first administrator, the language choice."""
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -29,6 +29,12 @@ def _safe_next(target: str | None) -> str:
     return url_for("cases.index")
 
 
+def _start_session(user) -> None:
+    """Log in with a fresh CSRF secret: forms from an earlier session (or someone else's) no longer count."""
+    session.pop("csrf_token", None)
+    login_user(user)
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
@@ -43,7 +49,7 @@ def login():
         elif not user.active:
             form.email.errors.append(_("This account has been deactivated. Ask an administrator."))
         else:
-            login_user(user)
+            _start_session(user)
             return redirect(_safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form)
 
@@ -51,6 +57,7 @@ def login():
 @bp.route("/logout", methods=["POST"])
 def logout():
     logout_user()
+    session.pop("csrf_token", None)  # forms opened before logging out cannot be sent afterwards
     flash(_("You have been logged out."), "info")
     return redirect(url_for("auth.login"))
 
@@ -69,7 +76,7 @@ def setup():
         except ServiceError as error:
             apply_service_error(form, error)
         else:
-            login_user(user)
+            _start_session(user)
             flash(_("Welcome! Your administrator account has been created."), "success")
             return redirect(url_for("cases.index"))
     return render_template("auth/setup.html", form=form)

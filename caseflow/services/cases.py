@@ -269,6 +269,8 @@ def record_action(
         if (not not_applicable and checklists.item(right.right, checklist_item).needs_identity
                 and case.identity_verified_on is None):
             raise ServiceError(IDENTITY_NOT_VERIFIED)
+        if checklist_item == "direct_marketing" and not not_applicable and right.outcome == "refused":
+            raise ServiceError(DIRECT_MARKETING_REFUSED)
     elif not_applicable:
         raise ServiceError(_l("Only a checklist item can be marked not applicable."))
     if system not in SYSTEMS:
@@ -309,6 +311,9 @@ def set_outcome(
             raise ServiceError(_l("A (partial) refusal needs a reason code."), field="refusal_code")
         if refusal_code not in REFUSAL_CODES_FOR[right.right]:
             raise ServiceError(_l("This reason code does not fit this right."), field="refusal_code")
+        if refusal_code == "identity_not_verified" and case.identity_verified_on is not None:
+            raise ServiceError(_l("The identity has been verified: choose the reason that really applies."),
+                               field="refusal_code")
         if not (reason or "").strip():
             raise ServiceError(_l("Explain the reasons for the refusal; they go to the requester."), field="reason")
     else:
@@ -346,6 +351,9 @@ def close(
         raise ServiceError(_l("Choose how the case ends."), field="status")
     if status == "resolved" and any(r.outcome is None for r in case.rights):
         raise ServiceError(_l("Every right needs an outcome before the case can be resolved."), field="status")
+    if status in ANSWERED_STATUSES and any(r.outcome == "refused" and objects_to_direct_marketing(r)
+                                           for r in case.rights):
+        raise ServiceError(DIRECT_MARKETING_REFUSED, field="status")
     if status == "resolved" and open_items(case):
         raise ServiceError(
             _l("%(n)d checklist item(s) are still open: tick them or mark them not applicable first.",

@@ -1,5 +1,6 @@
 """Finding cases for the register (the home page): filters, search, order by deadline."""
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
+from sqlalchemy import case as sql_case
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
@@ -33,6 +34,8 @@ def find_cases(*, status: str = "open", right: str = "", assignee: str = "", q: 
         query = query.where(or_(*(db.func.lower(c).like(like, escape="\\") for c in columns)))
     if status == "closed":
         return query.order_by(Case.closed_at.desc(), Case.id.desc())
-    # Cases whose clock is running, by deadline; then those waiting for the requester (clock suspended, the
-    # deadline moving a day for every day of waiting), longest waiting first.
-    return query.order_by(Case.identity_requested_on.is_not(None), Case.identity_requested_on, Case.deadline, Case.id)
+    # By deadline; a case waiting for the requester (clock suspended, its deadline moving a day for every day of
+    # waiting) comes after them, longest waiting first, unless it was already overdue when the clock stopped.
+    waiting = and_(Case.identity_requested_on.is_not(None), Case.deadline >= Case.identity_requested_on)
+    return query.order_by(sql_case((waiting, 1), else_=0), sql_case((waiting, Case.identity_requested_on)),
+                          Case.deadline, Case.id)
