@@ -315,6 +315,7 @@ class Letter(db.Model):
     created_by_id = db.Column(db.Integer, db.ForeignKey("user.id"), nullable=False)
     outbox_message_id = db.Column(db.Integer, db.ForeignKey("outbox_message.id"))
     package_name = db.Column(db.String(255))  # the package ZIP attached, if any
+    package_path = db.Column(db.String(255))  # the exact ZIP sent or handed over, relative to the instance folder
 
     case = db.relationship("Case", backref=db.backref("letters", order_by="Letter.id"))
     created_by = db.relationship("User")

@@ -250,3 +250,24 @@ def test_english_letter_on_request(client, auth, actor):
     html = client.get(f"/cases/{case.id}/letters/new?kind=acknowledgement&locale=en").get_data(as_text=True)
     assert "Dear Jan Claes" in html and "Acknowledgement of your request" in html
     assert client.get(f"/cases/{case.id}/letters/new?kind=nonsense").status_code == 404
+
+
+def test_a_registered_letter_keeps_its_package_to_put_in_the_envelope(client, auth, actor):
+    case = open_case(actor, channel="registered_letter", requester_email=None, rights=("access",),
+                     requester_address="Kerkstraat 12\n2960 Brecht", received_on=D("2026-03-05"), today=D("2026-03-05"))
+    svc.record_identity(case, actor=actor, method="kopie eID", today=TODAY)
+    work_checklists(case, actor, today=TODAY)
+    svc.set_outcome(case, case.rights[0].id, actor=actor, outcome="granted")
+    packages.add_files(case, [("bestellingen.csv", io.BytesIO(b"nr;bedrag\n1042;24,95\n"))], actor=actor)
+    letter = send(case, actor, attach_package=True)
+    assert letter.delivery == "registered_letter" and letter.outbox_message is None and letter.package_path
+    packages.add_files(case, [("later.csv", io.BytesIO(b"x"))], actor=actor)  # added after the letter went out
+    auth.login()
+    page = client.get(f"/cases/{case.id}/letters/{letter.id}").get_data(as_text=True)
+    assert 'id="letter-package"' in page and "in de envelop" in page
+    r = client.get(f"/cases/{case.id}/letters/{letter.id}/package.zip")
+    assert r.status_code == 200 and r.mimetype == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(r.data)) as zf:  # exactly what went with the letter, not today's package
+        assert zf.read("data/bestellingen.csv") == b"nr;bedrag\n1042;24,95\n"
+        assert "data/later.csv" not in zf.namelist()
+    assert "package_downloaded" in [e.action for e in db.session.get(Case, case.id).events]

@@ -1,7 +1,8 @@
 """Letters to the requester (compose, preview, edit, send, print) and the access/portability data package."""
 import io
+import os
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -68,6 +69,19 @@ def letter_pdf(case_id, letter_id):
                           letter_date=letter.sent_on, locale=letter.locale)
     return send_file(io.BytesIO(data), mimetype="application/pdf",
                      download_name=f"{case.reference}-{letter.kind}-{letter.id}.pdf")
+
+
+@bp.route("/cases/<int:case_id>/letters/<int:letter_id>/package.zip")
+def letter_package(case_id, letter_id):
+    """The exact data package that went with this letter (to print or copy for a registered letter)."""
+    case, letter = _get_case(case_id), _letter(case_id, letter_id)
+    if not letter.package_path:
+        abort(404)
+    path = os.path.join(current_app.instance_path, letter.package_path)
+    if not os.path.isfile(path):
+        abort(404)
+    packages.record_download(case, actor=current_user)
+    return send_file(path, mimetype="application/zip", download_name=letter.package_name, as_attachment=True)
 
 
 @bp.route("/cases/<int:case_id>/package", methods=["POST"])

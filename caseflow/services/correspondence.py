@@ -105,14 +105,14 @@ def send(
                     sent_on=today, created_at=now, created_by=actor,
                     recipient=case.requester_email if delivery == "email"
                     else f"{case.requester_name}\n{case.requester_address}")
-    if attach_package:
-        letter.package_name, stored = packages.snapshot(case, locale=locale, now=now)
+    if attach_package:  # kept for every delivery: attached to the email, or downloaded to hand over with the letter
+        letter.package_name, letter.package_path = packages.snapshot(case, locale=locale, now=now)
     if delivery == "email":
         letter.outbox_message = mail.enqueue(recipient=case.requester_email, subject=subject, text=letter.body,
                                              kind="letter", locale=locale, now=now)
         if attach_package:
             letter.outbox_message.attachment_name = letter.package_name
-            letter.outbox_message.attachment_path = stored
+            letter.outbox_message.attachment_path = letter.package_path
     db.session.add(letter)
     if kind == "answer":
         case.answer_sent_on = today
