@@ -288,7 +288,23 @@ def seed_cases(count: int, *, seed: int, today: date, echo=print) -> list:
     staff = _staff(echo)
     plans = sorted((_plan(rng, i, today) for i in range(count)), key=lambda p: (p.logged_on, p.received_on))
     stamp = _Stamper(rng, today)
-    return [_replay(plan, staff, rng, today, stamp) for plan in plans]
+    cases = [_replay(plan, staff, rng, today, stamp) for plan in plans]
+    _escalate_quietly(cases, today, at=stamp.limit)
+    return cases
+
+
+def _escalate_quietly(cases: list, today: date, at: datetime) -> None:
+    """Put the demo cases on their rung of the ladder at once, as the daily job would have, without mailing anyone:
+    the day's escalate run may already have happened before the demo was seeded."""
+    from .jobs import level_of
+    from .services import audit
+
+    for case in cases:
+        level = level_of(case, today) if case.is_open else None
+        if level and case.escalation_level != level:
+            audit(case, None, "escalated", before=case.escalation_level, after=level, at=at)
+            case.escalation_level, case.escalated_on = level, today
+    db.session.commit()
 
 
 demo_cli = AppGroup("demo", help="Demo data for trying Caseflow out.")

@@ -105,7 +105,8 @@ def _open_cases() -> list[Case]:
     ).all()
 
 
-def _level(case: Case, today: date) -> str | None:
+def level_of(case: Case, today: date) -> str | None:
+    """The case's rung of the escalation ladder today, with this installation's settings."""
     config = current_app.config
     return escalation.level(escalation.CaseFacts.of(case), today,
                             config["WARNING_DAYS"], config["IDENTITY_WAIT_DAYS"])
@@ -124,7 +125,7 @@ def escalate(today: date, now: datetime):
     notices = defaultdict(list)  # user -> [Line]
     changed = 0
     for case in _open_cases():
-        new, old = _level(case, today), case.escalation_level
+        new, old = level_of(case, today), case.escalation_level
         if new == old:
             continue
         case.escalation_level, case.escalated_on = new, today if new else None
@@ -151,7 +152,7 @@ def send_reminders(today: date, now: datetime):
     if current_app.config["REMINDERS_WORKING_DAYS_ONLY"] and not is_working_day(today):
         return "skipped", 0, {"reason": "not_working_day"}
     cases = _open_cases()
-    levels = {case.id: _level(case, today) for case in cases}
+    levels = {case.id: level_of(case, today) for case in cases}
     queued = 0
     for user in _active_users():
         digest = reminders.digest_for(user, cases, levels, today, open_total=len(cases))

@@ -31,7 +31,7 @@ def snapshot():
          c.assignee.name if c.assignee else None,
          [(r.right, r.outcome, r.refusal_code, r.outcome_reason,
            [(a.system, a.description, a.performed_on, a.user.name) for a in r.actions]) for r in c.rights],
-         [(e.action, e.user.name, e.detail, e.before, e.after, e.created_at) for e in c.events])
+         [(e.action, e.user.name if e.user else None, e.detail, e.before, e.after, e.created_at) for e in c.events])
         for c in all_cases()
     ]
 
@@ -60,6 +60,10 @@ def test_seed_fills_a_varied_register(runner):
     assert any(c.is_open and not c.is_suspended and c.days_left(today) < 0 for c in cases), "no overdue case"
     assert any(c.extended for c in cases)
     assert all(c.extension_effective for c in cases if c.extended)  # each extension was told to the requester
+    # overdue demo cases are escalated at once (the day's escalate run may be over), without mailing anybody
+    overdue = [c for c in cases if c.is_open and not c.is_suspended and c.days_left(today) < 0]
+    assert overdue and all(c.escalation_level == "overdue" for c in overdue)
+    assert not db.session.scalars(db.select(OutboxMessage).where(OutboxMessage.kind == "escalation")).all()
     # the demo's letters belong to its invented past: none of them waits in the outbox to be mailed for real
     assert not db.session.scalars(db.select(OutboxMessage).where(OutboxMessage.kind == "letter",
                                                                  OutboxMessage.status != "sent")).all()
@@ -108,7 +112,7 @@ def test_running_twice_adds_cases_and_reuses_the_staff(runner):
 def test_existing_staff_handle_the_demo_cases(runner, admin, staff):
     output = seed(runner, "--cases", "10", "--seed", "5")
     assert "Created demo" not in output
-    assert {e.user_id for e in db.session.scalars(select(AuditEvent))} <= {admin.id, staff.id}
+    assert {e.user_id for e in db.session.scalars(select(AuditEvent))} <= {admin.id, staff.id, None}  # None: the system
 
 
 def test_today_cannot_be_in_the_future(runner):
