@@ -311,6 +311,15 @@ def test_register_filters_and_search(client, logged_in):
     assert "Anna Erasure" not in by_status
 
 
+def test_search_ignores_case_beyond_ascii(client, logged_in):
+    open_case(logged_in, requester_name="Élise Çelik", requester_email="ELISE@EXAMPLE.BE", today=TODAY,
+              received_on=TODAY)
+    open_case(logged_in, requester_name="Jan Claes", today=TODAY, received_on=TODAY)
+    for query in ("élise", "ÇELIK", "elise@example"):
+        page = client.get("/", query_string={"q": query}).get_data(as_text=True)
+        assert "Élise Çelik" in page and "Jan Claes" not in page, query
+
+
 def test_search_treats_percent_and_underscore_as_text(client, logged_in):
     open_case(logged_in, requester_name="Anna_Peeters", today=TODAY, received_on=TODAY)
     open_case(logged_in, requester_name="AnnaXPeeters", today=TODAY, received_on=TODAY)
