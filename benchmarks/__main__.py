@@ -1,4 +1,4 @@
-"""`make bench`: performance figures against their targets; exits 1 when a target is missed.
+"""`make bench`: performance figures against their targets; exits 3 when a target is missed (1 on a crash).
 
 Targets are for Labelstudio's scale with a wide margin: a few hundred requests a year, so a register
 of 2,000 open cases is far beyond what the shop will see.
@@ -10,6 +10,7 @@ import tempfile
 import time
 from datetime import date, timedelta
 
+MISSED_TARGETS = 3  # exit status when a figure misses its target (a crash exits 1)
 TARGETS_MS = {
     "legal_deadline (per call)": 0.05,
     "register page, 2000 open cases (median)": 100.0,
@@ -99,7 +100,7 @@ def main():
         ok = value <= TARGETS_MS[name]
         missed += not ok
         print(f"{name:45} {value:9.3f} ms   target <= {TARGETS_MS[name]} ms   {'ok' if ok else 'MISSED'}")
-    sys.exit(1 if missed else 0)
+    sys.exit(MISSED_TARGETS if missed else 0)
 
 
 if __name__ == "__main__":
