@@ -1,13 +1,10 @@
 """Extension singletons, bound to the app in create_app."""
-import sqlite3
-
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy import MetaData, event
-from sqlalchemy.engine import Engine
+from sqlalchemy import MetaData
 
 # Named constraints so Alembic migrations behave the same on SQLite and PostgreSQL.
 NAMING = {
@@ -24,10 +21,3 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 
-
-@event.listens_for(Engine, "connect")
-def _unicode_lower_on_sqlite(dbapi_connection, connection_record):
-    """SQLite's lower() only folds ASCII; searching "élise" must find "Élise", as it does on PostgreSQL."""
-    if isinstance(dbapi_connection, sqlite3.Connection):
-        dbapi_connection.create_function("lower", 1, lambda v: v.lower() if isinstance(v, str) else v,
-                                         deterministic=True)

@@ -9,7 +9,7 @@ from sqlalchemy import DateTime, TypeDecorator, event
 from sqlalchemy.orm import object_session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from . import deadlines
+from . import deadlines, search
 from .extensions import db
 from .rights import OPEN_STATUSES
 
@@ -84,6 +84,7 @@ class Case(db.Model):
     requester_email = db.Column(db.String(254))
     requester_address = db.Column(db.Text)
     customer_number = db.Column(db.String(50))
+    search_text = db.Column(db.Text, nullable=False, server_default="")  # search.case_search_text, kept on save
     request_text = db.Column(db.Text, nullable=False, default="")
     attachment_name = db.Column(db.String(255))
     attachment_path = db.Column(db.String(255))
@@ -249,6 +250,12 @@ class AuditEvent(db.Model):
 
 class ImmutableAuditError(RuntimeError):
     pass
+
+
+@event.listens_for(Case, "before_insert")
+@event.listens_for(Case, "before_update")
+def _keep_search_text(mapper, connection, case):
+    case.search_text = search.case_search_text(case)
 
 
 @event.listens_for(AuditEvent, "before_update")

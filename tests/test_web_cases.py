@@ -315,7 +315,7 @@ def test_search_ignores_case_beyond_ascii(client, logged_in):
     open_case(logged_in, requester_name="Élise Çelik", requester_email="ELISE@EXAMPLE.BE", today=TODAY,
               received_on=TODAY)
     open_case(logged_in, requester_name="Jan Claes", today=TODAY, received_on=TODAY)
-    for query in ("élise", "ÇELIK", "elise@example"):
+    for query in ("élise", "ÇELIK", "elise@example", "celik", "Elise Celik"):  # case and accents do not matter
         page = client.get("/", query_string={"q": query}).get_data(as_text=True)
         assert "Élise Çelik" in page and "Jan Claes" not in page, query
 

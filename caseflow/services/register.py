@@ -1,11 +1,11 @@
 """Finding cases for the register (the home page): filters, search, order by deadline."""
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, select
 from sqlalchemy import case as sql_case
 from sqlalchemy.orm import joinedload, selectinload
 
-from ..extensions import db
 from ..models import Case, CaseRight
 from ..rights import CLOSED_STATUSES, OPEN_STATUSES, STATUSES
+from ..search import fold
 
 
 def find_cases(*, status: str = "open", right: str = "", assignee: str = "", q: str = ""):
@@ -26,12 +26,10 @@ def find_cases(*, status: str = "open", right: str = "", assignee: str = "", q: 
         query = query.where(Case.assignee_id.is_(None))
     elif assignee:
         query = query.where(Case.assignee_id == int(assignee))
-    q = (q or "").strip()
-    if q:
-        escaped = q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        like = f"%{escaped}%"  # what staff type is text, never a pattern
-        columns = (Case.reference, Case.requester_name, Case.requester_email, Case.customer_number)
-        query = query.where(or_(*(db.func.lower(c).like(like, escape="\\") for c in columns)))
+    q = fold(q).strip()
+    if q:  # folded like Case.search_text: no case, no accents ("celine" finds "Céline")
+        escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = query.where(Case.search_text.like(f"%{escaped}%", escape="\\"))  # typed text, never a pattern
     if status == "closed":
         return query.order_by(Case.closed_at.desc(), Case.id.desc())
     # By deadline; a case waiting for the requester (clock suspended, its deadline moving a day for every day of
