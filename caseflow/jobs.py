@@ -100,7 +100,8 @@ class Job:
 def _open_cases() -> list[Case]:
     return db.session.scalars(
         select(Case).where(Case.status.in_(OPEN_STATUSES))
-        .options(selectinload(Case.rights), selectinload(Case.suspensions), selectinload(Case.assignee))
+        .options(selectinload(Case.rights), selectinload(Case.suspensions), selectinload(Case.assignee),
+                 selectinload(Case.letters))
         .order_by(Case.id)
     ).all()
 

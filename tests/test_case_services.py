@@ -137,6 +137,8 @@ def test_extension_once_with_reason_before_the_original_deadline(actor):
     correspondence.send(case, actor=actor, kind="extension_notice", locale="nl", subject=draft.subject,
                         body=draft.body, today=D("2026-04-07"))
     assert case.deadline == D("2026-06-05") and case.current_deadline(D("2026-04-08")) == D("2026-06-05")
+    in_force = case.events[-1]  # the trail says when the extension started to count
+    assert (in_force.action, in_force.before, in_force.after) == ("extension_in_force", "2026-04-07", "2026-06-05")
     with pytest.raises(ServiceError):
         svc.extend(case, actor=actor, reason="nog eens", today=D("2026-04-10"))
 

@@ -270,4 +270,17 @@ def test_a_registered_letter_keeps_its_package_to_put_in_the_envelope(client, au
     with zipfile.ZipFile(io.BytesIO(r.data)) as zf:  # exactly what went with the letter, not today's package
         assert zf.read("data/bestellingen.csv") == b"nr;bedrag\n1042;24,95\n"
         assert "data/later.csv" not in zf.namelist()
-    assert "package_downloaded" in [e.action for e in db.session.get(Case, case.id).events]
+    downloaded = [e for e in db.session.get(Case, case.id).events if e.action == "package_downloaded"][-1]
+    assert letter.package_name in downloaded.detail and "bestellingen.csv" in downloaded.detail
+    assert "later.csv" not in downloaded.detail  # the trail names what was in that ZIP, not today's package
+
+
+def test_only_the_answer_carries_the_package(client, auth, actor):
+    case = email_case(actor, rights=("access",))
+    svc.record_identity(case, actor=actor, method="ok", today=TODAY)
+    packages.add_files(case, [("export.json", io.BytesIO(b"{}"))], actor=actor)
+    svc.extend(case, actor=actor, reason="Gegevens in vijf systemen", today=TODAY)
+    auth.login()
+    page = client.get(f"/cases/{case.id}/letters/new?kind=extension_notice").get_data(as_text=True)
+    assert 'id="attach_package"' not in page
+    assert "gegevenspakket" in refusal(case, actor, kind="extension_notice", attach_package=True).lower()

@@ -11,8 +11,9 @@ def test_migrated_schema_matches_models(app):
     assert diff == []
 
 
-def test_upgrade_fills_the_search_text_of_existing_cases(tmp_path):
-    """Migration 0005 folds the searchable fields of cases logged before it, so old cases are found too."""
+def test_upgrade_to_0005_fills_search_text_and_undoes_untold_extensions(tmp_path):
+    """Migration 0005 folds the searchable fields of existing cases, and an extension nobody was told about
+    gives the case its original deadline back (Art. 12(3)); a told one keeps the extended deadline."""
     from datetime import date, datetime, timezone
 
     import sqlalchemy as sa
@@ -21,20 +22,33 @@ def test_upgrade_fills_the_search_text_of_existing_cases(tmp_path):
     from caseflow import create_app
     from config import TestConfig
 
-    uri = f"sqlite:///{tmp_path}/old.sqlite"
     app = create_app({**{k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()},
-                      "SQLALCHEMY_DATABASE_URI": uri})
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/old.sqlite"})
     app.instance_path = str(tmp_path)
+    at = datetime(2026, 3, 20, 9, 0, tzinfo=timezone.utc)
     with app.app_context():
         upgrade(revision="0004")
         with db.engine.begin() as conn:
-            conn.execute(sa.text(
-                "INSERT INTO \"case\" (reference, year, number, channel, received_on, requester_name, requester_email, "
-                "request_text, status, deadline, created_at, version) VALUES ('DSR-2026-0007', 2026, 7, 'email', :d, "
-                "'Céline Dupré', 'Celine.Dupre@Example.be', '', 'new', :d, :t, 1)"),
-                {"d": date(2026, 3, 5), "t": datetime(2026, 3, 5, 9, 0, tzinfo=timezone.utc)})
+            conn.execute(sa.text("INSERT INTO \"user\" (id, email, name, password_hash, is_admin, active, locale, "
+                                 "created_at) VALUES (1, 'an@labelstudio.be', 'An', 'x', false, true, 'nl', :t)"),
+                         {"t": at})
+            for number, name in ((7, "Céline Dupré"), (8, "Jan Claes")):  # both extended on 20 March
+                conn.execute(sa.text(
+                    "INSERT INTO \"case\" (id, reference, year, number, channel, received_on, requester_name, "
+                    "requester_email, request_text, status, deadline, extended_on, extension_reason, created_at, "
+                    "version) VALUES (:n, :ref, 2026, :n, 'email', :r, :name, 'Celine.Dupre@Example.be', '', "
+                    "'in_progress', :ext, :on, 'complex', :t, 1)"),
+                    {"n": number, "ref": f"DSR-2026-{number:04d}", "name": name, "r": date(2026, 3, 5),
+                     "ext": date(2026, 6, 5), "on": date(2026, 3, 20), "t": at})
+            conn.execute(sa.text(  # only Jan Claes was told
+                "INSERT INTO letter (case_id, kind, locale, delivery, recipient, subject, body, sent_on, created_at, "
+                "created_by_id) VALUES (8, 'extension_notice', 'nl', 'email', 'jan@example.be', 'Verlenging', 'x', "
+                ":d, :t, 1)"), {"d": date(2026, 3, 20), "t": at})
         upgrade()
         with db.engine.connect() as conn:
-            text = conn.execute(sa.text("SELECT search_text FROM \"case\"")).scalar_one()
+            rows = dict(conn.execute(sa.text("SELECT id, search_text FROM \"case\"")).all())
+            deadlines = {i: d for i, d in conn.execute(sa.select(db.metadata.tables["case"].c.id,
+                                                                 db.metadata.tables["case"].c.deadline))}
         db.engine.dispose()
-    assert text.split("\n") == ["dsr-2026-0007", "celine dupre", "celine.dupre@example.be"]
+    assert rows[7].split("\n") == ["dsr-2026-0007", "celine dupre", "celine.dupre@example.be"]
+    assert deadlines == {7: date(2026, 4, 7), 8: date(2026, 6, 5)}

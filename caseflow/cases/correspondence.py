@@ -28,7 +28,8 @@ def compose_letter(case_id):
 
     def defaults(case):
         draft = correspondence.draft(case, kind, locale=locale, sender_name=current_user.name, today=clock.today())
-        return {"subject": draft.subject, "body": draft.body, "attach_package": bool(case.package_files)}
+        return {"subject": draft.subject, "body": draft.body,
+                "attach_package": kind == "answer" and bool(case.package_files)}
 
     def perform(case, form):
         letter = correspondence.send(case, actor=current_user, kind=kind, locale=locale, subject=form.subject.data,
@@ -80,7 +81,7 @@ def letter_package(case_id, letter_id):
     path = os.path.join(current_app.instance_path, letter.package_path)
     if not os.path.isfile(path):
         abort(404)
-    packages.record_download(case, actor=current_user)
+    packages.record_download(case, actor=current_user, files=packages.files_in(path), source=letter.package_name)
     return send_file(path, mimetype="application/zip", download_name=letter.package_name, as_attachment=True)
 
 

@@ -68,11 +68,12 @@ def problems(case: Case, kind: str, *, today: date) -> list:
 
 def send(
     case: Case, *, actor: User, kind: str, locale: str, subject: str, body: str, attach_package: bool = False,
-    expected_version=None, today=None, now=None,
+    expected_version=None, today=None, now=None, delivered=False,
 ) -> Letter:
     """Send the (possibly edited) letter: by email through the outbox, or kept as a registered letter to print.
 
-    The exact text, when and by whom are stored on the case and in the audit trail.
+    The exact text, when and by whom are stored on the case and in the audit trail. `delivered`: the letter
+    already went out by other means (the demo's invented past): recorded as sent, never mailed.
     """
     today, now = moment(today, now)
     check_version(case, expected_version)
@@ -89,6 +90,8 @@ def send(
     if PLACEHOLDER.search(body):
         raise ServiceError(_l("Fill in or remove the text between square brackets: %(text)s",
                               text=PLACEHOLDER.search(body).group(0)), field="body")
+    if attach_package and kind != "answer":
+        raise ServiceError(_l("Only the answer carries the data package."), field="attach_package")
     if attach_package and not case.package_files:
         raise ServiceError(_l("There is no package to attach: add the exported data files first."),
                            field="attach_package")
@@ -110,16 +113,20 @@ def send(
     if delivery == "email":
         letter.outbox_message = mail.enqueue(recipient=case.requester_email, subject=subject, text=letter.body,
                                              kind="letter", locale=locale, now=now)
+        if delivered:
+            letter.outbox_message.status, letter.outbox_message.sent_at = "sent", now
         if attach_package:
             letter.outbox_message.attachment_name = letter.package_name
             letter.outbox_message.attachment_path = letter.package_path
     db.session.add(letter)
     if kind == "answer":
         case.answer_sent_on = today
-    if kind == "extension_notice":
-        case.deadline = case.extended_deadline()  # the requester is told: from now on the extended deadline counts
     attached = f"\n\n[{letter.package_name}]" if letter.package_name else ""
     audit(case, actor, "letter_sent", detail=f"{kind} | {delivery}", after=f"{subject}\n\n{letter.body}{attached}",
           at=now)
+    if kind == "extension_notice" and case.deadline != case.extended_deadline():
+        before = case.deadline  # the requester is told: from now on the extended deadline counts
+        case.deadline = case.extended_deadline()
+        audit(case, actor, "extension_in_force", before=before.isoformat(), after=case.deadline.isoformat(), at=now)
     commit()
     return letter

@@ -1,6 +1,8 @@
 """The access/portability package: uploaded data exports, zipped with a manifest and the Art. 15 sheet."""
 import hashlib
+import json
 import os
+import zipfile
 import uuid
 
 from flask import current_app
@@ -76,7 +78,15 @@ def snapshot(case, *, locale: str, now=None) -> tuple[str, str]:
     return name, os.path.relpath(os.path.join(folder(case), stored), current_app.instance_path)
 
 
-def record_download(case, *, actor, now=None) -> None:
+def record_download(case, *, actor, files=None, source: str | None = None, now=None) -> None:
+    """Audit a download: which files it held (default: the package as it is now) and, for a letter's ZIP, which."""
     _, now = moment(None, now)
-    audit(case, actor, "package_downloaded", detail=", ".join(f.display_name for f in case.package_files), at=now)
+    names = ", ".join(files if files is not None else [f.display_name for f in case.package_files])
+    audit(case, actor, "package_downloaded", detail=f"{source}: {names}" if source else names, at=now)
     commit()
+
+
+def files_in(zip_path: str) -> list[str]:
+    """The original names of the exported files in a package ZIP, as its manifest lists them."""
+    with zipfile.ZipFile(zip_path) as zf:
+        return [f["original_name"] for f in json.loads(zf.read("manifest.json"))["files"]]

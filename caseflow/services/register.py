@@ -12,7 +12,8 @@ def find_cases(*, status: str = "open", right: str = "", assignee: str = "", q: 
     """A select() of cases, open ones by default, most urgent deadline first (clock-suspended ones last)."""
     # everything a register row shows, loaded in three queries instead of three per row
     query = select(Case).options(
-        selectinload(Case.rights), selectinload(Case.suspensions), joinedload(Case.assignee)
+        selectinload(Case.rights), selectinload(Case.suspensions), selectinload(Case.letters),
+        joinedload(Case.assignee)
     )
     if status == "open":
         query = query.where(Case.status.in_(OPEN_STATUSES))
