@@ -24,7 +24,8 @@ class StaleCaseError(ServiceError):
 
     def __init__(self):
         super().__init__(
-            _l("Someone else changed this case in the meantime. Check the current state below and try again.")
+            _l("Someone else changed this case in the meantime. Check their changes below and try again; what you "
+               "typed is still there.")
         )
 
 
