@@ -28,6 +28,7 @@ class Line:
     waiting_since: date | None = None
     waited_days: int = 0
     unassigned: bool = False  # nobody (active) is assigned: shown to admins, marked "not assigned"
+    extension_untold: bool = False  # extension decided, notice not sent: it does not count yet (Art. 12(3))
 
 
 @dataclass
@@ -73,6 +74,7 @@ def line(case, level: str | None, today: date, unassigned: bool = False) -> Line
         waiting_since=case.identity_requested_on,
         waited_days=(today - case.identity_requested_on).days if case.identity_requested_on else 0,
         unassigned=unassigned,
+        extension_untold=case.extended and not case.extension_notified,
     )
 
 

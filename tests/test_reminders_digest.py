@@ -8,7 +8,7 @@ from caseflow.extensions import db
 from caseflow.models import OutboxMessage
 from caseflow.services import cases as svc
 
-from .conftest import make_user, open_case
+from .conftest import extend_and_tell, make_user, open_case
 from .test_jobs import TODAY, Register
 
 D = date.fromisoformat
@@ -100,3 +100,37 @@ def test_sections_in_the_issues_order_and_identity_lines_with_their_deadline(app
     html = message.body_html
     row = html[html.index(k.reference):html.index("</tr>", html.index(k.reference))]
     assert "8 May 2026" in row and "30 days left" in row and "asked on 3 March 2026" in row
+
+
+def test_an_extension_nobody_was_told_about_is_flagged_on_its_line(app):
+    an = make_user("an@labelstudio.be", "An Peeters", locale="en")
+    piet = make_user("piet@labelstudio.be", "Piet Wouters", locale="nl")
+    made = {}
+    for user in (an, piet):
+        late = _case(user, "2026-03-02", user, "Anna Aerts")  # deadline 2 April: overdue on 8 April
+        svc.extend(late, actor=user, reason="Veel systemen", today=D("2026-03-20"))
+        soon = _case(user, "2026-03-10", user, "Bert Bosmans")  # deadline Fri 10 April: two days left
+        svc.extend(soon, actor=user, reason="Veel systemen", today=TODAY)
+        told = _case(user, "2026-03-11", user, "Chris Cools")
+        extend_and_tell(told, user, today=TODAY)
+        made[user.id] = late, soon, told
+    db.session.commit()
+    jobs.run("reminders", today=TODAY)
+
+    def line_of(body, case):
+        start = body.index(case.reference)
+        return body[start:body.index(f"/cases/{case.id}", start)]
+
+    late, soon, told = made[an.id]
+    english = reminder_to(an.email)
+    text = english.body_text
+    # the decided extension does not count: the original deadlines stand
+    assert "deadline 2 April 2026" in line_of(text, late)
+    assert "extension decided but not told in time" in line_of(text, late)
+    assert "deadline 10 April 2026" in line_of(text, soon)
+    assert "send the extension notice before this date" in line_of(text, soon)
+    assert told.reference not in text  # told: its deadline moved two months on, nothing to act on
+    assert english.body_html.count("extension decided") == 2
+    late, soon, told = made[piet.id]
+    dutch = reminder_to(piet.email).body_text
+    assert "verlengingsbrief" in line_of(dutch, soon) and "niet tijdig meegedeeld" in line_of(dutch, late)
