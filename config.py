@@ -19,7 +19,7 @@ class Config:
     IDENTITY_WAIT_DAYS = 30  # suggest closing as unverified after this many days
     CASES_PER_PAGE = 50
     SCHEDULER_ENABLED = False  # run.py and `flask scheduler` switch it on
-    BASE_URL = "http://127.0.0.1:5000"
+    BASE_URL = "http://127.0.0.1:5000"  # links in emails; left at this default, python run.py uses its HOST and PORT
     LETTERS_REPLY_TO = "info@labelstudio.be"  # requesters' replies to letters sent by email
     # Scheduled jobs (caseflow/jobs.py), times in TIMEZONE.
     ESCALATE_TIME = "06:00"

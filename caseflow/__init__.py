@@ -47,7 +47,7 @@ def create_app(test_config=None) -> Flask:
 
     from flask_babel import lazy_gettext as _l
 
-    from . import cli, filters
+    from . import cli, filters, mail
     from .extensions import babel, csrf, db, login_manager, migrate
 
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -86,6 +86,7 @@ def create_app(test_config=None) -> Flask:
     app.register_blueprint(admin_bp, url_prefix="/admin")
     _form_pages_check_their_own_token(app)
     filters.register(app)
+    app.add_template_filter(mail.error_text, "mail_error")  # the outbox's last errors in the reader's language
     cli.register(app)
     _register_error_pages(app)
     return app
@@ -125,6 +126,16 @@ def _register_error_pages(app: Flask) -> None:
 
     for code in pages:
         app.register_error_handler(code, handler)
+
+    @app.errorhandler(405)
+    def method_not_allowed(error):
+        """A button's address opened as a page (a bookmark, a typed /logout): explain it instead of Werkzeug's English."""
+        page = render_template("error.html", code=405, heading=_("This page cannot be opened directly"),
+                               message=_("This address belongs to a button in Caseflow, such as “Log out”, "
+                                         "and cannot be opened as a page. Nothing was changed. Use the button on "
+                                         "the page itself."))
+        allowed = getattr(error, "valid_methods", None)
+        return page, 405, {"Allow": ", ".join(allowed)} if allowed else {}
 
     @app.errorhandler(CSRFError)
     def form_expired(error):

@@ -17,6 +17,8 @@ class Item:
     nl: str
     en: str
     needs_identity: bool = False  # discloses or changes personal data: only after the identity is verified
+    keeps_data: bool = False  # ticked, part of the request is not carried out: the outcome cannot be "granted"
+    done_by_answer: bool = False  # the answer itself does it: ticked when the answer is sent, never before
 
     def label(self, locale: str) -> str:
         return self.en if str(locale).startswith("en") else self.nl

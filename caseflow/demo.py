@@ -4,6 +4,7 @@ Every case is opened and worked by the same service functions staff use, with `t
 day each step happened, so every case obeys the legal rules and has a real audit trail.
 Deterministic for a given --seed and --today; running it again adds more cases.
 """
+import io
 import random
 import secrets
 import unicodedata
@@ -20,7 +21,7 @@ from .models import AuditEvent, Case, CaseRight, ResolutionAction, User
 from .rights import DISCLOSING_OUTCOMES, REFUSAL_CODES_FOR, STATUSES
 from .services import ServiceError
 from .services import cases as svc
-from .services import checklist, correspondence
+from .services import checklist, correspondence, packages
 from .services import users as user_service
 
 FIRST_NAMES = ("Jan Els An Koen Sofie Pieter Lotte Wouter Griet Tom Sarah Bart Hilde Jef Nele Stijn Katrien Dirk Ine "
@@ -225,8 +226,10 @@ def _replay(plan: Plan, staff: list, rng: random.Random, today: date, stamp: _St
             else:  # a withdrawal of consent is never refused: nothing to stop for a request made in bad faith
                 svc.set_outcome(case, right.id, actor=actor, outcome="not_applicable",
                                 reason="Geen verwerking op basis van toestemming gevonden.", now=stamp.moment)
+        if fate.status == "refused":
+            _send_answer(case, actor, day, stamp.moment)
         svc.close(case, actor=actor, status=fate.status, note=rng.choice(CLOSE_NOTES[fate.status]),
-                  answer_sent_on=day if fate.status == "refused" else None, today=day, now=stamp.moment)
+                  today=day, now=stamp.moment)
         return case
     if rng.random() < fate.extend and day <= case.original_deadline(day):
         day = stamp.at(min(today, day + timedelta(days=rng.randint(1, 6)), case.original_deadline(day)))
@@ -247,24 +250,41 @@ def _replay(plan: Plan, staff: list, rng: random.Random, today: date, stamp: _St
             svc.record_action(case, right.id, actor=actor, system=system, description=what, today=day, now=stamp.moment)
         else:  # every action for this right is done: work its checklist, then decide it
             if ending.outcome in DISCLOSING_OUTCOMES:
-                _work_checklist(case, right, actor, rng, later(0, 2), stamp.moment)
+                _work_checklist(case, right, actor, rng, later(0, 2), stamp.moment, ending.outcome)
             svc.set_outcome(case, right.id, actor=actor, outcome=ending.outcome,
                             refusal_code=ending.refusal_code, reason=ending.reason, now=stamp.moment)
     if fate.status == "resolved":
         day = later(0, 2)
-        svc.close(case, actor=actor, status="resolved", answer_sent_on=day, today=day,
+        _send_answer(case, actor, day, stamp.moment)
+        svc.close(case, actor=actor, status="resolved", today=day,
                   note="Antwoord aangetekend verstuurd." if plan.channel == "registered_letter" else "", now=stamp.moment)
     return case
 
 
-def _work_checklist(case, right, actor, rng, day, now):
-    """Tick each open checklist line; a newsletter line is sometimes not applicable (not subscribed)."""
+def _send_answer(case, actor, day, now):
+    """The answer as drafted, with the exported data where it gives a copy; recorded as gone out back then."""
+    copy = correspondence.sends_copy(case)
+    if copy:
+        export = f'{{"klant": "{case.requester_name}", "bestellingen": []}}\n'.encode()
+        packages.add_files(case, [("webshop-export.json", io.BytesIO(export))], actor=actor, now=now)
+    answer = correspondence.draft(case, "answer", locale="nl", sender_name=actor.name, today=day)
+    correspondence.send(case, actor=actor, kind="answer", locale="nl", subject=answer.subject, body=answer.body,
+                        attach_package=copy, today=day, now=now, delivered=True)
+
+
+def _work_checklist(case, right, actor, rng, day, now, outcome=None):
+    """Tick each open checklist line; a newsletter line is sometimes not applicable (not subscribed), and
+    nothing is kept back (no invoices) for a right that ends fully granted."""
     for item, action in checklist.state(right):
         if action is None:
-            na = item.system == "mailchimp" and rng.random() < .5
+            if item.keeps_data and outcome == "granted":
+                na, note = True, ("De verbetering raakt geen facturen." if right.right == "rectification"
+                                  else "Geen facturen: de klant heeft nooit iets besteld.")
+            else:
+                na = item.system == "mailchimp" and rng.random() < .5
+                note = "Niet ingeschreven op de nieuwsbrief." if na else ""
             svc.record_action(case, right.id, actor=actor, system=item.system, description=item.nl,
-                              checklist_item=item.key, not_applicable=na,
-                              note="Niet ingeschreven op de nieuwsbrief." if na else "", today=day, now=now)
+                              checklist_item=item.key, not_applicable=na, note=note, today=day, now=now)
 
 
 def _staff(echo) -> list:

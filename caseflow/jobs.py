@@ -24,7 +24,7 @@ from .deadlines import is_working_day
 from .extensions import db
 from .models import Case, JobRun, User
 from .rights import OPEN_STATUSES
-from .services import StaleCaseError, audit, commit
+from .services import StaleCaseError, audit, commit, correspondence
 
 log = logging.getLogger(__name__)
 
@@ -169,6 +169,7 @@ def send_reminders(today: date, now: datetime):
 def deliver_mail(today: date, now: datetime):
     """Deliver the outbox: whatever is due now."""
     report = mail.deliver_due(now)
+    correspondence.after_delivery(report, now=now)
     return "done", len(report.sent), {"sent": len(report.sent), "deferred": len(report.deferred),
                                       "failed": len(report.failed)}
 

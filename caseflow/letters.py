@@ -7,7 +7,7 @@ from typing import NamedTuple
 from babel.dates import format_date
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 
-from .rights import REFUSING_OUTCOMES
+from .rights import REFUSING_OUTCOMES, REMEDY_OUTCOMES
 
 KINDS = ("acknowledgement", "identity_request", "extension_notice", "answer")
 LOCALES = ("nl", "en")
@@ -191,6 +191,8 @@ def context_for(case, *, today: date, sender_name: str, locale: str = "nl") -> d
             "refusal_code": r.refusal_code or "",
             "reason": r.outcome_reason or "",
             "refused": r.outcome in REFUSING_OUTCOMES,
+            # Art. 12(4): a refusal, or no action at all, comes with the right to complain and to go to court
+            "remedies": r.outcome in REMEDY_OUTCOMES,
             # Art. 19: the letter says the recipients were told only when staff ticked that checklist line.
             "recipients_informed": any(a.checklist_item == "inform_recipients" and not a.not_applicable
                                        for a in r.actions),
@@ -217,7 +219,7 @@ def context_for(case, *, today: date, sender_name: str, locale: str = "nl") -> d
         "today": today,
         "sender_name": sender_name,
         "rights": _localised(rights, locale),
-        "any_refusal": any(r["refused"] for r in rights),
+        "any_remedies": any(r["remedies"] for r in rights),
     }
 
 

@@ -15,7 +15,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 
 from flask import current_app, render_template
-from flask_babel import force_locale
+from flask_babel import force_locale, gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
@@ -31,7 +31,26 @@ STATUSES = {
     "sent": _l("Sent"),
     "failed": _l("Failed"),
 }
-INTERRUPTED = "Interrupted while sending: it may have been delivered. Retry only if it did not arrive."
+
+
+def N_(text: str) -> str:
+    """Mark a text for the catalog but keep it as it is: stored in English, translated when shown."""
+    return text
+
+
+# Caseflow's own texts in last_error. Stored in English, the same whoever is logged in; a stored text may
+# go on with ": <technical detail>". Anything else there is an SMTP server's or the OS's own words.
+INTERRUPTED = N_("Interrupted while sending: it may have been delivered. Retry only if it did not arrive.")
+NOT_BUILT = N_("Not sent: the message could not be built")
+OWN_ERRORS = (INTERRUPTED, NOT_BUILT)
+
+
+def error_text(last_error: str | None) -> str:
+    """A message's last_error in the reader's language, as far as Caseflow wrote it."""
+    for own in OWN_ERRORS:
+        if last_error == own or (last_error or "").startswith(own + ": "):
+            return gettext(own) + last_error[len(own):]
+    return last_error or ""
 
 
 def as_utc(dt: datetime | None) -> datetime | None:
@@ -229,7 +248,7 @@ def deliver_due(now: datetime | None = None, *, only_id: int | None = None) -> D
             except Exception as error:  # e.g. its attachment file is gone: nothing was sent, retrying won't help
                 log.exception("message %s could not be built", message_id)
                 message.status = "failed"
-                message.last_error = f"Not sent: the message could not be built: {type(error).__name__}: {error}"
+                message.last_error = f"{NOT_BUILT}: {type(error).__name__}: {error}"
                 report.failed.append(message_id)
                 db.session.commit()
                 continue

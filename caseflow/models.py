@@ -132,12 +132,21 @@ class Case(db.Model):
 
     @property
     def extension_notified(self) -> bool:
-        """The extension notice went out (it can only be sent before the original deadline)."""
+        """The extension notice went out (it can only be sent before the original deadline): as a registered
+        letter, or as an email not given up on (queued or sent; a failed one told nobody)."""
+        return any(letter.kind == "extension_notice" and not letter.failed for letter in self._letters())
+
+    def _letters(self) -> list:
         session = object_session(self)
         if session is None:
-            return any(letter.kind == "extension_notice" for letter in self.letters)
+            return list(self.letters)
         with session.no_autoflush:  # read in the middle of a change: loading letters must not flush it half-done
-            return any(letter.kind == "extension_notice" for letter in self.letters)
+            return list(self.letters)
+
+    @property
+    def failed_letters(self) -> list:
+        """Emails to the requester that could not be delivered: the requester has not been told."""
+        return [letter for letter in self._letters() if letter.failed]
 
     @property
     def extension_effective(self) -> bool:
@@ -327,6 +336,11 @@ class Letter(db.Model):
     case = db.relationship("Case", backref=db.backref("letters", order_by="Letter.id"))
     created_by = db.relationship("User")
     outbox_message = db.relationship("OutboxMessage")
+
+    @property
+    def failed(self) -> bool:
+        """An email the outbox gave up on (until an admin retries it)."""
+        return self.outbox_message is not None and self.outbox_message.status == "failed"
 
 
 class PackageFile(db.Model):

@@ -42,6 +42,9 @@ OUTCOMES = {
 DISCLOSING_OUTCOMES = ("granted", "partially_granted")
 # Outcomes that (partly) refuse: a reason code and the reasons are required.
 REFUSING_OUTCOMES = ("partially_granted", "refused")
+# Outcomes whose answer must say why and name the complaint and court remedies (Art. 12(4)): a (partial)
+# refusal, or no action at all because the right does not apply.
+REMEDY_OUTCOMES = REFUSING_OUTCOMES + ("not_applicable",)
 
 REFUSAL_CODES = {
     "legal_retention": _l("Legal retention obligation (e.g. invoicing data, tax law)"),

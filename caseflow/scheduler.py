@@ -6,16 +6,20 @@ runs a BlockingScheduler alone. Several schedulers on one database are safe: dai
 import atexit
 import logging
 import signal
-from datetime import datetime, time, timedelta
+from collections.abc import Collection
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy import select
 
 from . import clock, jobs
 from .deadlines import is_working_day
+from .extensions import db
+from .models import JobRun
 
 log = logging.getLogger(__name__)
 
@@ -42,16 +46,28 @@ def missed_today(job: jobs.Job, config, now: datetime) -> bool:
     return now.astimezone(ZoneInfo(config["TIMEZONE"])).time() >= parse_time(config[job.time_setting])
 
 
-def next_run(job: jobs.Job, config, now: datetime) -> datetime:
-    """When the job will next do something, for the admin page (reminders skip non-working days)."""
+def next_run(job: jobs.Job, config, now: datetime, claimed: Collection[date] = ()) -> datetime:
+    """When the job will next do something, for the admin page.
+
+    A daily job does nothing on a day already claimed (say by `flask jobs run` earlier that day), and the
+    reminders nothing on a non-working day: those fire times are passed over.
+    """
     if not job.daily:
         return now + timedelta(seconds=int(config["MAIL_INTERVAL_SECONDS"]))
     trigger = trigger_for(job, config)
+    working_days_only = job.id == "reminders" and config["REMINDERS_WORKING_DAYS_ONLY"]
     fire = trigger.get_next_fire_time(None, now)
-    if job.id == "reminders" and config["REMINDERS_WORKING_DAYS_ONLY"]:
-        while not is_working_day(fire.date()):
-            fire = trigger.get_next_fire_time(None, fire + timedelta(seconds=1))
+    while fire.date() in claimed or (working_days_only and not is_working_day(fire.date())):
+        fire = trigger.get_next_fire_time(None, fire + timedelta(seconds=1))
     return fire
+
+
+def claimed_days(job: jobs.Job, since: date) -> set[date]:
+    """The days from `since` on that a daily job has claimed; a failed run's day is retaken, so not counted."""
+    if not job.daily:
+        return set()
+    return set(db.session.scalars(
+        select(JobRun.day).where(JobRun.job == job.id, JobRun.day >= since, JobRun.status != "failed")))
 
 
 def _run(app, job_id: str, now_fn) -> None:

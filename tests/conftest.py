@@ -283,12 +283,29 @@ def extend_and_tell(case, actor, *, reason="Complex verzoek: gegevens in vijf sy
                                body=draft.body, today=today, now=now)
 
 
-def work_checklists(case, actor, *, today=None, not_applicable=("search_mailchimp",)):
-    """Deal with every open checklist line of the case, as staff would before resolving it."""
+def work_checklists(case, actor, *, today=None, not_applicable=("search_mailchimp",), skip=()):
+    """Deal with every open checklist line of the case (but those in `skip`), as staff would before resolving it."""
     from caseflow.services.checklist import open_items
 
     for right, item in open_items(case):
+        if item.key in skip:
+            continue
         na = item.key in not_applicable
         case_service.record_action(case, right.id, actor=actor, system=item.system, description=item.nl,
                                    checklist_item=item.key, not_applicable=na,
                                    note="Niet ingeschreven op de nieuwsbrief" if na else "", today=today)
+
+
+def send_answer(case, actor, *, today=None, now=None):
+    """Send the drafted answer, as staff would before closing the case (with a data package where it gives a copy)."""
+    import io
+
+    from caseflow.services import correspondence, packages
+
+    copy = correspondence.sends_copy(case)
+    if copy and not case.package_files:
+        packages.add_files(case, [("webshop-export.json", io.BytesIO(b'{"naam": "Jan Claes"}'))], actor=actor, now=now)
+    draft = correspondence.draft(case, "answer", locale="nl", sender_name=actor.name,
+                                 today=today or case_service.moment(None, now)[0])
+    return correspondence.send(case, actor=actor, kind="answer", locale="nl", subject=draft.subject,
+                               body=draft.body, attach_package=copy, today=today, now=now)

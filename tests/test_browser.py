@@ -103,7 +103,7 @@ def set_outcome(app, page, audit, right, outcome, *, code=None, reason=""):
     audit.expect_new(("outcome_set", fragments, None, shown(app, OUTCOMES[outcome])))
 
 
-def test_registered_letter_with_two_rights_from_logging_to_resolution(app, staff, page):
+def test_registered_letter_with_two_rights_from_logging_to_resolution(app, staff, page, tmp_path):
     today = clock.today()
     received = today - timedelta(days=20)
     asked = today - timedelta(days=15)
@@ -225,10 +225,27 @@ def test_registered_letter_with_two_rights_from_logging_to_resolution(app, staff
             audit.expect_new(("item_not_applicable" if na else "action_recorded", [right_label[right]], ..., ...))
         expect(page.locator(f"#right-{right} .progress")).to_have_class(re.compile("done"))
 
+    # The answer: the export goes into the data package, the letter is printed for registered mail.
+    export = tmp_path / "webshop-account.json"
+    export.write_text('{"klantnummer": "K-20931", "naam": "Lotte Vermeulen"}', encoding="utf-8")
+    page.set_input_files("#package-files", [str(export)])
+    page.click("#package input[type=submit]")
+    expect(page.locator("#package tr.package-file")).to_have_count(1)
+    audit.expect_new(("package_file_added", ["webshop-account.json"], ..., ...))
+    page.click("#compose-answer")
+    expect(page.locator("[role=alert]")).to_have_count(0)
+    expect(page.locator("#body")).to_have_value(re.compile("Lotte Vermeulen"))
+    expect(page.locator("#attach_package")).to_be_checked()
+    page.click("#submit")
+    expect(page).to_have_url(re.compile(r"/cases/\d+/letters/\d+$"))
+    page.goto(page.url.rsplit("/letters/", 1)[0])
+    expect(page.locator("#letters tr.letter").last).to_contain_text(f"Antwoord op uw verzoek – dossier {reference}")
+    audit.expect_new(("letter_sent", [reference], None, ...))
+
     # Resolve: every right has an outcome and the answer went out today.
     page.click("a[href$='/close']")
+    expect(page.locator("#answer_sent_on")).to_have_value(today.isoformat())  # from the letter
     page.check("input[name=status][value=resolved]")
-    page.fill("#answer_sent_on", today.isoformat())
     page.click("#submit")
     expect(page).to_have_url(CASE_URL)
     expect(page.locator("#status")).to_have_text(status["resolved"])

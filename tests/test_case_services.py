@@ -10,7 +10,7 @@ from caseflow.services import ServiceError, StaleCaseError
 from caseflow.services import cases as svc
 from caseflow.services import correspondence
 
-from .conftest import extend_and_tell, make_user, open_case, work_checklists
+from .conftest import extend_and_tell, make_user, open_case, send_answer, work_checklists
 
 D = date.fromisoformat
 
@@ -213,6 +213,9 @@ def test_outcomes_need_reasons_and_verified_identity(actor):
     with pytest.raises(ServiceError) as err:
         svc.set_outcome(case, erasure.id, actor=actor, outcome="refused", refusal_code="legal_retention")
     assert err.value.field == "reason"
+    with pytest.raises(ServiceError) as err:  # Art. 12(4): the requester is told why nothing is done
+        svc.set_outcome(case, erasure.id, actor=actor, outcome="not_applicable", reason="  ")
+    assert err.value.field == "reason" and erasure.outcome is None
     svc.set_outcome(case, erasure.id, actor=actor, outcome="not_applicable", reason="geen gegevens gevonden")
     assert erasure.outcome == "not_applicable"
     svc.record_identity(case, actor=actor, method="ok", today=D("2026-03-06"))
@@ -240,11 +243,13 @@ def test_resolve_requires_all_outcomes_and_answer_date(actor):
         svc.close(case, actor=actor, status="resolved", answer_sent_on=D("2026-03-10"), today=D("2026-03-10"))
     assert "checklist" in str(err.value.message)
     work_checklists(case, actor, today=D("2026-03-10"))
-    with pytest.raises(ServiceError) as err:
-        svc.close(case, actor=actor, status="resolved", today=D("2026-03-10"))
-    assert err.value.field == "answer_sent_on"
-    svc.close(case, actor=actor, status="resolved", answer_sent_on=D("2026-03-10"), today=D("2026-03-10"))
+    with pytest.raises(ServiceError) as err:  # a date typed in is not an answer: the answer itself is kept
+        svc.close(case, actor=actor, status="resolved", answer_sent_on=D("2026-03-10"), today=D("2026-03-10"))
+    assert err.value.field == "status" and "antwoord" in str(err.value.message)
+    send_answer(case, actor, today=D("2026-03-09"))
+    svc.close(case, actor=actor, status="resolved", today=D("2026-03-10"))
     assert case.status == "resolved" and not case.is_open
+    assert case.answer_sent_on == D("2026-03-09")  # the date the answer went out
     assert case.events[-1].action == "closed"
     with pytest.raises(ServiceError):
         svc.record_action(case, case.rights[0].id, actor=actor, system="webshop", description="x",
@@ -378,6 +383,24 @@ def test_identity_not_verified_is_no_reason_once_it_is_verified(actor):
     assert err.value.field == "refusal_code" and case.rights[0].outcome is None
 
 
+def test_verifying_the_identity_withdraws_a_refusal_for_unverified_identity(actor):
+    case = open_case(actor, rights=("consent_withdrawal", "access"))
+    withdrawal, access = (next(r for r in case.rights if r.right == key) for key in ("consent_withdrawal", "access"))
+    svc.set_outcome(case, withdrawal.id, actor=actor, outcome="refused", refusal_code="identity_not_verified",
+                    reason="Geen identiteitsbewijs ontvangen.")
+    svc.set_outcome(case, access.id, actor=actor, outcome="not_applicable", reason="Geen klant bij ons.")
+    svc.record_identity(case, actor=actor, method="kopie eID", today=D("2026-03-06"))
+    # the refusal's ground is gone: the right must be decided anew, and the answer waits for it
+    assert (withdrawal.outcome, withdrawal.refusal_code, withdrawal.outcome_reason) == (None, None, None)
+    assert access.outcome == "not_applicable"
+    event = case.events[-1]
+    assert event.action == "outcome_cleared" and event.detail == "consent_withdrawal | identity_not_verified"
+    assert "Geen identiteitsbewijs ontvangen." in event.before
+    assert correspondence.problems(case, "answer", today=D("2026-03-06"))
+    with pytest.raises(ServiceError):
+        svc.close(case, actor=actor, status="resolved", answer_sent_on=D("2026-03-06"), today=D("2026-03-06"))
+
+
 def test_withdrawal_of_consent_is_refused_only_for_unverified_identity(actor):
     case = open_case(actor, rights=("consent_withdrawal",))
     right = case.rights[0]
@@ -425,5 +448,8 @@ def test_refusing_the_case_as_a_whole_needs_refused_rights(actor):
         svc.close(case, **close)  # nothing refused yet
     svc.set_outcome(case, access.id, actor=actor, outcome="refused", refusal_code="manifestly_unfounded",
                     reason="Zesde identiek verzoek in twee maanden (art. 12(5) AVG).")
+    with pytest.raises(ServiceError):
+        svc.close(case, **close)  # the refusal was not sent yet
+    send_answer(case, actor, today=D("2026-03-10"))
     svc.close(case, **close)
     assert case.status == "refused"

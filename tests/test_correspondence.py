@@ -7,14 +7,14 @@ from datetime import date, timedelta
 import pytest
 from pypdf import PdfReader
 
-from caseflow import mail
+from caseflow import jobs, mail
 from caseflow.extensions import db
 from caseflow.models import Case, Letter, OutboxMessage
 from caseflow.services import ServiceError
 from caseflow.services import cases as svc
 from caseflow.services import correspondence, packages
 
-from .conftest import make_user, open_case, work_checklists
+from .conftest import extend_and_tell, make_user, open_case, work_checklists
 
 D = date.fromisoformat
 TODAY = D("2026-03-10")
@@ -99,6 +99,56 @@ def test_access_answer_comes_with_the_data_package(actor):
     assert send(case, actor, attach_package=True).package_name.endswith(".zip")
 
 
+def test_the_answer_delivers_the_copy_and_ticks_that_line_itself(actor):
+    case = email_case(actor, rights=("access",))
+    svc.record_identity(case, actor=actor, method="ok", today=TODAY)
+    work_checklists(case, actor, today=TODAY, not_applicable=("search_mailchimp",), skip=("send_copy",))
+    svc.set_outcome(case, case.rights[0].id, actor=actor, outcome="granted")
+    packages.add_files(case, [("export.json", io.BytesIO(b"{}"))], actor=actor)
+    # "copy delivered" is what the answer does: it does not hold the answer back
+    assert correspondence.problems(case, "answer", today=TODAY) == []
+    with pytest.raises(ServiceError):  # ...but the case is not done before the copy went out
+        svc.close(case, actor=actor, status="resolved", answer_sent_on=TODAY, today=TODAY)
+    db.session.rollback()
+    letter = send(case, actor, attach_package=True)
+    ticked = next(a for a in case.rights[0].actions if a.checklist_item == "send_copy")
+    assert (ticked.performed_on, ticked.note, ticked.not_applicable) == (TODAY, letter.subject, False)
+    assert [e.action for e in case.events[-2:]] == ["letter_sent", "action_recorded"]
+    svc.close(case, actor=actor, status="resolved", answer_sent_on=TODAY, today=TODAY)
+    assert case.status == "resolved"
+
+
+def test_a_granted_right_cannot_hide_the_data_that_were_kept(actor):
+    case = email_case(actor, rights=("erasure",))
+    erasure = case.rights[0]
+    svc.record_identity(case, actor=actor, method="ok", today=TODAY)
+    svc.set_outcome(case, erasure.id, actor=actor, outcome="granted")  # decided before the checklist was done
+    work_checklists(case, actor, today=TODAY)  # ...which records that the invoices were kept
+    problems = [str(p) for p in correspondence.problems(case, "answer", today=TODAY)]
+    assert any("gedeeltelijk ingewilligd" in p for p in problems)
+    with pytest.raises(ServiceError) as err:
+        svc.close(case, actor=actor, status="resolved", answer_sent_on=TODAY, today=TODAY)
+    assert "gedeeltelijk ingewilligd" in str(err.value.message)
+    with pytest.raises(ServiceError) as err:
+        svc.set_outcome(case, erasure.id, actor=actor, outcome="granted")
+    assert err.value.field == "outcome"
+    svc.set_outcome(case, erasure.id, actor=actor, outcome="partially_granted", refusal_code="legal_retention",
+                    reason="Uw facturen bewaren wij tien jaar.")
+    assert correspondence.problems(case, "answer", today=TODAY) == []
+    body = send(case, actor).body
+    assert "artikel 17, lid 3, b)" in body and "Uw facturen bewaren wij tien jaar." in body
+
+
+def test_a_right_that_does_not_apply_is_explained_with_the_remedies(actor):
+    case = email_case(actor, rights=("access",))
+    svc.set_outcome(case, case.rights[0].id, actor=actor, outcome="not_applicable",
+                    reason="Wij vonden geen account, bestelling of inschrijving op uw naam of e-mailadres.")
+    body = correspondence.draft(case, "answer", locale="nl", sender_name=actor.name, today=TODAY).body
+    assert "Wij vonden geen account" in body and "Drukpersstraat 35" in body and "naar de rechter" in body
+    cut = body[:body.index("Klacht en beroep")]
+    assert "www.gegevensbeschermingsautoriteit.be" in refusal(case, actor, body=cut)
+
+
 def test_a_refusal_keeps_the_complaint_and_court_information(actor):
     case = decided_erasure(actor)
     body = correspondence.draft(case, "answer", locale="nl", sender_name=actor.name, today=TODAY).body
@@ -174,6 +224,38 @@ def test_answer_to_a_letter_case_becomes_a_printable_pdf(client, actor, auth):
     assert "DSR-2026-0001" in text
     assert "Gegevensbeschermingsautoriteit" in text and "www.gegevensbeschermingsautoriteit.be" in text
     assert "Kerkstraat 12" in text
+
+
+def test_an_extension_notice_that_never_arrived_does_not_extend(app, actor, smtp_server, client, auth):
+    case = email_case(actor)
+    extend_and_tell(case, actor, today=TODAY)
+    original, extended = case.original_deadline(TODAY), case.extended_deadline(TODAY)
+    assert case.current_deadline(TODAY) == extended
+    smtp_server.reject_with = "550 5.1.1 mailbox unavailable"  # the requester's address bounces
+    jobs.run("mail")
+    db.session.expire_all()
+    case = db.session.get(Case, case.id)
+    assert case.letters[0].failed and not case.extension_notified
+    assert case.current_deadline(TODAY) == original  # Art. 12(3): nobody was told, the extension does not count
+    assert case.deadline == original  # also as stored, for the register's order
+    assert [e.action for e in case.events[-2:]] == ["letter_failed", "extension_not_in_force"]
+    assert "550" in case.events[-2].after and case.events[-2].user is None
+    auth.login(actor.email)
+    page = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "De e-mail met de verlengingsbrief kon niet bezorgd worden." in page
+    assert f'id="letter-failed-{case.letters[0].id}"' in page and "niet bezorgd" in page
+
+    smtp_server.reject_with = None  # an admin retries once the address is fixed
+    admin = make_user("els@labelstudio.be", "Els Janssens", admin=True)
+    auth.logout()
+    auth.login(admin.email)
+    client.post(f"/admin/outbox/{case.letters[0].outbox_message_id}/retry")
+    db.session.expire_all()
+    case = db.session.get(Case, case.id)
+    assert case.letters[0].outbox_message.status == "sent"
+    assert case.extension_notified and case.current_deadline(TODAY) == extended == case.deadline
+    assert case.events[-1].action == "extension_in_force"
+    assert "letter-failed" not in client.get(f"/cases/{case.id}").get_data(as_text=True)
 
 
 def test_letter_arrives_over_smtp_with_the_package(app, actor, smtp_server, tmp_path):

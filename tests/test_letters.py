@@ -66,7 +66,8 @@ def test_every_kind_renders_for_every_right_and_outcome(actor, locale, outcome, 
     body = letter(case, "answer", locale).body
     assert body.count(words["outcomes"][outcome]) >= len(case.rights)
     refusing = outcome in ("refused", "partially_granted")
-    assert (COMPLAINT[locale] in body) == refusing
+    no_action = outcome == "not_applicable"  # Art. 12(4): no action on a right also comes with the remedies
+    assert (COMPLAINT[locale] in body) == (refusing or no_action)
     assert (REASON in body) == bool(outcome)
     if refusing:
         assert "Drukpersstraat 35" in body and "www.gegevensbeschermingsautoriteit.be" in body
@@ -174,7 +175,7 @@ def test_context_is_a_plain_dict_labelled_in_its_language(actor):
     assert context["received_on"] == RECEIVED and context["deadline"] == D("2026-04-07")
     assert context["rights"] == [{
         "key": "objection", "outcome": "refused", "refusal_code": "compelling_grounds", "reason": REASON,
-        "refused": True, "recipients_informed": False, "label": "the right to object", "article": "Article 21 GDPR", "outcome_text": "refused",
+        "refused": True, "remedies": True, "recipients_informed": False, "label": "the right to object", "article": "Article 21 GDPR", "outcome_text": "refused",
         "refusal_text": letters.WORDING["en"]["refusals"]["compelling_grounds"],
     }]
     assert "het recht van bezwaar" in letters.render("answer", context, "nl").body.lower()  # render re-labels

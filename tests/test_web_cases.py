@@ -12,7 +12,7 @@ from caseflow.extensions import db
 from caseflow.models import Case
 from caseflow.services import cases as svc
 
-from .conftest import make_user, open_case, work_checklists
+from .conftest import make_user, open_case, send_answer, work_checklists
 
 TODAY = clock.today()
 
@@ -192,6 +192,10 @@ def test_record_action_and_outcomes_then_resolve(client, case, logged_in):
         "version": only_case().version, "status": "resolved", "answer_sent_on": TODAY.isoformat()})
     assert r.status_code == 422 and "checklist" in r.get_data(as_text=True)  # open checklist items
     work_checklists(only_case(), logged_in)
+    r = client.post(f"/cases/{case.id}/close", data={
+        "version": only_case().version, "status": "resolved", "answer_sent_on": TODAY.isoformat()})
+    assert r.status_code == 422 and "Verstuur eerst het antwoord" in r.get_data(as_text=True)
+    send_answer(only_case(), logged_in, today=TODAY)
     r = client.post(f"/cases/{case.id}/close", data={
         "version": only_case().version, "status": "resolved", "answer_sent_on": TODAY.isoformat()})
     assert r.status_code == 302

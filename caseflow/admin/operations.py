@@ -10,6 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from .. import clock, jobs, mail, scheduler
 from ..extensions import db
 from ..models import OutboxMessage
+from ..services import correspondence
 from .forms import ToggleForm
 from .routes import bp
 
@@ -35,7 +36,7 @@ def job_list():
             "status": jobs.STATUSES.get(run.status, run.status) if run else None,
             "summary": jobs.stored_summary(run) if run else "",
             "for_other_day": bool(run) and run.day != mail.as_utc(run.started_at).astimezone(clock.BRUSSELS).date(),
-            "next": scheduler.next_run(job, config, now),
+            "next": scheduler.next_run(job, config, now, claimed=scheduler.claimed_days(job, since=now.date())),
         }
         for job, run in ((jobs.JOBS[job_id], run) for job_id, run in jobs.last_runs().items())
     ]
@@ -64,11 +65,13 @@ def retry_message(message_id):
         flash(_("Only a failed message can be retried."), "warning")
         return redirect(url_for("admin.outbox"))
     message = mail.retry(message)
+    correspondence.after_delivery(mail.DeliveryReport(sent=[message.id] if message.status == "sent" else [],
+                                                      failed=[message.id] if message.status == "failed" else []))
     if message.status == "sent":
         flash(_("The message to %(recipient)s has been sent.", recipient=message.recipient), "success")
     else:
         flash(_("Sending to %(recipient)s failed again: %(error)s", recipient=message.recipient,
-                error=message.last_error or ""), "error")
+                error=mail.error_text(message.last_error) or ""), "error")
     return redirect(url_for("admin.outbox"))
 
 

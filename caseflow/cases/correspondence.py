@@ -12,7 +12,7 @@ from .. import clock, letters, pdf
 from ..extensions import db
 from ..models import Letter
 from ..rights import LETTER_KINDS
-from ..services import ServiceError
+from ..services import ServiceError, StaleCaseError
 from ..services import correspondence, packages
 from . import forms
 from .routes import _case_form_view, _get_case, bp
@@ -97,6 +97,23 @@ def upload_package_files(case_id):
             flash(str(error.message), "error")
         else:
             flash(_("%(n)d file(s) added to the data package.", n=len(added)), "success")
+    return redirect(url_for("cases.show", case_id=case.id) + "#package")
+
+
+@bp.route("/cases/<int:case_id>/package/<int:file_id>/remove", methods=["POST"])
+def remove_package_file(case_id, file_id):
+    """Take a wrongly uploaded file out of the data package (before it goes out with an answer)."""
+    case = _get_case(case_id)
+    form = forms.VersionedForm()
+    if form.validate_on_submit():
+        try:
+            removed = packages.remove_file(case, file_id, actor=current_user, expected_version=form.version.data)
+        except StaleCaseError:
+            flash(_("Someone else changed this case in the meantime. Check the data package and try again."), "error")
+        except ServiceError as error:
+            flash(str(error.message), "error")
+        else:
+            flash(_("%(name)s has been removed from the data package.", name=removed.display_name), "success")
     return redirect(url_for("cases.show", case_id=case.id) + "#package")
 
 

@@ -11,7 +11,7 @@ from ..models import Case
 from ..services import ServiceError, StaleCaseError
 from ..services import cases as case_service
 from ..rights import REFUSAL_CODES_FOR
-from ..services.register import find_cases
+from ..services.register import count_closed_matches, find_cases, inactive_assignees
 from ..services.users import active_staff
 from ..views import apply_service_error
 from . import forms
@@ -25,8 +25,16 @@ def require_login():
     """Every page of the register needs a logged-in staff member."""
 
 
-def _staff_choices(blank):
-    return [("", blank)] + [(str(u.id), u.name) for u in active_staff()]
+def _staff_label(user) -> str:
+    return user.name if user.active else _("%(name)s (deactivated)", name=user.name)
+
+
+def _staff_choices(blank, current=None):
+    """Active staff to choose from; a deactivated current assignee stays shown, marked, instead of becoming blank."""
+    staff = active_staff()
+    if current is not None and not current.active:
+        staff.append(current)
+    return [("", blank)] + [(str(u.id), _staff_label(u)) for u in staff]
 
 
 def _get_case(case_id: int) -> Case:
@@ -37,14 +45,16 @@ def _get_case(case_id: int) -> Case:
 def index():
     form = forms.FilterForm(request.args)
     form.assignee.choices = [("", _l("Everyone")), ("none", _l("Unassigned"))] + [
-        (str(u.id), u.name) for u in active_staff()
+        (str(u.id), _staff_label(u)) for u in active_staff() + inactive_assignees()
     ]
     args = {k: (getattr(form, k).data or "") for k in ("status", "right", "assignee", "q")}
     args["status"] = args["status"] or "open"
     if args["assignee"] and args["assignee"] != "none" and not args["assignee"].isdigit():
         args["assignee"] = ""
     page = db.paginate(find_cases(**args), per_page=current_app.config["CASES_PER_PAGE"], error_out=False)
-    return render_template("cases/index.html", form=form, page=page, filters=args)
+    closed_matches = count_closed_matches(**{k: args[k] for k in ("right", "assignee", "q")}) \
+        if args["status"] == "open" else 0
+    return render_template("cases/index.html", form=form, page=page, filters=args, closed_matches=closed_matches)
 
 
 @bp.route("/cases/new", methods=["GET", "POST"])
@@ -239,7 +249,7 @@ def close(case_id):
 @bp.route("/cases/<int:case_id>/assign", methods=["GET", "POST"])
 def assign(case_id):
     def prepare(form, case):
-        form.assignee_id.choices = _staff_choices(_l("Nobody"))
+        form.assignee_id.choices = _staff_choices(_l("Nobody"), current=case.assignee)
 
     def perform(case, form):
         case_service.assign(case, actor=current_user, assignee_id=form.assignee_id.data or None,

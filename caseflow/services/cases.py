@@ -25,7 +25,10 @@ from ..rights import (
     SYSTEMS,
 )
 from . import IDENTITY_NOT_VERIFIED, ServiceError, audit, check_version, commit, moment
-from .checklist import DIRECT_MARKETING_REFUSED, objects_to_direct_marketing, open_items
+from .checklist import (
+    DIRECT_MARKETING_REFUSED, KEPT_DATA_GRANTED, granted_though_data_kept, keeps_data, objects_to_direct_marketing,
+    open_items,
+)
 
 REFERENCE_ATTEMPTS = 5
 
@@ -181,10 +184,13 @@ def record_identity(
     if running is not None:
         running.ended_on = received_on
         case.identity_requested_on = None
+    cleared = []
     if case.identity_verified_on is None:
         case.identity_verified_on = received_on
         case.identity_method = method.strip()
         action = "identity_verified"
+        # a refusal because the identity was not verified no longer holds: the right must be decided anew
+        cleared = [r for r in case.rights if r.refusal_code == "identity_not_verified"]
     else:
         action = "clarification_received"
     case.status = "in_progress"
@@ -194,6 +200,10 @@ def record_identity(
     if case.deadline != before_deadline:
         audit(case, actor, "deadline_changed", detail=str(running.days if running else ""),
               before=before_deadline.isoformat(), after=case.deadline.isoformat(), at=now)
+    for right in cleared:
+        audit(case, actor, "outcome_cleared", detail=_parts(right.right, right.refusal_code),
+              before=_with_text(right.outcome, right.outcome_reason), at=now)
+        right.outcome = right.refusal_code = right.outcome_reason = right.outcome_at = right.outcome_by = None
     commit()
     return case
 
@@ -318,8 +328,13 @@ def set_outcome(
             raise ServiceError(_l("Explain the reasons for the refusal; they go to the requester."), field="reason")
     else:
         refusal_code = None
+    if outcome == "not_applicable" and not (reason or "").strip():
+        raise ServiceError(_l("Explain why this right does not apply; the explanation goes to the requester."),
+                           field="reason")
     if outcome in DISCLOSING_OUTCOMES and case.identity_verified_on is None:
         raise ServiceError(IDENTITY_NOT_VERIFIED, field="outcome")
+    if outcome == "granted" and keeps_data(right):
+        raise ServiceError(KEPT_DATA_GRANTED, field="outcome")
     if outcome == "refused" and objects_to_direct_marketing(right):
         raise ServiceError(DIRECT_MARKETING_REFUSED, field="outcome")
     before = (right.outcome, right.outcome_reason)
@@ -354,6 +369,8 @@ def close(
     if status in ANSWERED_STATUSES and any(r.outcome == "refused" and objects_to_direct_marketing(r)
                                            for r in case.rights):
         raise ServiceError(DIRECT_MARKETING_REFUSED, field="status")
+    if status == "resolved" and granted_though_data_kept(case):
+        raise ServiceError(KEPT_DATA_GRANTED, field="status")
     if status == "resolved" and open_items(case):
         raise ServiceError(
             _l("%(n)d checklist item(s) are still open: tick them or mark them not applicable first.",
@@ -362,8 +379,14 @@ def close(
                                 or not any(r.outcome == "refused" for r in case.rights)):
         raise ServiceError(_l("To refuse the case as a whole, first refuse each right (with its reason code and "
                               "reasons) or mark it not applicable."), field="status")
-    if status in ANSWERED_STATUSES and answer_sent_on is None:
-        raise ServiceError(_l("Give the date the answer was sent to the requester."), field="answer_sent_on")
+    if status in ANSWERED_STATUSES:
+        # the answer itself is kept on the case (what it said, when, by whom), and it carries the guard rails
+        answer = next((letter for letter in reversed(case.letters) if letter.kind == "answer" and not letter.failed),
+                      None)
+        if answer is None:
+            raise ServiceError(_l("First send the answer to the requester (under Letters to the requester: "
+                                  "Answer); then close the case."), field="status")
+        answer_sent_on = answer_sent_on or answer.sent_on
     if status != "resolved" and not (note or "").strip():
         raise ServiceError(_l("Explain why the case is closed this way."), field="note")
     if status == "closed_unverified" and case.identity_verified_on is not None:

@@ -21,9 +21,31 @@ def needs_checklist(case_right) -> bool:
     return case_right.outcome is None or case_right.outcome in DISCLOSING_OUTCOMES
 
 
-def open_items(case) -> list[tuple]:
-    """(right, item) pairs still open on rights that need their checklist."""
-    return [(r, item) for r in case.rights if needs_checklist(r) for item, action in state(r) if action is None]
+def open_items(case, *, before_answer: bool = False) -> list[tuple]:
+    """(right, item) pairs still open on rights that need their checklist.
+
+    before_answer: without the lines the answer itself does (delivering the copy), which it ticks when sent.
+    """
+    return [(r, item) for r in case.rights if needs_checklist(r) for item, action in state(r)
+            if action is None and not (before_answer and item.done_by_answer)]
+
+
+KEPT_DATA_GRANTED = _l(
+    "The checklist records that some data were kept (e.g. invoices, for the tax authorities), so the request was "
+    "not carried out in full: choose partially granted with the reason code legal retention obligation, and say "
+    "what was kept.")
+
+
+def keeps_data(case_right) -> bool:
+    """A line such as "invoicing data kept" was ticked: part of the request is not carried out."""
+    return any(a.checklist_item and not a.not_applicable
+               and getattr(checklists.item(case_right.right, a.checklist_item), "keeps_data", False)
+               for a in case_right.actions)
+
+
+def granted_though_data_kept(case) -> list:
+    """Rights marked granted although their checklist says data were kept: the answer would claim too much."""
+    return [r for r in case.rights if r.outcome == "granted" and keeps_data(r)]
 
 DIRECT_MARKETING_REFUSED = _l(
     "An objection to direct marketing (the newsletter) must always be granted (Art. 21(3) GDPR). If the objection "

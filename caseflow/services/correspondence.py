@@ -3,13 +3,16 @@ import re
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from .. import letters, mail
 from ..extensions import db
-from ..models import Case, Letter, User
-from ..rights import DISCLOSING_OUTCOMES, REFUSING_OUTCOMES
+from ..models import Case, Letter, ResolutionAction, User
+from ..rights import DISCLOSING_OUTCOMES, REMEDY_OUTCOMES
 from . import IDENTITY_NOT_VERIFIED, ServiceError, audit, check_version, commit, moment, packages
-from .checklist import DIRECT_MARKETING_REFUSED, objects_to_direct_marketing, open_items
+from .checklist import (
+    DIRECT_MARKETING_REFUSED, KEPT_DATA_GRANTED, granted_though_data_kept, objects_to_direct_marketing, open_items,
+)
 
 PLACEHOLDER = re.compile(r"\[[^\]\n]{2,80}\]")  # e.g. "[reden van de verlenging]" left in a draft
 
@@ -53,9 +56,12 @@ def problems(case: Case, kind: str, *, today: date) -> list:
             found.append(_l("Every right needs an outcome before the answer can be sent."))
         if case.identity_verified_on is None and any(r.outcome in DISCLOSING_OUTCOMES for r in case.rights):
             found.append(IDENTITY_NOT_VERIFIED)
-        if open_items(case):
+        still_open = open_items(case, before_answer=True)
+        if still_open:
             found.append(_l("%(n)d checklist item(s) are still open: tick them or mark them not applicable first.",
-                            n=len(open_items(case))))
+                            n=len(still_open)))
+        if granted_though_data_kept(case):
+            found.append(KEPT_DATA_GRANTED)
         if any(r.outcome == "refused" and objects_to_direct_marketing(r) for r in case.rights):
             found.append(DIRECT_MARKETING_REFUSED)
         if sends_copy(case) and not case.package_files:
@@ -98,11 +104,12 @@ def send(
     if kind == "answer" and sends_copy(case) and not attach_package:
         raise ServiceError(_l("The answer gives the requester a copy of their data: attach the data package."),
                            field="attach_package")
-    if kind == "answer" and any(r.outcome in REFUSING_OUTCOMES for r in case.rights):
+    if kind == "answer" and any(r.outcome in REMEDY_OUTCOMES for r in case.rights):
         if letters.GBA["website"] not in body or not any(w in body.lower() for w in REMEDY_WORDS[locale]):
-            raise ServiceError(_l("An answer that refuses (in part) must tell the requester that they can complain "
-                                  "to the Data Protection Authority (%(website)s) and go to court. Put that passage "
-                                  "back.", website=letters.GBA["website"]), field="body")
+            raise ServiceError(_l("An answer that refuses (in part), or does not act on a right, must tell the "
+                                  "requester that they can complain to the Data Protection Authority (%(website)s) "
+                                  "and go to court. Put that passage back.", website=letters.GBA["website"]),
+                               field="body")
     delivery = delivery_for(case)
     letter = Letter(case=case, kind=kind, locale=locale, delivery=delivery, subject=subject, body=body + "\n",
                     sent_on=today, created_at=now, created_by=actor,
@@ -124,9 +131,47 @@ def send(
     attached = f"\n\n[{letter.package_name}]" if letter.package_name else ""
     audit(case, actor, "letter_sent", detail=f"{kind} | {delivery}", after=f"{subject}\n\n{letter.body}{attached}",
           at=now)
+    if kind == "answer":
+        _tick_done_by_answer(case, letter, actor=actor, today=today, now=now)
     if kind == "extension_notice" and case.deadline != case.extended_deadline():
         before = case.deadline  # the requester is told: from now on the extended deadline counts
         case.deadline = case.extended_deadline()
         audit(case, actor, "extension_in_force", before=before.isoformat(), after=case.deadline.isoformat(), at=now)
     commit()
     return letter
+
+
+def _tick_done_by_answer(case: Case, letter: Letter, *, actor: User, today: date, now) -> None:
+    """The answer delivers the copy: tick those checklist lines now, as done by this letter (audited)."""
+    for right, item in open_items(case):
+        if not item.done_by_answer:
+            continue
+        action = ResolutionAction(case_right=right, user=actor, system=item.system,
+                                  description=item.label(letter.locale), note=letter.subject, performed_on=today,
+                                  created_at=now, checklist_item=item.key)
+        db.session.add(action)
+        audit(case, actor, "action_recorded", detail=" | ".join((right.right, item.system, today.isoformat(),
+                                                                  action.description)), after=action.note, at=now)
+
+
+def after_delivery(report, *, now=None) -> None:
+    """Bring the cases in line with what the outbox did with their letters (the mail job and an admin's retry).
+
+    A letter the outbox gave up on goes into the case's trail; an extension notice that never arrived does not
+    count (Art. 12(3)), so the stored deadline goes back, and forward again once a retry delivers it.
+    """
+    ids = list(report.failed) + list(report.sent)
+    if not ids:
+        return
+    _, now = moment(None, now)
+    for letter in db.session.scalars(select(Letter).where(Letter.outbox_message_id.in_(ids))):
+        case = letter.case
+        if letter.failed:
+            audit(case, None, "letter_failed", detail=f"{letter.kind} | {letter.delivery}",
+                  after=letter.outbox_message.last_error, at=now)
+        deadline = case.current_deadline()
+        if deadline != case.deadline:
+            before, case.deadline = case.deadline, deadline
+            audit(case, None, "extension_in_force" if case.extension_effective else "extension_not_in_force",
+                  before=before.isoformat(), after=deadline.isoformat(), at=now)
+    commit()

@@ -1,6 +1,7 @@
 """The access/portability package: uploaded data exports, zipped with a manifest and the Art. 15 sheet."""
 import hashlib
 import json
+import logging
 import os
 import zipfile
 import uuid
@@ -12,7 +13,9 @@ from werkzeug.utils import secure_filename
 from .. import package, pdf
 from ..extensions import db
 from ..models import PackageFile
-from . import IDENTITY_NOT_VERIFIED, ServiceError, audit, commit, moment
+from . import IDENTITY_NOT_VERIFIED, ServiceError, audit, check_version, commit, moment
+
+log = logging.getLogger(__name__)
 
 
 def folder(case) -> str:
@@ -54,6 +57,29 @@ def add_files(case, uploads, *, actor, now=None) -> list[PackageFile]:
             os.remove(path)
         raise
     return added
+
+
+def remove_file(case, package_file_id, *, actor, expected_version=None, now=None) -> PackageFile:
+    """Take a wrongly uploaded export out of the package and off the disk; ZIPs kept for sent letters stay as sent."""
+    _, now = moment(None, now)
+    record = next((f for f in case.package_files if str(f.id) == str(package_file_id)), None)
+    if record is None:  # e.g. a second click on the same button
+        raise ServiceError(_l("This file is no longer in the data package."))
+    check_version(case, expected_version)
+    if not case.is_open:
+        raise ServiceError(_l("This case is closed; it can no longer be changed."))
+    path = os.path.join(folder(case), record.stored_name)
+    db.session.delete(record)
+    audit(case, actor, "package_file_removed", detail=record.display_name,
+          before=f"{record.size} B, sha256 {record.sha256}", at=now)
+    commit()  # the file goes only once the package no longer lists it: a failed commit leaves both in place
+    try:
+        os.remove(path)
+    except FileNotFoundError:
+        pass
+    except OSError:  # out of every package now, but still on disk: an administrator must delete it by hand
+        log.exception("package file %s was removed from case %s but could not be deleted", path, case.id)
+    return record
 
 
 def build(case, *, locale: str, now=None) -> tuple[str, bytes]:
