@@ -207,6 +207,9 @@ def _replay(plan: Plan, staff: list, rng: random.Random, today: date, stamp: _St
     if rng.random() < fate.ask:
         day = later(0, 3)
         svc.request_identity(case, actor=actor, note=rng.choice(ASK_NOTES), today=day, now=stamp.moment)
+        ask = correspondence.draft(case, "identity_request", locale="nl", sender_name=actor.name, today=day)
+        correspondence.send(case, actor=actor, kind="identity_request", locale="nl", subject=ask.subject, body=ask.body,
+                            today=day, now=stamp.moment, delivered=True)
         if fate.status in ("awaiting_identity", "closed_unverified"):
             if fate.status == "closed_unverified":
                 day = later(31, 40)

@@ -206,10 +206,12 @@ def context_for(case, *, today: date, sender_name: str, locale: str = "nl") -> d
         "original_deadline": case.original_deadline(today),
         "extended_deadline": case.extended_deadline(today),
         "extended": case.extended,
+        "can_extend": not case.extended and today <= case.original_deadline(today),
         "extended_on": case.extended_on,
         "extension_reason": case.extension_reason or "",
         "suspended": case.is_suspended,
         "identity_requested_on": case.identity_requested_on or today,
+        "deadline_when_asked": case.current_deadline(),  # without the running suspension: it moves from there
         "suspended_days": case.suspended_days(today),
         "identity_verified": case.identity_verified_on is not None,
         "requester_name": case.requester_name,

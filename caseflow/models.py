@@ -144,6 +144,13 @@ class Case(db.Model):
             return list(self.letters)
 
     @property
+    def identity_request_sent(self) -> bool:
+        """The running request for proof of identity or clarification went out as a letter (not a failed email)."""
+        return self.identity_requested_on is not None and any(
+            letter.kind == "identity_request" and not letter.failed and letter.sent_on >= self.identity_requested_on
+            for letter in self._letters())
+
+    @property
     def failed_letters(self) -> list:
         """Emails to the requester that could not be delivered: the requester has not been told."""
         return [letter for letter in self._letters() if letter.failed]

@@ -341,10 +341,12 @@ def test_a_registered_letter_keeps_its_package_to_put_in_the_envelope(client, au
     work_checklists(case, actor, today=TODAY)
     svc.set_outcome(case, case.rights[0].id, actor=actor, outcome="granted")
     packages.add_files(case, [("bestellingen.csv", io.BytesIO(b"nr;bedrag\n1042;24,95\n"))], actor=actor)
+    auth.login()
+    compose = client.get(f"/cases/{case.id}/letters/new?kind=answer").get_data(as_text=True)
+    assert 'value="Opslaan om af te drukken"' in compose  # nothing is sent from here: it is printed
     letter = send(case, actor, attach_package=True)
     assert letter.delivery == "registered_letter" and letter.outbox_message is None and letter.package_path
     packages.add_files(case, [("later.csv", io.BytesIO(b"x"))], actor=actor)  # added after the letter went out
-    auth.login()
     page = client.get(f"/cases/{case.id}/letters/{letter.id}").get_data(as_text=True)
     assert 'id="letter-package"' in page and "in de envelop" in page
     r = client.get(f"/cases/{case.id}/letters/{letter.id}/package.zip")

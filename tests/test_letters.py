@@ -133,6 +133,17 @@ def test_acknowledgement_gives_received_date_deadline_and_identity_notice(actor)
     assert "identiteitsbewijs" in body
     assert "U kunt ons schrijven" in body and "op deze e-mail" not in body  # a registered letter
     assert "by 7 April 2026 at the latest" in letter(case, "acknowledgement", "en", today=RECEIVED).body
+    assert "twee maanden verlengen" in body and "uiterlijk op 7 april 2026 weten" in body
+
+
+def test_a_late_acknowledgement_offers_no_extension_and_is_held_back(actor):
+    case = open_case(actor, rights=("access",), received_on=RECEIVED, today=RECEIVED)
+    late = D("2026-04-08")  # the day after the deadline of 7 April
+    body = letter(case, "acknowledgement", "nl", today=late).body
+    assert "verlengen" not in body  # an extension must be told before the original deadline: too late now
+    problems = [str(p) for p in correspondence.problems(case, "acknowledgement", today=late)]
+    assert any("07/04/2026" in p and "voorbij" in p for p in problems)
+    assert correspondence.problems(case, "acknowledgement", today=D("2026-04-07")) == []
 
 
 def test_identity_request_explains_the_suspension_and_how_to_reply(actor):
@@ -140,14 +151,16 @@ def test_identity_request_explains_the_suspension_and_how_to_reply(actor):
     svc.request_identity(case, actor=actor, asked_on=D("2026-03-03"), today=D("2026-03-03"), now=NOW)
     subject, body = letter(case, "identity_request", "nl", today=D("2026-03-03"))
     assert subject.startswith("Vraag om een identiteitsbewijs")
-    assert "staat stil vanaf de dag van deze vraag, 3 maart 2026, tot de dag waarop wij uw antwoord ontvangen" in body
-    assert "De uiterste antwoorddatum, nu 2 april 2026, schuift op" in body
+    assert "staat stil vanaf 3 maart 2026 tot de dag waarop wij uw antwoord ontvangen" in body
+    assert "De uiterste antwoorddatum was 2 april 2026 en schuift op met het aantal dagen dat de termijn stilstaat" in body
+    # written days later, the letter still gives the date the suspended days are added to: never counted twice
+    assert "antwoorddatum was 2 april 2026" in letter(case, "identity_request", "nl", today=D("2026-03-09")).body
     assert "artikel 12, lid 6, AVG" in body
     assert "uw foto en uw rijksregisternummer onleesbaar" in body and "vernietigen" in body
     assert "op deze e-mail antwoorden" in body
     assert "Labelstudio Comm. V, Rommersheide K 15, 2960 Brecht" in body and "info@labelstudio.be" in body
     english = letter(case, "identity_request", "en", today=D("2026-03-03")).body
-    assert "national register number unreadable" in english and "suspended from the day of this request" in english
+    assert "national register number unreadable" in english and "suspended from 3 March 2026 until" in english
     svc.record_identity(case, actor=actor, method="kopie identiteitskaart", received_on=D("2026-03-10"),
                         today=D("2026-03-10"), now=NOW)
     assert letter(case, "identity_request", "nl", today=D("2026-03-12")).subject.startswith("Vraag om verduidelijking")

@@ -11,6 +11,7 @@ from caseflow.deadlines import legal_deadline
 from caseflow.extensions import db
 from caseflow.models import Case
 from caseflow.services import cases as svc
+from caseflow.services import correspondence
 
 from .conftest import make_user, open_case, send_answer, work_checklists
 
@@ -107,12 +108,18 @@ def case(logged_in):
     return open_case(logged_in, received_on=TODAY - timedelta(days=10), rights=("access", "erasure"), today=TODAY)
 
 
-def test_identity_request_and_record(client, case):
+def test_identity_request_and_record(client, case, logged_in):
     asked = TODAY - timedelta(days=8)
     r = client.post(f"/cases/{case.id}/identity/request",
                     data={"version": case.version, "asked_on": asked.isoformat(), "note": "Kopie eID gevraagd"})
     assert r.status_code == 302
     assert only_case().status == "awaiting_identity"
+    page = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert 'id="identity-letter-missing"' in page and "nog geen brief verstuurd" in page  # the clock stops, who was asked?
+    draft = correspondence.draft(only_case(), "identity_request", locale="nl", sender_name="An", today=asked)
+    correspondence.send(only_case(), actor=logged_in, kind="identity_request", locale="nl", subject=draft.subject,
+                        body=draft.body, today=asked)
+    assert 'id="identity-letter-missing"' not in client.get(f"/cases/{case.id}").get_data(as_text=True)
     arrived = TODAY - timedelta(days=2)
     r = client.post(f"/cases/{case.id}/identity/verify",
                     data={"version": only_case().version, "received_on": arrived.isoformat(),
@@ -231,6 +238,10 @@ def test_reassign(client, case):
     r = client.post(f"/cases/{case.id}/assign", data={"version": case.version, "assignee_id": colleague.id})
     assert r.status_code == 302
     assert only_case().assignee.name == "Piet Maes"
+    events = len(only_case().events)
+    r = client.post(f"/cases/{case.id}/assign", data={"version": only_case().version, "assignee_id": colleague.id},
+                    follow_redirects=True)
+    assert "Er is niets gewijzigd" in r.get_data(as_text=True) and len(only_case().events) == events
 
 
 def test_stale_form_does_not_overwrite_and_keeps_input(client, case):
@@ -381,3 +392,20 @@ def test_a_future_date_is_flagged_with_the_other_errors_at_once(client, case):
                           "description": "", "performed_on": (TODAY + timedelta(days=1)).isoformat()})
     page = r.get_data(as_text=True)
     assert r.status_code == 422 and 'id="description-error"' in page and 'id="performed_on-error"' in page
+
+
+def test_a_clarification_is_asked_and_recorded_in_its_own_words(client, case, logged_in):
+    svc.record_identity(case, actor=logged_in, method="e-mail komt overeen", today=TODAY - timedelta(days=9))
+    svc.request_identity(only_case(), actor=logged_in, asked_on=TODAY - timedelta(days=3), today=TODAY)
+    page = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "Verduidelijking gevraagd op" in page and "Verduidelijking registreren" in page
+    assert "Identiteitsbewijs registreren" not in page  # the identity is known already
+    form = client.get(f"/cases/{case.id}/identity/verify").get_data(as_text=True)
+    assert "Wat heeft de verzoeker verduidelijkt?" in form and "Hoe werd de identiteit" not in form
+    r = client.post(f"/cases/{case.id}/identity/verify",
+                    data={"version": only_case().version, "received_on": TODAY.isoformat(), "method": " "})
+    assert r.status_code == 422 and "Vermeld wat de verzoeker verduidelijkte." in r.get_data(as_text=True)
+    r = client.post(f"/cases/{case.id}/identity/verify", follow_redirects=True, data={
+        "version": only_case().version, "received_on": TODAY.isoformat(), "method": "Het gaat om bestelling 1042"})
+    assert "Verduidelijking geregistreerd" in r.get_data(as_text=True)
+    assert only_case().status == "in_progress" and only_case().events[-2].action == "clarification_received"

@@ -3,7 +3,6 @@ import io
 import os
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -22,7 +21,7 @@ from .routes import _case_form_view, _get_case, bp
 def compose_letter(case_id):
     """Preview the letter drafted from the case, let staff edit it, then send it (email) or keep it (print)."""
     kind = request.args.get("kind", "answer")
-    locale = request.args.get("locale") or str(get_locale())
+    locale = request.args.get("locale") or "nl"  # the requester's language: Dutch unless staff choose English
     if kind not in letters.KINDS or locale not in letters.LOCALES:
         abort(404)
 
@@ -30,6 +29,10 @@ def compose_letter(case_id):
         draft = correspondence.draft(case, kind, locale=locale, sender_name=current_user.name, today=clock.today())
         return {"subject": draft.subject, "body": draft.body,
                 "attach_package": kind == "answer" and bool(case.package_files)}
+
+    def prepare(form, case):
+        if correspondence.delivery_for(case) == "registered_letter":  # nothing is sent: it is kept, to be printed
+            form.submit.label.text = _("Save for printing")
 
     def perform(case, form):
         letter = correspondence.send(case, actor=current_user, kind=kind, locale=locale, subject=form.subject.data,
@@ -47,7 +50,7 @@ def compose_letter(case_id):
                 "problems": correspondence.problems(case, kind, today=clock.today())}
 
     return _case_form_view(case_id, forms.LetterForm, "letter_compose.html", _l("Letter to the requester"), perform,
-                           defaults=defaults, context=context)
+                           prepare=prepare, defaults=defaults, context=context)
 
 
 def _letter(case_id, letter_id) -> Letter:
@@ -121,7 +124,8 @@ def remove_package_file(case_id, file_id):
 def download_package(case_id):
     case = _get_case(case_id)
     try:
-        name, data = packages.build(case, locale=str(get_locale()))
+        locale = request.args.get("locale") if request.args.get("locale") in letters.LOCALES else "nl"
+        name, data = packages.build(case, locale=locale)  # for the requester: Dutch unless asked otherwise
     except ServiceError as error:
         flash(str(error.message), "error")
         return redirect(url_for("cases.show", case_id=case.id))

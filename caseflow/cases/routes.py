@@ -4,6 +4,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from wtforms.validators import DataRequired, Length
 
 from .. import attachments, checklists, clock
 from ..extensions import db
@@ -159,13 +160,22 @@ def request_identity(case_id):
 
 @bp.route("/cases/<int:case_id>/identity/verify", methods=["GET", "POST"])
 def verify_identity(case_id):
+    clarifying = _get_case(case_id).identity_verified_on is not None  # identity known: the answer is a clarification
+
+    def prepare(form, case):
+        if clarifying:
+            form.method.label.text = _("What did the requester clarify?")
+            form.method.description = _("E.g. \u201cthe request is about the account with customer number K-1042\u201d")
+            form.method.validators = [DataRequired(_("Say what the requester clarified.")), Length(max=1000)]
+
     def perform(case, form):
         case_service.record_identity(case, actor=current_user, method=form.method.data,
                                      received_on=form.received_on.data, expected_version=form.version.data)
-        return _("Identity recorded as verified.")
+        return _("Clarification recorded; the clock runs again.") if clarifying else _("Identity recorded as verified.")
 
-    return _case_form_view(case_id, forms.IdentityVerifyForm, "identity_verify.html",
-                           _l("Record proof of identity"), perform, defaults=lambda c: {"received_on": clock.today()})
+    title = _l("Record the clarification") if clarifying else _l("Record proof of identity")
+    return _case_form_view(case_id, forms.IdentityVerifyForm, "identity_verify.html", title, perform,
+                           prepare=prepare, defaults=lambda c: {"received_on": clock.today()})
 
 
 @bp.route("/cases/<int:case_id>/extend", methods=["GET", "POST"])
@@ -252,8 +262,11 @@ def assign(case_id):
         form.assignee_id.choices = _staff_choices(_l("Nobody"), current=case.assignee)
 
     def perform(case, form):
+        before = case.assignee_id
         case_service.assign(case, actor=current_user, assignee_id=form.assignee_id.data or None,
                             expected_version=form.version.data)
+        if case.assignee_id == before:
+            return _("Nothing changed: the case was already assigned that way.")
         return _("The case has been reassigned.")
 
     return _case_form_view(case_id, forms.AssignForm, "assign.html", _l("Reassign"), perform, prepare=prepare,

@@ -173,7 +173,8 @@ def record_identity(
     if case.identity_verified_on is not None and running is None:
         raise ServiceError(_l("The identity has already been verified."))
     if not (method or "").strip():
-        raise ServiceError(_l("Say how the identity was verified."), field="method")
+        raise ServiceError(_l("Say what the requester clarified.") if case.identity_verified_on
+                           else _l("Say how the identity was verified."), field="method")
     if received_on > today:
         raise ServiceError(_l("The date cannot be in the future."), field="received_on")
     if running is not None and received_on < running.started_on:

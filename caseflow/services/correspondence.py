@@ -42,6 +42,9 @@ def problems(case: Case, kind: str, *, today: date) -> list:
     found = []
     if not case.is_open:
         found.append(_l("This case is closed; it can no longer be changed."))
+    if kind == "acknowledgement" and today > case.current_deadline(today):
+        found.append(_l("The deadline (%(date)s) has passed: an acknowledgement would promise a date in the past. "
+                        "Send the answer as soon as possible.", date=case.current_deadline(today).strftime("%d/%m/%Y")))
     if kind == "identity_request" and case.status != "awaiting_identity":
         found.append(_l("First record that you ask for proof of identity or clarification (the clock stops then); "
                         "then send this letter."))
