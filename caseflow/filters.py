@@ -137,6 +137,8 @@ def audit_value(value, action: str) -> str:
     """Before/after values of audit events, shown in words rather than keys."""
     if value is None:
         return ""
+    if action == "letter_failed":  # the outbox's last error: Caseflow's own words in the reader's language
+        return mail.error_text(value)
     key, newline, text = value.partition("\n")
     if newline:  # a key with its free text below, e.g. an outcome and its reasons
         return f"{audit_value(key, action)}\n{text}"

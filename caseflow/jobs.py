@@ -22,7 +22,7 @@ from sqlalchemy.orm import selectinload
 from . import clock, escalation, mail, reminders
 from .deadlines import is_working_day
 from .extensions import db
-from .models import Case, JobRun, User
+from .models import Case, JobRun, Letter, User
 from .rights import OPEN_STATUSES
 from .services import StaleCaseError, audit, commit, correspondence
 
@@ -101,7 +101,7 @@ def _open_cases() -> list[Case]:
     return db.session.scalars(
         select(Case).where(Case.status.in_(OPEN_STATUSES))
         .options(selectinload(Case.rights), selectinload(Case.suspensions), selectinload(Case.assignee),
-                 selectinload(Case.letters))
+                 selectinload(Case.letters).selectinload(Letter.outbox_message))
         .order_by(Case.id)
     ).all()
 
@@ -168,8 +168,7 @@ def send_reminders(today: date, now: datetime):
 
 def deliver_mail(today: date, now: datetime):
     """Deliver the outbox: whatever is due now."""
-    report = mail.deliver_due(now)
-    correspondence.after_delivery(report, now=now)
+    report = correspondence.deliver_outbox(now)
     return "done", len(report.sent), {"sent": len(report.sent), "deferred": len(report.deferred),
                                       "failed": len(report.failed)}
 

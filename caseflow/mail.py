@@ -211,27 +211,31 @@ def _claim(message_id: int, now: datetime) -> bool:
     return claimed == 1
 
 
-def _give_up_interrupted(now: datetime, config) -> None:
-    """A message left 'sending' by a crash may have gone out: fail it for an admin to judge, never resend it."""
+def _give_up_interrupted(now: datetime, config) -> list[int]:
+    """A message left 'sending' by a crash may have gone out: fail it for an admin to judge, never resend it.
+
+    Returns the ids given up on (for the report: their cases must hear of it too).
+    """
     stuck_before = now - timedelta(seconds=config["MAIL_STUCK_AFTER_SECONDS"])
-    db.session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.status == "sending", OutboxMessage.last_attempt_at < stuck_before)
-        .values(status="failed", last_error=INTERRUPTED)
-    )
+    stuck = (OutboxMessage.status == "sending", OutboxMessage.last_attempt_at < stuck_before)
+    ids = db.session.scalars(select(OutboxMessage.id).where(*stuck)).all()
+    if ids:  # the status condition again: another process may have given up on some of them first
+        db.session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(ids), *stuck)
+                           .values(status="failed", last_error=INTERRUPTED))
     db.session.commit()
+    return list(ids)
 
 
 def deliver_due(now: datetime | None = None, *, only_id: int | None = None) -> DeliveryReport:
     """The mail job: try every message whose time has come, once, and record how it went."""
     config = current_app.config
     now = as_utc(now or clock.now())
-    _give_up_interrupted(now, config)
+    given_up = _give_up_interrupted(now, config)
     query = select(OutboxMessage.id).where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now)
     if only_id is not None:
         query = query.where(OutboxMessage.id == only_id)
     ids = db.session.scalars(query.order_by(OutboxMessage.id)).all()
-    report = DeliveryReport()
+    report = DeliveryReport(failed=given_up)
     if not ids:
         return report
     if config.get("MAIL_SERVER"):

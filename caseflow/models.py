@@ -9,7 +9,7 @@ from sqlalchemy import DateTime, TypeDecorator, event
 from sqlalchemy.orm import object_session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from . import deadlines, search
+from . import clock, deadlines, search
 from .extensions import db
 from .rights import OPEN_STATUSES
 
@@ -134,7 +134,8 @@ class Case(db.Model):
     def extension_notified(self) -> bool:
         """The extension notice went out (it can only be sent before the original deadline): as a registered
         letter, or as an email not given up on (queued or sent; a failed one told nobody)."""
-        return any(letter.kind == "extension_notice" and not letter.failed for letter in self._letters())
+        original = self.original_deadline()
+        return any(letter.kind == "extension_notice" and letter.told_by(original) for letter in self._letters())
 
     def _letters(self) -> list:
         session = object_session(self)
@@ -348,6 +349,24 @@ class Letter(db.Model):
     def failed(self) -> bool:
         """An email the outbox gave up on (until an admin retries it)."""
         return self.outbox_message is not None and self.outbox_message.status == "failed"
+
+    @property
+    def delivered(self) -> bool:
+        """Out of our hands: a registered letter kept for printing, or an email the server accepted."""
+        return self.outbox_message is None or self.outbox_message.status == "sent"
+
+    def told_by(self, day: date) -> bool:
+        """The requester was told no later than `day` (Brussels time), or may still be: an email not given up on
+        and not delivered after that day."""
+        if self.outbox_message is None:
+            return self.sent_on <= day
+        message = self.outbox_message
+        if message.status == "failed":
+            return False
+        if message.status == "sent" and message.sent_at is not None:
+            sent_at = message.sent_at if message.sent_at.tzinfo else message.sent_at.replace(tzinfo=timezone.utc)
+            return sent_at.astimezone(clock.BRUSSELS).date() <= day
+        return True
 
 
 class PackageFile(db.Model):

@@ -307,5 +307,7 @@ def send_answer(case, actor, *, today=None, now=None):
         packages.add_files(case, [("webshop-export.json", io.BytesIO(b'{"naam": "Jan Claes"}'))], actor=actor, now=now)
     draft = correspondence.draft(case, "answer", locale="nl", sender_name=actor.name,
                                  today=today or case_service.moment(None, now)[0])
-    return correspondence.send(case, actor=actor, kind="answer", locale="nl", subject=draft.subject,
-                               body=draft.body, attach_package=copy, today=today, now=now)
+    letter = correspondence.send(case, actor=actor, kind="answer", locale="nl", subject=draft.subject,
+                                 body=draft.body, attach_package=copy, today=today, now=now)
+    correspondence.deliver_outbox()  # the mail job (an .eml file, or the test's SMTP server)
+    return letter

@@ -19,6 +19,7 @@ from caseflow.extensions import db
 from caseflow.models import Case, Letter
 from caseflow.rights import RIGHTS, STATUSES
 from caseflow.services import cases as case_service
+from caseflow.services import correspondence
 
 from .conftest import open_case, work_checklists
 from .test_browser import CASE_URL, AuditTrail, log_in, long_date, set_outcome, shown, snap
@@ -32,7 +33,7 @@ REQUESTER = "sofie.janssens@example.be"
 def deliver_outbox(app):
     """What the scheduler's mail job does every minute."""
     with app.app_context():
-        return mail.deliver_due()
+        return correspondence.deliver_outbox()
 
 
 def test_erasure_by_email_checklist_answer_edited_sent_and_received(app, staff, page, smtp_server):

@@ -2,7 +2,7 @@
 import io
 import json
 import zipfile
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from pypdf import PdfReader
@@ -111,11 +111,18 @@ def test_the_answer_delivers_the_copy_and_ticks_that_line_itself(actor):
         svc.close(case, actor=actor, status="resolved", answer_sent_on=TODAY, today=TODAY)
     db.session.rollback()
     letter = send(case, actor, attach_package=True)
+    with pytest.raises(ServiceError) as err:  # queued is not delivered: the copy has not reached anyone yet
+        svc.close(case, actor=actor, status="resolved", today=TODAY)
+    assert "wachtrij" in str(err.value.message)
+    db.session.rollback()
+    assert not any(a.checklist_item == "send_copy" for a in case.rights[0].actions)
+    correspondence.deliver_outbox()  # the mail job: the server takes it
+    case = db.session.get(Case, case.id)
     ticked = next(a for a in case.rights[0].actions if a.checklist_item == "send_copy")
     assert (ticked.performed_on, ticked.note, ticked.not_applicable) == (TODAY, letter.subject, False)
     assert [e.action for e in case.events[-2:]] == ["letter_sent", "action_recorded"]
-    svc.close(case, actor=actor, status="resolved", answer_sent_on=TODAY, today=TODAY)
-    assert case.status == "resolved"
+    svc.close(case, actor=actor, status="resolved", today=TODAY)
+    assert case.status == "resolved" and case.answer_sent_on == TODAY
 
 
 def test_a_granted_right_cannot_hide_the_data_that_were_kept(actor):
@@ -203,8 +210,9 @@ def test_answer_by_email_is_stored_exactly_and_queued(actor):
     assert case.answer_sent_on == TODAY
     event = case.events[-1]
     assert event.action == "letter_sent" and "Met dank voor uw geduld." in event.after
-    svc.close(case, actor=actor, status="resolved", answer_sent_on=case.answer_sent_on, today=TODAY)
-    assert case.status == "resolved"
+    correspondence.deliver_outbox()
+    svc.close(case, actor=actor, status="resolved", today=TODAY)
+    assert case.status == "resolved" and case.answer_sent_on == TODAY
 
 
 def test_answer_to_a_letter_case_becomes_a_printable_pdf(client, actor, auth):
@@ -245,17 +253,70 @@ def test_an_extension_notice_that_never_arrived_does_not_extend(app, actor, smtp
     assert "De e-mail met de verlengingsbrief kon niet bezorgd worden." in page
     assert f'id="letter-failed-{case.letters[0].id}"' in page and "niet bezorgd" in page
 
-    smtp_server.reject_with = None  # an admin retries once the address is fixed
-    admin = make_user("els@labelstudio.be", "Els Janssens", admin=True)
-    auth.logout()
-    auth.login(admin.email)
-    client.post(f"/admin/outbox/{case.letters[0].outbox_message_id}/retry")
-    db.session.expire_all()
+    smtp_server.reject_with = None  # the address is fixed and the notice retried while there is still time
+    in_time = datetime(2026, 4, 1, 8, 0, tzinfo=timezone.utc)  # before the original deadline of 7 April
+    message = mail.retry(case.letters[0].outbox_message, now=in_time)
+    correspondence.after_delivery(mail.DeliveryReport(sent=[message.id]), now=in_time)
     case = db.session.get(Case, case.id)
-    assert case.letters[0].outbox_message.status == "sent"
+    assert message.status == "sent"
     assert case.extension_notified and case.current_deadline(TODAY) == extended == case.deadline
     assert case.events[-1].action == "extension_in_force"
     assert "letter-failed" not in client.get(f"/cases/{case.id}").get_data(as_text=True)
+
+
+def test_an_extension_notice_delivered_after_the_original_deadline_does_not_extend(app, actor, smtp_server, client,
+                                                                                   auth):
+    case = email_case(actor)
+    extend_and_tell(case, actor, today=TODAY)
+    original = case.original_deadline(TODAY)
+    smtp_server.reject_with = "550 5.1.1 mailbox unavailable"
+    jobs.run("mail")
+    smtp_server.reject_with = None
+    admin = make_user("els@labelstudio.be", "Els Janssens", admin=True)
+    auth.login(admin.email)
+    client.post(f"/admin/outbox/{case.letters[0].outbox_message_id}/retry")  # today: months after 7 April 2026
+    db.session.expire_all()
+    case = db.session.get(Case, case.id)
+    assert case.letters[0].outbox_message.status == "sent" and len(smtp_server.received) == 1
+    assert not case.extension_notified  # told too late: Art. 12(3) allows no extension after the deadline
+    assert case.current_deadline(TODAY) == original == case.deadline
+    assert case.events[-1].action == "extension_not_in_force"  # nothing put it back in force
+
+
+def test_after_a_bounce_the_next_letter_goes_by_registered_mail(app, actor, smtp_server, client, auth):
+    case = open_case(actor, channel="email", rights=("erasure",), received_on=D("2026-03-05"), today=D("2026-03-05"),
+                     requester_address="Kerkstraat 12\n2960 Brecht")
+    assert correspondence.delivery_for(case) == "email"
+    smtp_server.reject_with = "550 5.1.1 mailbox unavailable"
+    send(case, actor, kind="acknowledgement")
+    jobs.run("mail")
+    case = db.session.get(Case, case.id)
+    assert correspondence.delivery_for(case) == "registered_letter"  # the email address does not work
+    auth.login()
+    page = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "aangetekende brieven naar het postadres" in page
+    assert 'value="Opslaan om af te drukken"' in client.get(
+        f"/cases/{case.id}/letters/new?kind=acknowledgement").get_data(as_text=True)
+
+
+def test_a_case_does_not_close_on_an_answer_to_decisions_since_changed(actor):
+    case = email_case(actor, rights=("consent_withdrawal",))
+    right = case.rights[0]
+    svc.set_outcome(case, right.id, actor=actor, outcome="refused", refusal_code="identity_not_verified",
+                    reason="Geen identiteitsbewijs ontvangen.")
+    send(case, actor)  # the refusal goes out...
+    correspondence.deliver_outbox()
+    svc.record_identity(case, actor=actor, method="kopie eID", today=TODAY)  # ...then the proof arrives
+    work_checklists(case, actor, today=TODAY)
+    svc.set_outcome(case, right.id, actor=actor, outcome="granted")
+    with pytest.raises(ServiceError) as err:  # the only answer sent says the opposite of the decision
+        svc.close(case, actor=actor, status="resolved", today=TODAY)
+    assert "Verstuur eerst het antwoord" in str(err.value.message)
+    db.session.rollback()
+    send(case, actor)
+    correspondence.deliver_outbox()
+    svc.close(case, actor=actor, status="resolved", today=TODAY)
+    assert case.status == "resolved"
 
 
 def test_letter_arrives_over_smtp_with_the_package(app, actor, smtp_server, tmp_path):

@@ -128,8 +128,9 @@ def test_a_crash_between_sending_and_marking_never_sends_twice(app, smtp_server,
     assert (messages()[0].status, messages()[0].attempts) == ("sending", 1)  # the attempt was recorded first
 
     assert mail.deliver_due(T0 + timedelta(minutes=1)).count == 0
-    mail.deliver_due(T0 + timedelta(minutes=16))  # long stuck: an admin must judge, never an automatic resend
+    report = mail.deliver_due(T0 + timedelta(minutes=16))  # long stuck: an admin must judge, never a resend
     message = messages()[0]
+    assert report.failed == [message.id]  # reported, so the case of a letter hears of it too
     assert message.status == "failed" and message.last_error == mail.INTERRUPTED
     assert len(smtp_server.received) == 1
 

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import attachments, checklists
 from ..extensions import db
+from ..mail import as_utc
 from ..models import Case, CaseRight, ResolutionAction, Suspension, User
 from ..rights import (
     CHANNELS,
@@ -351,6 +352,13 @@ def set_outcome(
     return right
 
 
+def _refuse_open_items(case: Case, *, before_answer: bool = False) -> None:
+    still_open = open_items(case, before_answer=before_answer)
+    if still_open:
+        raise ServiceError(_l("%(n)d checklist item(s) are still open: tick them or mark them not applicable first.",
+                              n=len(still_open)), field="status")
+
+
 # Closing as resolved or refused means an answer went to the requester: its date is required.
 ANSWERED_STATUSES = ("resolved", "refused")
 
@@ -367,15 +375,13 @@ def close(
         raise ServiceError(_l("Choose how the case ends."), field="status")
     if status == "resolved" and any(r.outcome is None for r in case.rights):
         raise ServiceError(_l("Every right needs an outcome before the case can be resolved."), field="status")
+    if status == "resolved":
+        _refuse_open_items(case, before_answer=True)
     if status in ANSWERED_STATUSES and any(r.outcome == "refused" and objects_to_direct_marketing(r)
                                            for r in case.rights):
         raise ServiceError(DIRECT_MARKETING_REFUSED, field="status")
     if status == "resolved" and granted_though_data_kept(case):
         raise ServiceError(KEPT_DATA_GRANTED, field="status")
-    if status == "resolved" and open_items(case):
-        raise ServiceError(
-            _l("%(n)d checklist item(s) are still open: tick them or mark them not applicable first.",
-               n=len(open_items(case))), field="status")
     if status == "refused" and (any(r.outcome not in ("refused", "not_applicable") for r in case.rights)
                                 or not any(r.outcome == "refused" for r in case.rights)):
         raise ServiceError(_l("To refuse the case as a whole, first refuse each right (with its reason code and "
@@ -384,10 +390,20 @@ def close(
         # the answer itself is kept on the case (what it said, when, by whom), and it carries the guard rails
         answer = next((letter for letter in reversed(case.letters) if letter.kind == "answer" and not letter.failed),
                       None)
-        if answer is None:
+        decided = max((r.outcome_at for r in case.rights if r.outcome_at), default=None)
+        if answer is None or (decided is not None and as_utc(answer.created_at) < as_utc(decided)):
+            # none yet, or it told the requester about decisions that have changed since
             raise ServiceError(_l("First send the answer to the requester (under Letters to the requester: "
                                   "Answer); then close the case."), field="status")
+        if not answer.delivered:
+            raise ServiceError(_l("The answer is still in the outbox: close the case once it has gone out (usually "
+                                  "within a minute)."), field="status")
+        if answer_sent_on is not None and answer_sent_on < answer.sent_on:
+            raise ServiceError(_l("The answer went out on %(date)s; the date cannot be earlier.",
+                                  date=answer.sent_on.strftime("%d/%m/%Y")), field="answer_sent_on")
         answer_sent_on = answer_sent_on or answer.sent_on
+    if status == "resolved":
+        _refuse_open_items(case)  # incl. those the answer ticks once delivered
     if status != "resolved" and not (note or "").strip():
         raise ServiceError(_l("Explain why the case is closed this way."), field="note")
     if status == "closed_unverified" and case.identity_verified_on is not None:

@@ -9,7 +9,7 @@ from .. import letters, mail
 from ..extensions import db
 from ..models import Case, Letter, ResolutionAction, User
 from ..rights import DISCLOSING_OUTCOMES, REMEDY_OUTCOMES
-from . import IDENTITY_NOT_VERIFIED, ServiceError, audit, check_version, commit, moment, packages
+from . import IDENTITY_NOT_VERIFIED, ServiceError, StaleCaseError, audit, check_version, commit, moment, packages
 from .checklist import (
     DIRECT_MARKETING_REFUSED, KEPT_DATA_GRANTED, granted_though_data_kept, objects_to_direct_marketing, open_items,
 )
@@ -18,7 +18,12 @@ PLACEHOLDER = re.compile(r"\[[^\]\n]{2,80}\]")  # e.g. "[reden van de verlenging
 
 
 def delivery_for(case: Case) -> str:
-    """By email when the request came by email (or we only have an email address); else by registered letter."""
+    """By email when the request came by email (or we only have an email address); else by registered letter.
+
+    Once an email to the requester could not be delivered, by registered letter if we have their address.
+    """
+    if case.requester_address and case.failed_letters:
+        return "registered_letter"
     if case.requester_email and (case.channel == "email" or not case.requester_address):
         return "email"
     return "registered_letter"
@@ -134,7 +139,7 @@ def send(
     attached = f"\n\n[{letter.package_name}]" if letter.package_name else ""
     audit(case, actor, "letter_sent", detail=f"{kind} | {delivery}", after=f"{subject}\n\n{letter.body}{attached}",
           at=now)
-    if kind == "answer":
+    if kind == "answer" and letter.delivered:  # an email ticks them once the server took it (after_delivery)
         _tick_done_by_answer(case, letter, actor=actor, today=today, now=now)
     if kind == "extension_notice" and case.deadline != case.extended_deadline():
         before = case.deadline  # the requester is told: from now on the extended deadline counts
@@ -157,24 +162,47 @@ def _tick_done_by_answer(case: Case, letter: Letter, *, actor: User, today: date
                                                                   action.description)), after=action.note, at=now)
 
 
+def deliver_outbox(now=None):
+    """The mail job: deliver what is due, then bring the cases in line with what happened to their letters."""
+    report = mail.deliver_due(now)
+    after_delivery(report, now=now)
+    return report
+
+
 def after_delivery(report, *, now=None) -> None:
     """Bring the cases in line with what the outbox did with their letters (the mail job and an admin's retry).
 
-    A letter the outbox gave up on goes into the case's trail; an extension notice that never arrived does not
-    count (Art. 12(3)), so the stored deadline goes back, and forward again once a retry delivers it.
+    A letter the outbox gave up on goes into the case's trail; a delivered answer ticks the lines it does (the
+    copy delivered); an extension notice that never arrived in time does not count (Art. 12(3)), so the stored
+    deadline goes back, and forward again once a retry delivers it in time. One case at a time: a colleague
+    saving the case at that moment only makes it try again.
     """
     ids = list(report.failed) + list(report.sent)
     if not ids:
         return
     _, now = moment(None, now)
-    for letter in db.session.scalars(select(Letter).where(Letter.outbox_message_id.in_(ids))):
-        case = letter.case
-        if letter.failed:
-            audit(case, None, "letter_failed", detail=f"{letter.kind} | {letter.delivery}",
-                  after=letter.outbox_message.last_error, at=now)
-        deadline = case.current_deadline()
-        if deadline != case.deadline:
-            before, case.deadline = case.deadline, deadline
-            audit(case, None, "extension_in_force" if case.extension_effective else "extension_not_in_force",
-                  before=before.isoformat(), after=deadline.isoformat(), at=now)
-    commit()
+    letter_ids = db.session.scalars(select(Letter.id).where(Letter.outbox_message_id.in_(ids))).all()
+    for letter_id in letter_ids:
+        for attempt in (1, 2):
+            try:
+                _sync_letter(db.session.get(Letter, letter_id, populate_existing=True), now)
+                commit()
+                break
+            except StaleCaseError:
+                if attempt == 2:
+                    raise
+                db.session.expire_all()  # commit() rolled back: read the colleague's change, then redo
+
+
+def _sync_letter(letter: Letter, now) -> None:
+    case = letter.case
+    if letter.failed:
+        audit(case, None, "letter_failed", detail=f"{letter.kind} | {letter.delivery}",
+              after=letter.outbox_message.last_error, at=now)
+    elif letter.kind == "answer" and letter.delivered and case.is_open:
+        _tick_done_by_answer(case, letter, actor=letter.created_by, today=letter.sent_on, now=now)
+    deadline = case.current_deadline()
+    if deadline != case.deadline:
+        before, case.deadline = case.deadline, deadline
+        audit(case, None, "extension_in_force" if case.extension_effective else "extension_not_in_force",
+              before=before.isoformat(), after=deadline.isoformat(), at=now)
