@@ -17,6 +17,12 @@ LABELS = {
     "letter_kind": LETTER_KINDS,
     "delivery": DELIVERIES,
     "outbox_status": mail.STATUSES,
+    "requester_field": {
+        "requester_name": _l("Name"),
+        "requester_email": _l("Email address"),
+        "requester_address": _l("Postal address"),
+        "customer_number": _l("Customer number"),
+    },
     "escalation": {
         "due_soon": _l("Due soon"),
         "decide_extension": _l("Decide on extension"),
@@ -29,6 +35,7 @@ LABELS = {
 AUDIT_ACTIONS = {
     "case_opened": _l("Case opened"),
     "assigned": _l("Assigned"),
+    "requester_changed": _l("Requester's details corrected"),
     "identity_requested": _l("Proof of identity requested"),
     "identity_verified": _l("Identity verified"),
     "clarification_received": _l("Answer to the request for clarification received"),
@@ -109,6 +116,7 @@ DETAIL_KINDS = {
     "letter_sent": ("letter_kind", "delivery"),
     "letter_failed": ("letter_kind", "delivery"),
     "outcome_set": ("right", "refusal_code"),
+    "requester_changed": ("requester_field",) * 4,
     "outcome_cleared": ("right", "refusal_code"),
     "closed": ("date", None),
 }

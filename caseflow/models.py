@@ -153,8 +153,8 @@ class Case(db.Model):
 
     @property
     def failed_letters(self) -> list:
-        """Emails to the requester that could not be delivered: the requester has not been told."""
-        return [letter for letter in self._letters() if letter.failed]
+        """Emails to the requester's current address that could not be delivered: the requester was not told."""
+        return [letter for letter in self._letters() if letter.failed and letter.recipient == self.requester_email]
 
     @property
     def extension_effective(self) -> bool:

@@ -297,6 +297,9 @@ def test_after_a_bounce_the_next_letter_goes_by_registered_mail(app, actor, smtp
     assert "aangetekende brieven naar het postadres" in page
     assert 'value="Opslaan om af te drukken"' in client.get(
         f"/cases/{case.id}/letters/new?kind=acknowledgement").get_data(as_text=True)
+    svc.update_requester(case, actor=actor, requester_name=case.requester_name, requester_email="jan@telenet.be",
+                         requester_address=case.requester_address)  # the requester gave a working address
+    assert correspondence.delivery_for(case) == "email" and case.failed_letters == []
 
 
 def test_a_case_does_not_close_on_an_answer_to_decisions_since_changed(actor):

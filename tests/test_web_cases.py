@@ -409,3 +409,32 @@ def test_a_clarification_is_asked_and_recorded_in_its_own_words(client, case, lo
         "version": only_case().version, "received_on": TODAY.isoformat(), "method": "Het gaat om bestelling 1042"})
     assert "Verduidelijking geregistreerd" in r.get_data(as_text=True)
     assert only_case().status == "in_progress" and only_case().events[-2].action == "clarification_received"
+
+
+def test_the_requesters_details_are_corrected_with_old_and_new_in_the_trail(client, case):
+    page = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert 'id="edit-requester"' in page
+    form = client.get(f"/cases/{case.id}/requester").get_data(as_text=True)
+    assert case.requester_name in form  # the current details, ready to correct
+    r = client.post(f"/cases/{case.id}/requester", data={  # bad input: an error, everything typed kept
+        "version": case.version, "requester_name": "Jan Claes", "requester_email": "jan.claes@",
+        "requester_address": "", "customer_number": "K-77"})
+    html = r.get_data(as_text=True)
+    assert r.status_code == 422 and 'id="requester_email-error"' in html and 'value="K-77"' in html
+    r = client.post(f"/cases/{case.id}/requester", data={
+        "version": only_case().version, "requester_name": "Jan Claes", "requester_email": "",
+        "requester_address": "", "customer_number": ""})
+    assert r.status_code == 422 and "e-mailadres of postadres" in r.get_data(as_text=True)
+    old_email = only_case().requester_email
+    r = client.post(f"/cases/{case.id}/requester", follow_redirects=True, data={
+        "version": only_case().version, "requester_name": "Jan Claes", "requester_email": "jan.claes@telenet.be",
+        "requester_address": "Kerkstraat 12\n2960 Brecht", "customer_number": "K-77"})
+    assert "De gegevens van de verzoeker zijn bewaard." in r.get_data(as_text=True)
+    changed = only_case()
+    assert (changed.requester_email, changed.customer_number) == ("jan.claes@telenet.be", "K-77")
+    event = changed.events[-1]
+    assert event.action == "requester_changed" and (old_email or "") in event.before
+    assert "jan.claes@telenet.be" in event.after
+    trail = client.get(f"/cases/{case.id}").get_data(as_text=True).split('id="audit"', 1)[1]
+    assert "Gegevens van de verzoeker verbeterd" in trail and "E-mailadres" in trail
+    assert client.get("/?q=telenet").get_data(as_text=True).count(changed.reference) >= 1  # search follows

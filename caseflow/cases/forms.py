@@ -33,6 +33,15 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+def _reachable(form) -> bool:
+    """The requester needs an email address or a postal address: else no answer can reach them."""
+    if form.requester_email.data or (form.requester_address.data or "").strip():
+        return True
+    form.requester_email.errors = list(form.requester_email.errors) + [
+        str(_l("Give the requester's email address or postal address."))]
+    return False
+
+
 class VersionedForm(FlaskForm):
     """A form that changes a case carries the version it was based on (no silent overwrites)."""
 
@@ -62,11 +71,22 @@ class CaseForm(FlaskForm):
         if not self.rights.data:
             self.rights.errors = list(self.rights.errors) + [str(_l("Tick at least one right."))]
             ok = False
-        if not (self.requester_email.data or (self.requester_address.data or "").strip()):
-            self.requester_email.errors = list(self.requester_email.errors) + [
-                str(_l("Give the requester's email address or postal address."))
-            ]
-            ok = False
+        ok = _reachable(self) and ok
+        return ok
+
+
+class RequesterForm(VersionedForm):
+    """Correct the requester's details: the same fields, and the same checks, as when the case was logged."""
+
+    requester_name = CaseForm.requester_name
+    requester_email = CaseForm.requester_email
+    requester_address = CaseForm.requester_address
+    customer_number = CaseForm.customer_number
+    submit = SubmitField(_l("Save the details"))
+
+    def validate(self, extra_validators=None):
+        ok = super().validate(extra_validators)
+        ok = _reachable(self) and ok
         return ok
 
 

@@ -256,6 +256,19 @@ def close(case_id):
                            defaults=lambda c: {"answer_sent_on": c.answer_sent_on})
 
 
+@bp.route("/cases/<int:case_id>/requester", methods=["GET", "POST"])
+def edit_requester(case_id):
+    fields = case_service.REQUESTER_FIELDS
+
+    def perform(case, form):
+        case_service.update_requester(case, actor=current_user, expected_version=form.version.data,
+                                      **{key: getattr(form, key).data for key in fields})
+        return _("The requester's details have been saved.")
+
+    return _case_form_view(case_id, forms.RequesterForm, "requester.html", _l("Correct the requester's details"),
+                           perform, defaults=lambda c: {key: getattr(c, key) for key in fields})
+
+
 @bp.route("/cases/<int:case_id>/assign", methods=["GET", "POST"])
 def assign(case_id):
     def prepare(form, case):

@@ -84,10 +84,7 @@ def open_case(
     unknown = [r for r in rights if r not in RIGHTS]
     if unknown:
         raise ServiceError(_l("Unknown right: %(right)s", right=", ".join(unknown)), field="rights")
-    if not (requester_email or (requester_address or "").strip()):
-        raise ServiceError(_l("Give the requester's email address or postal address."), field="requester_email")
-    if not requester_name.strip():
-        raise ServiceError(_l("Give the requester's name."), field="requester_name")
+    _check_requester(requester_name, requester_email, requester_address)
     assignee = _active_user(assignee_id)
 
     stored = attachments.save(attachment, attachment_name) if attachment is not None else None
@@ -128,6 +125,35 @@ def open_case(
     except BaseException:
         attachments.discard(stored)
         raise
+
+
+def _check_requester(name: str, email: str | None, address: str | None) -> None:
+    if not (email or (address or "").strip()):
+        raise ServiceError(_l("Give the requester's email address or postal address."), field="requester_email")
+    if not (name or "").strip():
+        raise ServiceError(_l("Give the requester's name."), field="requester_name")
+
+
+REQUESTER_FIELDS = ("requester_name", "requester_email", "requester_address", "customer_number")
+
+
+def update_requester(case: Case, *, actor: User, expected_version=None, now=None, **values) -> Case:
+    """Correct the requester's details (a typo, a new address after a bounce); every change is in the trail."""
+    _, now = moment(None, now)
+    check_version(case, expected_version)
+    _require_open(case)
+    cleaned = {key: (values.get(key) or "").strip() or None for key in REQUESTER_FIELDS}
+    _check_requester(cleaned["requester_name"], cleaned["requester_email"], cleaned["requester_address"])
+    changed = [key for key in REQUESTER_FIELDS if cleaned[key] != getattr(case, key)]
+    if not changed:
+        return case
+    before = [getattr(case, key) or "" for key in changed]
+    for key in changed:
+        setattr(case, key, cleaned[key])
+    audit(case, actor, "requester_changed", detail=" | ".join(changed), before="\n".join(before),
+          after="\n".join(cleaned[key] or "" for key in changed), at=now)
+    commit()
+    return case
 
 
 def request_identity(
