@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pytest
 from babel.dates import format_date
 
-from caseflow import clock
+from caseflow import checklists, clock
 from caseflow.deadlines import legal_deadline
 from caseflow.extensions import db
 from caseflow.models import Case
@@ -438,3 +438,16 @@ def test_the_requesters_details_are_corrected_with_old_and_new_in_the_trail(clie
     trail = client.get(f"/cases/{case.id}").get_data(as_text=True).split('id="audit"', 1)[1]
     assert "Gegevens van de verzoeker verbeterd" in trail and "E-mailadres" in trail
     assert client.get("/?q=telenet").get_data(as_text=True).count(changed.reference) >= 1  # search follows
+
+
+def test_a_checklist_line_ticked_in_dutch_reads_once_in_english(client, auth, logged_in):
+    case = open_case(logged_in, rights=("erasure",), received_on=TODAY - timedelta(days=3), today=TODAY)
+    item = next(i for i in checklists.items_for("erasure") if not i.needs_identity)
+    svc.record_action(case, case.rights[0].id, actor=logged_in, system=item.system, description=item.nl,
+                      checklist_item=item.key, today=TODAY)
+    english = make_user("en@labelstudio.be", "Emma English", locale="en")
+    auth.logout()
+    auth.login(english.email)
+    line = client.get(f"/cases/{case.id}").get_data(as_text=True).split(f'id="item-erasure-{item.key}"', 1)[1]
+    line = line[:line.index("</li>")]
+    assert item.en in line and item.nl not in line  # the line in the reader's language, not both
