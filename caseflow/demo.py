@@ -21,6 +21,7 @@ from .models import AuditEvent, Case, CaseRight, ResolutionAction, User
 from .rights import DISCLOSING_OUTCOMES, REFUSAL_CODES_FOR, STATUSES
 from .services import ServiceError
 from .services import cases as svc
+from .services import resolution
 from .services import checklist, correspondence, packages
 from .services import users as user_service
 
@@ -207,9 +208,8 @@ def _replay(plan: Plan, staff: list, rng: random.Random, today: date, stamp: _St
     if rng.random() < fate.ask:
         day = later(0, 3)
         svc.request_identity(case, actor=actor, note=rng.choice(ASK_NOTES), today=day, now=stamp.moment)
-        ask = correspondence.draft(case, "identity_request", locale="nl", sender_name=actor.name, today=day)
-        correspondence.send(case, actor=actor, kind="identity_request", locale="nl", subject=ask.subject, body=ask.body,
-                            today=day, now=stamp.moment, delivered=True)
+        correspondence.send_as_drafted(case, "identity_request", actor=actor, today=day, now=stamp.moment,
+                                       delivered=True)  # demo history: it went out back then, never for real
         if fate.status in ("awaiting_identity", "closed_unverified"):
             if fate.status == "closed_unverified":
                 day = later(31, 40)
@@ -224,10 +224,10 @@ def _replay(plan: Plan, staff: list, rng: random.Random, today: date, stamp: _St
         day = later(1, 10)
         for right in case.rights if fate.status == "refused" else ():
             if "manifestly_unfounded" in REFUSAL_CODES_FOR[right.right]:
-                svc.set_outcome(case, right.id, actor=actor, outcome="refused", refusal_code="manifestly_unfounded",
+                resolution.set_outcome(case, right.id, actor=actor, outcome="refused", refusal_code="manifestly_unfounded",
                                 reason=CLOSE_NOTES["refused"][0] + GBA, now=stamp.moment)
             else:  # a withdrawal of consent is never refused: nothing to stop for a request made in bad faith
-                svc.set_outcome(case, right.id, actor=actor, outcome="not_applicable",
+                resolution.set_outcome(case, right.id, actor=actor, outcome="not_applicable",
                                 reason="Geen verwerking op basis van toestemming gevonden.", now=stamp.moment)
         if fate.status == "refused":
             _send_answer(case, actor, day, stamp.moment)
@@ -237,10 +237,8 @@ def _replay(plan: Plan, staff: list, rng: random.Random, today: date, stamp: _St
     if rng.random() < fate.extend and day <= case.original_deadline(day):
         day = stamp.at(min(today, day + timedelta(days=rng.randint(1, 6)), case.original_deadline(day)))
         svc.extend(case, actor=actor, reason=rng.choice(EXTEND_REASONS), today=day, now=stamp.moment)
-        notice = correspondence.draft(case, "extension_notice", locale="nl", sender_name=actor.name, today=day)
-        correspondence.send(case, actor=actor, kind="extension_notice", locale="nl", subject=notice.subject,
-                            body=notice.body, today=day, now=stamp.moment,
-                            delivered=True)  # demo history: it went out back then, never for real
+        correspondence.send_as_drafted(case, "extension_notice", actor=actor, today=day, now=stamp.moment,
+                                       delivered=True)
     endings = {r.right: rng.choices(ENDINGS[r.right], [e.weight for e in ENDINGS[r.right]])[0] for r in case.rights}
     total = sum(len(ending.actions) for ending in endings.values())
     budget = rng.randint(0, total - 1) if fate.status == "in_progress" else total  # work left undone
@@ -250,11 +248,11 @@ def _replay(plan: Plan, staff: list, rng: random.Random, today: date, stamp: _St
             if budget == 0:
                 break
             budget, day = budget - 1, later(0, 4)
-            svc.record_action(case, right.id, actor=actor, system=system, description=what, today=day, now=stamp.moment)
+            resolution.record_action(case, right.id, actor=actor, system=system, description=what, today=day, now=stamp.moment)
         else:  # every action for this right is done: work its checklist, then decide it
             if ending.outcome in DISCLOSING_OUTCOMES:
                 _work_checklist(case, right, actor, rng, later(0, 2), stamp.moment, ending.outcome)
-            svc.set_outcome(case, right.id, actor=actor, outcome=ending.outcome,
+            resolution.set_outcome(case, right.id, actor=actor, outcome=ending.outcome,
                             refusal_code=ending.refusal_code, reason=ending.reason, now=stamp.moment)
     if fate.status == "resolved":
         day = later(0, 2)
@@ -266,13 +264,10 @@ def _replay(plan: Plan, staff: list, rng: random.Random, today: date, stamp: _St
 
 def _send_answer(case, actor, day, now):
     """The answer as drafted, with the exported data where it gives a copy; recorded as gone out back then."""
-    copy = correspondence.sends_copy(case)
-    if copy:
+    if correspondence.sends_copy(case):
         export = f'{{"klant": "{case.requester_name}", "bestellingen": []}}\n'.encode()
         packages.add_files(case, [("webshop-export.json", io.BytesIO(export))], actor=actor, now=now)
-    answer = correspondence.draft(case, "answer", locale="nl", sender_name=actor.name, today=day)
-    correspondence.send(case, actor=actor, kind="answer", locale="nl", subject=answer.subject, body=answer.body,
-                        attach_package=copy, today=day, now=now, delivered=True)
+    correspondence.send_as_drafted(case, "answer", actor=actor, today=day, now=now, delivered=True)
 
 
 def _work_checklist(case, right, actor, rng, day, now, outcome=None):
@@ -286,7 +281,7 @@ def _work_checklist(case, right, actor, rng, day, now, outcome=None):
             else:
                 na = item.system == "mailchimp" and rng.random() < .5
                 note = "Niet ingeschreven op de nieuwsbrief." if na else ""
-            svc.record_action(case, right.id, actor=actor, system=item.system, description=item.nl,
+            resolution.record_action(case, right.id, actor=actor, system=item.system, description=item.nl,
                               checklist_item=item.key, not_applicable=na, note=note, today=day, now=now)
 
 

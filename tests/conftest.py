@@ -10,6 +10,7 @@ from caseflow import create_app
 from caseflow.extensions import db
 from caseflow.models import User
 from caseflow.services import cases as case_service
+from caseflow.services import resolution
 from config import TestConfig
 
 PASSWORD = "correct horse battery"
@@ -277,10 +278,7 @@ def extend_and_tell(case, actor, *, reason="Complex verzoek: gegevens in vijf sy
     from caseflow.services import correspondence
 
     case_service.extend(case, actor=actor, reason=reason, today=today, now=now)
-    draft = correspondence.draft(case, "extension_notice", locale="nl", sender_name=actor.name,
-                                 today=today or case_service.moment(None, now)[0])
-    return correspondence.send(case, actor=actor, kind="extension_notice", locale="nl", subject=draft.subject,
-                               body=draft.body, today=today, now=now)
+    return correspondence.send_as_drafted(case, "extension_notice", actor=actor, today=today, now=now)
 
 
 def work_checklists(case, actor, *, today=None, not_applicable=("search_mailchimp",), skip=()):
@@ -291,7 +289,7 @@ def work_checklists(case, actor, *, today=None, not_applicable=("search_mailchim
         if item.key in skip:
             continue
         na = item.key in not_applicable
-        case_service.record_action(case, right.id, actor=actor, system=item.system, description=item.nl,
+        resolution.record_action(case, right.id, actor=actor, system=item.system, description=item.nl,
                                    checklist_item=item.key, not_applicable=na,
                                    note="Niet ingeschreven op de nieuwsbrief" if na else "", today=today)
 
@@ -302,12 +300,8 @@ def send_answer(case, actor, *, today=None, now=None):
 
     from caseflow.services import correspondence, packages
 
-    copy = correspondence.sends_copy(case)
-    if copy and not case.package_files:
+    if correspondence.sends_copy(case) and not case.package_files:
         packages.add_files(case, [("webshop-export.json", io.BytesIO(b'{"naam": "Jan Claes"}'))], actor=actor, now=now)
-    draft = correspondence.draft(case, "answer", locale="nl", sender_name=actor.name,
-                                 today=today or case_service.moment(None, now)[0])
-    letter = correspondence.send(case, actor=actor, kind="answer", locale="nl", subject=draft.subject,
-                                 body=draft.body, attach_package=copy, today=today, now=now)
+    letter = correspondence.send_as_drafted(case, "answer", actor=actor, today=today, now=now)
     correspondence.deliver_outbox()  # the mail job (an .eml file, or the test's SMTP server)
     return letter

@@ -19,6 +19,7 @@ from caseflow.extensions import db
 from caseflow.models import Case, Letter
 from caseflow.rights import RIGHTS, STATUSES
 from caseflow.services import cases as case_service
+from caseflow.services import resolution
 from caseflow.services import correspondence
 
 from .conftest import open_case, work_checklists
@@ -179,7 +180,7 @@ def test_access_package_uploaded_downloaded_and_attached_to_the_answer(app, staf
     case_service.record_identity(case, actor=staff, method="komt overeen met het e-mailadres van het account",
                                  today=today)
     work_checklists(case, staff, today=today)
-    case_service.set_outcome(case, case.rights[0].id, actor=staff, outcome="granted")
+    resolution.set_outcome(case, case.rights[0].id, actor=staff, outcome="granted")
     case_url = f"/cases/{case.id}"
 
     orders = tmp_path / "webshop-bestellingen.csv"

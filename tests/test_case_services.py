@@ -8,6 +8,7 @@ from caseflow.extensions import db
 from caseflow.models import AuditEvent, Case, ImmutableAuditError, ResolutionAction
 from caseflow.services import ServiceError, StaleCaseError
 from caseflow.services import cases as svc
+from caseflow.services import resolution
 from caseflow.services import correspondence
 
 from .conftest import extend_and_tell, make_user, open_case, send_answer, work_checklists
@@ -176,7 +177,7 @@ def test_an_extension_nobody_was_told_about_does_not_count(actor):
 def test_record_action_starts_work_and_is_audited(actor):
     case = open_case(actor, rights=("erasure",))
     right = case.rights[0]
-    svc.record_action(case, right.id, actor=actor, system="webshop", description="Account verwijderd in webshop",
+    resolution.record_action(case, right.id, actor=actor, system="webshop", description="Account verwijderd in webshop",
                       performed_on=D("2026-03-06"), today=D("2026-03-06"))
     assert case.status == "in_progress"
     assert [a.description for a in right.actions] == ["Account verwijderd in webshop"]
@@ -197,7 +198,7 @@ def test_record_action_refusals(actor, change, field):
     values = dict(system="webshop", description="Gezocht", performed_on=D("2026-03-06"), today=D("2026-03-06"))
     values.update(change)
     with pytest.raises(ServiceError) as err:
-        svc.record_action(case, case.rights[0].id, actor=actor, **values)
+        resolution.record_action(case, case.rights[0].id, actor=actor, **values)
     assert err.value.field == field
 
 
@@ -205,22 +206,22 @@ def test_outcomes_need_reasons_and_verified_identity(actor):
     case = open_case(actor, rights=("access", "erasure"))
     access, erasure = case.rights
     with pytest.raises(ServiceError) as err:
-        svc.set_outcome(case, access.id, actor=actor, outcome="granted")
+        resolution.set_outcome(case, access.id, actor=actor, outcome="granted")
     assert "identiteit" in str(err.value.message)
     with pytest.raises(ServiceError) as err:
-        svc.set_outcome(case, erasure.id, actor=actor, outcome="refused", reason="Bewaarplicht")
+        resolution.set_outcome(case, erasure.id, actor=actor, outcome="refused", reason="Bewaarplicht")
     assert err.value.field == "refusal_code"
     with pytest.raises(ServiceError) as err:
-        svc.set_outcome(case, erasure.id, actor=actor, outcome="refused", refusal_code="legal_retention")
+        resolution.set_outcome(case, erasure.id, actor=actor, outcome="refused", refusal_code="legal_retention")
     assert err.value.field == "reason"
     with pytest.raises(ServiceError) as err:  # Art. 12(4): the requester is told why nothing is done
-        svc.set_outcome(case, erasure.id, actor=actor, outcome="not_applicable", reason="  ")
+        resolution.set_outcome(case, erasure.id, actor=actor, outcome="not_applicable", reason="  ")
     assert err.value.field == "reason" and erasure.outcome is None
-    svc.set_outcome(case, erasure.id, actor=actor, outcome="not_applicable", reason="geen gegevens gevonden")
+    resolution.set_outcome(case, erasure.id, actor=actor, outcome="not_applicable", reason="geen gegevens gevonden")
     assert erasure.outcome == "not_applicable"
     svc.record_identity(case, actor=actor, method="ok", today=D("2026-03-06"))
-    svc.set_outcome(case, access.id, actor=actor, outcome="granted")
-    svc.set_outcome(case, erasure.id, actor=actor, outcome="partially_granted", refusal_code="legal_retention",
+    resolution.set_outcome(case, access.id, actor=actor, outcome="granted")
+    resolution.set_outcome(case, erasure.id, actor=actor, outcome="partially_granted", refusal_code="legal_retention",
                     reason="Factuurgegevens bewaard: fiscale bewaarplicht (art. 17(3)(b) AVG)")
     assert (erasure.outcome, erasure.refusal_code) == ("partially_granted", "legal_retention")
     outcome_events = [e for e in case.events if e.action == "outcome_set"]
@@ -234,11 +235,11 @@ def test_outcomes_need_reasons_and_verified_identity(actor):
 def test_resolve_requires_all_outcomes_and_answer_date(actor):
     case = open_case(actor, rights=("access", "objection"))
     svc.record_identity(case, actor=actor, method="ok", today=D("2026-03-06"))
-    svc.set_outcome(case, case.rights[0].id, actor=actor, outcome="granted")
+    resolution.set_outcome(case, case.rights[0].id, actor=actor, outcome="granted")
     with pytest.raises(ServiceError) as err:
         svc.close(case, actor=actor, status="resolved", answer_sent_on=D("2026-03-10"), today=D("2026-03-10"))
     assert "Elk recht heeft een beslissing nodig" in str(err.value.message)
-    svc.set_outcome(case, case.rights[1].id, actor=actor, outcome="granted")
+    resolution.set_outcome(case, case.rights[1].id, actor=actor, outcome="granted")
     with pytest.raises(ServiceError) as err:
         svc.close(case, actor=actor, status="resolved", answer_sent_on=D("2026-03-10"), today=D("2026-03-10"))
     assert "checklist" in str(err.value.message)
@@ -252,7 +253,7 @@ def test_resolve_requires_all_outcomes_and_answer_date(actor):
     assert case.answer_sent_on == D("2026-03-09")  # the date the answer went out
     assert case.events[-1].action == "closed"
     with pytest.raises(ServiceError):
-        svc.record_action(case, case.rights[0].id, actor=actor, system="webshop", description="x",
+        resolution.record_action(case, case.rights[0].id, actor=actor, system="webshop", description="x",
                           today=D("2026-03-11"))
 
 
@@ -329,10 +330,10 @@ def test_refusal_codes_must_fit_the_right(actor):
     case = open_case(actor, rights=("access", "objection"))
     access, objection = case.rights
     with pytest.raises(ServiceError) as err:
-        svc.set_outcome(case, access.id, actor=actor, outcome="refused", refusal_code="compelling_grounds",
+        resolution.set_outcome(case, access.id, actor=actor, outcome="refused", refusal_code="compelling_grounds",
                         reason="Dwingende gronden")
     assert err.value.field == "refusal_code"
-    svc.set_outcome(case, objection.id, actor=actor, outcome="refused", refusal_code="compelling_grounds",
+    resolution.set_outcome(case, objection.id, actor=actor, outcome="refused", refusal_code="compelling_grounds",
                     reason="Lopende geschillenprocedure over een bestelling")
     assert objection.refusal_code == "compelling_grounds"
 
@@ -341,14 +342,14 @@ def test_objection_to_direct_marketing_is_never_refused(actor):
     case = open_case(actor, rights=("objection",))
     objection = case.rights[0]
     svc.record_identity(case, actor=actor, method="ok", today=D("2026-03-06"))
-    svc.record_action(case, objection.id, actor=actor, system="mailchimp", description="Uitgeschreven",
+    resolution.record_action(case, objection.id, actor=actor, system="mailchimp", description="Uitgeschreven",
                       checklist_item="direct_marketing", today=D("2026-03-06"))
     with pytest.raises(ServiceError) as err:
-        svc.set_outcome(case, objection.id, actor=actor, outcome="refused", refusal_code="compelling_grounds",
+        resolution.set_outcome(case, objection.id, actor=actor, outcome="refused", refusal_code="compelling_grounds",
                         reason="Wij blijven mailen")
     assert "artikel 21, lid 3" in str(err.value.message).lower() and objection.outcome is None
     # Other processing may still be refused in part: the newsletter stops, the rest goes on.
-    svc.set_outcome(case, objection.id, actor=actor, outcome="partially_granted", refusal_code="compelling_grounds",
+    resolution.set_outcome(case, objection.id, actor=actor, outcome="partially_granted", refusal_code="compelling_grounds",
                     reason="Uitgeschreven voor de nieuwsbrief; de levering van uw lopende bestelling gaat door.")
     assert objection.outcome == "partially_granted"
 
@@ -357,10 +358,10 @@ def test_a_refused_objection_cannot_hide_a_direct_marketing_objection(actor):
     case = open_case(actor, rights=("objection",))
     objection = case.rights[0]
     svc.record_identity(case, actor=actor, method="ok", today=D("2026-03-06"))
-    svc.set_outcome(case, objection.id, actor=actor, outcome="refused", refusal_code="compelling_grounds",
+    resolution.set_outcome(case, objection.id, actor=actor, outcome="refused", refusal_code="compelling_grounds",
                     reason="Lopend geschil over een bestelling.")
     with pytest.raises(ServiceError) as err:  # ticking the newsletter line afterwards is refused too
-        svc.record_action(case, objection.id, actor=actor, system="mailchimp", description="Uitgeschreven",
+        resolution.record_action(case, objection.id, actor=actor, system="mailchimp", description="Uitgeschreven",
                           checklist_item="direct_marketing", today=D("2026-03-06"))
     assert "artikel 21, lid 3" in str(err.value.message).lower()
     # and a case whose refused objection was about direct marketing after all cannot be closed
@@ -378,7 +379,7 @@ def test_identity_not_verified_is_no_reason_once_it_is_verified(actor):
     case = open_case(actor, rights=("access",))
     svc.record_identity(case, actor=actor, method="kopie eID", today=D("2026-03-06"))
     with pytest.raises(ServiceError) as err:
-        svc.set_outcome(case, case.rights[0].id, actor=actor, outcome="refused", refusal_code="identity_not_verified",
+        resolution.set_outcome(case, case.rights[0].id, actor=actor, outcome="refused", refusal_code="identity_not_verified",
                         reason="Identiteit niet vastgesteld.")
     assert err.value.field == "refusal_code" and case.rights[0].outcome is None
 
@@ -386,9 +387,9 @@ def test_identity_not_verified_is_no_reason_once_it_is_verified(actor):
 def test_verifying_the_identity_withdraws_a_refusal_for_unverified_identity(actor):
     case = open_case(actor, rights=("consent_withdrawal", "access"))
     withdrawal, access = (next(r for r in case.rights if r.right == key) for key in ("consent_withdrawal", "access"))
-    svc.set_outcome(case, withdrawal.id, actor=actor, outcome="refused", refusal_code="identity_not_verified",
+    resolution.set_outcome(case, withdrawal.id, actor=actor, outcome="refused", refusal_code="identity_not_verified",
                     reason="Geen identiteitsbewijs ontvangen.")
-    svc.set_outcome(case, access.id, actor=actor, outcome="not_applicable", reason="Geen klant bij ons.")
+    resolution.set_outcome(case, access.id, actor=actor, outcome="not_applicable", reason="Geen klant bij ons.")
     svc.record_identity(case, actor=actor, method="kopie eID", today=D("2026-03-06"))
     # the refusal's ground is gone: the right must be decided anew, and the answer waits for it
     assert (withdrawal.outcome, withdrawal.refusal_code, withdrawal.outcome_reason) == (None, None, None)
@@ -406,9 +407,9 @@ def test_withdrawal_of_consent_is_refused_only_for_unverified_identity(actor):
     right = case.rights[0]
     for code in ("no_data", "manifestly_unfounded", "other"):
         with pytest.raises(ServiceError) as err:
-            svc.set_outcome(case, right.id, actor=actor, outcome="refused", refusal_code=code, reason="x")
+            resolution.set_outcome(case, right.id, actor=actor, outcome="refused", refusal_code=code, reason="x")
         assert err.value.field == "refusal_code"
-    svc.set_outcome(case, right.id, actor=actor, outcome="refused", refusal_code="identity_not_verified",
+    resolution.set_outcome(case, right.id, actor=actor, outcome="refused", refusal_code="identity_not_verified",
                     reason="Geen antwoord op onze vraag om een identiteitsbewijs.")
     assert right.outcome == "refused"
 
@@ -417,20 +418,20 @@ def test_checklist_lines_that_change_data_wait_for_the_identity(actor):
     case = open_case(actor, rights=("erasure",))
     erasure = case.rights[0]
     with pytest.raises(ServiceError) as err:
-        svc.record_action(case, erasure.id, actor=actor, system="webshop", description="Account verwijderd",
+        resolution.record_action(case, erasure.id, actor=actor, system="webshop", description="Account verwijderd",
                           checklist_item="delete_account", today=D("2026-03-06"))
     assert "identiteit" in str(err.value.message) and not erasure.actions
     with pytest.raises(ServiceError):  # nor are Sisow, PayPal or Bpost told to erase anything yet
-        svc.record_action(case, erasure.id, actor=actor, system="other", description="Sisow verwittigd",
+        resolution.record_action(case, erasure.id, actor=actor, system="other", description="Sisow verwittigd",
                           checklist_item="inform_recipients", today=D("2026-03-06"))
     # Checking which ground applies changes nothing, and a line can be marked not applicable.
-    svc.record_action(case, erasure.id, actor=actor, system="other", description="Grond nagegaan",
+    resolution.record_action(case, erasure.id, actor=actor, system="other", description="Grond nagegaan",
                       checklist_item="check_ground", today=D("2026-03-06"))
-    svc.record_action(case, erasure.id, actor=actor, system="mailchimp", description="Niet ingeschreven",
+    resolution.record_action(case, erasure.id, actor=actor, system="mailchimp", description="Niet ingeschreven",
                       checklist_item="remove_mailchimp", not_applicable=True, note="Nooit ingeschreven",
                       today=D("2026-03-06"))
     svc.record_identity(case, actor=actor, method="ok", today=D("2026-03-06"))
-    svc.record_action(case, erasure.id, actor=actor, system="webshop", description="Account verwijderd",
+    resolution.record_action(case, erasure.id, actor=actor, system="webshop", description="Account verwijderd",
                       checklist_item="delete_account", today=D("2026-03-06"))
     assert [a.checklist_item for a in erasure.actions] == ["check_ground", "remove_mailchimp", "delete_account"]
 
@@ -443,10 +444,10 @@ def test_refusing_the_case_as_a_whole_needs_refused_rights(actor):
     with pytest.raises(ServiceError) as err:
         svc.close(case, **close)
     assert err.value.field == "status" and case.is_open
-    svc.set_outcome(case, consent.id, actor=actor, outcome="not_applicable", reason="Geen toestemming gegeven")
+    resolution.set_outcome(case, consent.id, actor=actor, outcome="not_applicable", reason="Geen toestemming gegeven")
     with pytest.raises(ServiceError):
         svc.close(case, **close)  # nothing refused yet
-    svc.set_outcome(case, access.id, actor=actor, outcome="refused", refusal_code="manifestly_unfounded",
+    resolution.set_outcome(case, access.id, actor=actor, outcome="refused", refusal_code="manifestly_unfounded",
                     reason="Zesde identiek verzoek in twee maanden (art. 12(5) AVG).")
     with pytest.raises(ServiceError):
         svc.close(case, **close)  # the refusal was not sent yet

@@ -12,6 +12,7 @@ from caseflow.extensions import db
 from caseflow.models import Case, Letter, OutboxMessage
 from caseflow.services import ServiceError
 from caseflow.services import cases as svc
+from caseflow.services import resolution
 from caseflow.services import correspondence, packages
 
 from .conftest import extend_and_tell, make_user, open_case, work_checklists
@@ -34,7 +35,7 @@ def decided_erasure(actor):
     case = email_case(actor)
     svc.record_identity(case, actor=actor, method="e-mailadres komt overeen met account", today=TODAY)
     work_checklists(case, actor, today=TODAY)
-    svc.set_outcome(case, case.rights[0].id, actor=actor, outcome="partially_granted", refusal_code="legal_retention",
+    resolution.set_outcome(case, case.rights[0].id, actor=actor, outcome="partially_granted", refusal_code="legal_retention",
                     reason="Facturen van 2025 blijven bewaard.")
     return case
 
@@ -62,17 +63,17 @@ def test_answer_refused_while_a_right_has_no_outcome(actor):
 def test_answer_refused_while_checklist_items_are_open(actor):
     case = email_case(actor)
     svc.record_identity(case, actor=actor, method="ok", today=TODAY)
-    svc.set_outcome(case, case.rights[0].id, actor=actor, outcome="granted")
+    resolution.set_outcome(case, case.rights[0].id, actor=actor, outcome="granted")
     assert "checklist" in refusal(case, actor)
 
 
 def test_no_disclosure_while_identity_is_not_verified(actor):
     case = email_case(actor, rights=("access",))
     with pytest.raises(ServiceError) as err:
-        svc.set_outcome(case, case.rights[0].id, actor=actor, outcome="granted")
+        resolution.set_outcome(case, case.rights[0].id, actor=actor, outcome="granted")
     assert "identiteit" in str(err.value.message)
     # an answer refusing everything needs no identity; one that discloses does
-    svc.set_outcome(case, case.rights[0].id, actor=actor, outcome="refused", refusal_code="identity_not_verified",
+    resolution.set_outcome(case, case.rights[0].id, actor=actor, outcome="refused", refusal_code="identity_not_verified",
                     reason="Wij konden uw identiteit niet vaststellen.")
     assert correspondence.problems(case, "answer", today=TODAY) == []
 
@@ -80,7 +81,7 @@ def test_no_disclosure_while_identity_is_not_verified(actor):
 
 def test_no_package_leaves_while_identity_is_not_verified(actor):
     case = email_case(actor, rights=("access",))
-    svc.set_outcome(case, case.rights[0].id, actor=actor, outcome="refused", refusal_code="identity_not_verified",
+    resolution.set_outcome(case, case.rights[0].id, actor=actor, outcome="refused", refusal_code="identity_not_verified",
                     reason="Wij konden uw identiteit niet vaststellen.")
     packages.add_files(case, [("export.json", io.BytesIO(b'{"naam": "Jan Claes"}'))], actor=actor)
     assert "identiteit" in refusal(case, actor, attach_package=True)
@@ -91,7 +92,7 @@ def test_access_answer_comes_with_the_data_package(actor):
     case = email_case(actor, rights=("access",))
     svc.record_identity(case, actor=actor, method="ok", today=TODAY)
     work_checklists(case, actor, today=TODAY)
-    svc.set_outcome(case, case.rights[0].id, actor=actor, outcome="granted")
+    resolution.set_outcome(case, case.rights[0].id, actor=actor, outcome="granted")
     assert any("gegevenspakket" in str(p) for p in correspondence.problems(case, "answer", today=TODAY))
     packages.add_files(case, [("export.json", io.BytesIO(b"{}"))], actor=actor)
     assert correspondence.problems(case, "answer", today=TODAY) == []
@@ -103,7 +104,7 @@ def test_the_answer_delivers_the_copy_and_ticks_that_line_itself(actor):
     case = email_case(actor, rights=("access",))
     svc.record_identity(case, actor=actor, method="ok", today=TODAY)
     work_checklists(case, actor, today=TODAY, not_applicable=("search_mailchimp",), skip=("send_copy",))
-    svc.set_outcome(case, case.rights[0].id, actor=actor, outcome="granted")
+    resolution.set_outcome(case, case.rights[0].id, actor=actor, outcome="granted")
     packages.add_files(case, [("export.json", io.BytesIO(b"{}"))], actor=actor)
     # "copy delivered" is what the answer does: it does not hold the answer back
     assert correspondence.problems(case, "answer", today=TODAY) == []
@@ -129,7 +130,7 @@ def test_a_granted_right_cannot_hide_the_data_that_were_kept(actor):
     case = email_case(actor, rights=("erasure",))
     erasure = case.rights[0]
     svc.record_identity(case, actor=actor, method="ok", today=TODAY)
-    svc.set_outcome(case, erasure.id, actor=actor, outcome="granted")  # decided before the checklist was done
+    resolution.set_outcome(case, erasure.id, actor=actor, outcome="granted")  # decided before the checklist was done
     work_checklists(case, actor, today=TODAY)  # ...which records that the invoices were kept
     problems = [str(p) for p in correspondence.problems(case, "answer", today=TODAY)]
     assert any("gedeeltelijk ingewilligd" in p for p in problems)
@@ -137,9 +138,9 @@ def test_a_granted_right_cannot_hide_the_data_that_were_kept(actor):
         svc.close(case, actor=actor, status="resolved", answer_sent_on=TODAY, today=TODAY)
     assert "gedeeltelijk ingewilligd" in str(err.value.message)
     with pytest.raises(ServiceError) as err:
-        svc.set_outcome(case, erasure.id, actor=actor, outcome="granted")
+        resolution.set_outcome(case, erasure.id, actor=actor, outcome="granted")
     assert err.value.field == "outcome"
-    svc.set_outcome(case, erasure.id, actor=actor, outcome="partially_granted", refusal_code="legal_retention",
+    resolution.set_outcome(case, erasure.id, actor=actor, outcome="partially_granted", refusal_code="legal_retention",
                     reason="Uw facturen bewaren wij tien jaar.")
     assert correspondence.problems(case, "answer", today=TODAY) == []
     body = send(case, actor).body
@@ -148,7 +149,7 @@ def test_a_granted_right_cannot_hide_the_data_that_were_kept(actor):
 
 def test_a_right_that_does_not_apply_is_explained_with_the_remedies(actor):
     case = email_case(actor, rights=("access",))
-    svc.set_outcome(case, case.rights[0].id, actor=actor, outcome="not_applicable",
+    resolution.set_outcome(case, case.rights[0].id, actor=actor, outcome="not_applicable",
                     reason="Wij vonden geen account, bestelling of inschrijving op uw naam of e-mailadres.")
     body = correspondence.draft(case, "answer", locale="nl", sender_name=actor.name, today=TODAY).body
     assert "Wij vonden geen account" in body and "Drukpersstraat 35" in body and "naar de rechter" in body
@@ -170,7 +171,7 @@ def test_a_refusal_keeps_the_complaint_and_court_information(actor):
 def test_refusal_without_reason_code_is_rejected(actor):
     case = email_case(actor)
     with pytest.raises(ServiceError) as err:
-        svc.set_outcome(case, case.rights[0].id, actor=actor, outcome="refused", reason="Nee.")
+        resolution.set_outcome(case, case.rights[0].id, actor=actor, outcome="refused", reason="Nee.")
     assert err.value.field == "refusal_code"
 
 
@@ -221,7 +222,7 @@ def test_answer_to_a_letter_case_becomes_a_printable_pdf(client, actor, auth):
                      today=D("2026-03-05"))
     svc.record_identity(case, actor=actor, method="kopie eID", today=TODAY)
     work_checklists(case, actor, today=TODAY)
-    svc.set_outcome(case, case.rights[0].id, actor=actor, outcome="partially_granted", refusal_code="legal_retention",
+    resolution.set_outcome(case, case.rights[0].id, actor=actor, outcome="partially_granted", refusal_code="legal_retention",
                     reason="Facturen blijven bewaard.")
     letter = send(case, actor)
     assert letter.delivery == "registered_letter" and letter.outbox_message is None
@@ -255,8 +256,7 @@ def test_an_extension_notice_that_never_arrived_does_not_extend(app, actor, smtp
 
     smtp_server.reject_with = None  # the address is fixed and the notice retried while there is still time
     in_time = datetime(2026, 4, 1, 8, 0, tzinfo=timezone.utc)  # before the original deadline of 7 April
-    message = mail.retry(case.letters[0].outbox_message, now=in_time)
-    correspondence.after_delivery(mail.DeliveryReport(sent=[message.id]), now=in_time)
+    message = correspondence.retry(case.letters[0].outbox_message, now=in_time)
     case = db.session.get(Case, case.id)
     assert message.status == "sent"
     assert case.extension_notified and case.current_deadline(TODAY) == extended == case.deadline
@@ -305,13 +305,13 @@ def test_after_a_bounce_the_next_letter_goes_by_registered_mail(app, actor, smtp
 def test_a_case_does_not_close_on_an_answer_to_decisions_since_changed(actor):
     case = email_case(actor, rights=("consent_withdrawal",))
     right = case.rights[0]
-    svc.set_outcome(case, right.id, actor=actor, outcome="refused", refusal_code="identity_not_verified",
+    resolution.set_outcome(case, right.id, actor=actor, outcome="refused", refusal_code="identity_not_verified",
                     reason="Geen identiteitsbewijs ontvangen.")
     send(case, actor)  # the refusal goes out...
     correspondence.deliver_outbox()
     svc.record_identity(case, actor=actor, method="kopie eID", today=TODAY)  # ...then the proof arrives
     work_checklists(case, actor, today=TODAY)
-    svc.set_outcome(case, right.id, actor=actor, outcome="granted")
+    resolution.set_outcome(case, right.id, actor=actor, outcome="granted")
     with pytest.raises(ServiceError) as err:  # the only answer sent says the opposite of the decision
         svc.close(case, actor=actor, status="resolved", today=TODAY)
     assert "Verstuur eerst het antwoord" in str(err.value.message)
@@ -329,7 +329,7 @@ def test_letter_arrives_over_smtp_with_the_package(app, actor, smtp_server, tmp_
                "mailchimp.csv": b"email,status\njan.claes@example.be,subscribed\n"}
     packages.add_files(case, [(name, io.BytesIO(data)) for name, data in exports.items()], actor=actor)
     work_checklists(case, actor, today=TODAY)
-    svc.set_outcome(case, case.rights[0].id, actor=actor, outcome="granted")
+    resolution.set_outcome(case, case.rights[0].id, actor=actor, outcome="granted")
     letter = send(case, actor, attach_package=True)
     assert letter.package_name == "DSR-2026-0001-gegevens.zip"
     report = mail.deliver_due()
@@ -403,7 +403,7 @@ def test_a_registered_letter_keeps_its_package_to_put_in_the_envelope(client, au
                      requester_address="Kerkstraat 12\n2960 Brecht", received_on=D("2026-03-05"), today=D("2026-03-05"))
     svc.record_identity(case, actor=actor, method="kopie eID", today=TODAY)
     work_checklists(case, actor, today=TODAY)
-    svc.set_outcome(case, case.rights[0].id, actor=actor, outcome="granted")
+    resolution.set_outcome(case, case.rights[0].id, actor=actor, outcome="granted")
     packages.add_files(case, [("bestellingen.csv", io.BytesIO(b"nr;bedrag\n1042;24,95\n"))], actor=actor)
     auth.login()
     compose = client.get(f"/cases/{case.id}/letters/new?kind=answer").get_data(as_text=True)

@@ -9,6 +9,7 @@ from caseflow import letters
 from caseflow.clock import BRUSSELS
 from caseflow.rights import OUTCOMES, REFUSAL_CODES, REFUSAL_CODES_FOR, RIGHTS
 from caseflow.services import cases as svc
+from caseflow.services import resolution
 from caseflow.services import correspondence
 
 from .conftest import make_user, open_case
@@ -40,7 +41,7 @@ def worked_case(actor, outcome=None, code=None, *, rights=tuple(RIGHTS), channel
                             received_on=VERIFIED, today=VERIFIED, now=NOW)
     if outcome:
         for right in case.rights:
-            svc.set_outcome(case, right.id, actor=actor, outcome=outcome, refusal_code=code, reason=reason, now=NOW)
+            resolution.set_outcome(case, right.id, actor=actor, outcome=outcome, refusal_code=code, reason=reason, now=NOW)
     return case
 
 
@@ -94,7 +95,7 @@ def test_partially_refused_erasure_keeps_invoices_and_gives_complaint_informatio
     assert REASON in body
     # Art. 19: the letter says the recipients were told only once staff ticked that they were.
     assert "artikel 19 AVG" not in body
-    svc.record_action(case, case.rights[0].id, actor=actor, system="other", description="Sisow en Bpost verwittigd",
+    resolution.record_action(case, case.rights[0].id, actor=actor, system="other", description="Sisow en Bpost verwittigd",
                       checklist_item="inform_recipients", today=TODAY)
     subject, body = letter(case, "answer", "nl")
     assert "op de hoogte gebracht (artikel 19 AVG)" in body

@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from caseflow import letters, package, pdf
 from caseflow.clock import BRUSSELS
 from caseflow.services import cases as svc
+from caseflow.services import resolution
 
 from .conftest import make_user, open_case
 
@@ -37,7 +38,7 @@ def erasure_case(actor):
                      today=D("2026-03-05"), requester_address=ADDRESS)
     svc.record_identity(case, actor=actor, method="kopie identiteitskaart", received_on=D("2026-03-06"),
                         today=D("2026-03-06"), now=NOW)
-    svc.set_outcome(case, case.rights[0].id, actor=actor, outcome="partially_granted", refusal_code="legal_retention",
+    resolution.set_outcome(case, case.rights[0].id, actor=actor, outcome="partially_granted", refusal_code="legal_retention",
                     reason="Uw facturen van 2025 en 2026 blijven bewaard zolang de fiscale bewaartermijn loopt.", now=NOW)
     return case
 

@@ -11,6 +11,7 @@ from caseflow.extensions import db
 from caseflow.models import Case, PackageFile
 from caseflow.services import ServiceError, StaleCaseError
 from caseflow.services import cases as svc
+from caseflow.services import resolution
 from caseflow.services import correspondence, packages
 
 from .conftest import make_user, open_case, work_checklists
@@ -82,7 +83,7 @@ def test_the_zip_kept_for_a_sent_letter_stays_as_it_was(app, actor):
     case = case_with_files(actor, channel="registered_letter", requester_email=None,
                            requester_address="Kerkstraat 12\n2960 Brecht")
     work_checklists(case, actor, today=TODAY)
-    svc.set_outcome(case, case.rights[0].id, actor=actor, outcome="granted")
+    resolution.set_outcome(case, case.rights[0].id, actor=actor, outcome="granted")
     draft = correspondence.draft(case, "answer", locale="nl", sender_name=actor.name, today=TODAY)
     letter = correspondence.send(case, actor=actor, kind="answer", locale="nl", subject=draft.subject,
                                  body=draft.body, attach_package=True, today=TODAY)

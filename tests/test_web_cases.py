@@ -11,6 +11,7 @@ from caseflow.deadlines import legal_deadline
 from caseflow.extensions import db
 from caseflow.models import Case
 from caseflow.services import cases as svc
+from caseflow.services import resolution
 from caseflow.services import correspondence
 
 from .conftest import make_user, open_case, send_answer, work_checklists
@@ -263,7 +264,7 @@ def test_colleagues_refusal_is_shown_before_anyone_overwrites_it(client, case, l
     erasure = case.rights[1]
     stale = only_case().version
     colleague = make_user("piet@labelstudio.be", "Piet Maes")
-    svc.set_outcome(only_case(), erasure.id, actor=colleague, outcome="refused", refusal_code="no_ground",
+    resolution.set_outcome(only_case(), erasure.id, actor=colleague, outcome="refused", refusal_code="no_ground",
                     reason="Geen van de vijf gronden: lopende bestelling.")
     r = client.post(f"/cases/{case.id}/rights/{erasure.id}/outcome",
                     data={"version": stale, "outcome": "not_applicable", "reason": ""})
@@ -443,7 +444,7 @@ def test_the_requesters_details_are_corrected_with_old_and_new_in_the_trail(clie
 def test_a_checklist_line_ticked_in_dutch_reads_once_in_english(client, auth, logged_in):
     case = open_case(logged_in, rights=("erasure",), received_on=TODAY - timedelta(days=3), today=TODAY)
     item = next(i for i in checklists.items_for("erasure") if not i.needs_identity)
-    svc.record_action(case, case.rights[0].id, actor=logged_in, system=item.system, description=item.nl,
+    resolution.record_action(case, case.rights[0].id, actor=logged_in, system=item.system, description=item.nl,
                       checklist_item=item.key, today=TODAY)
     english = make_user("en@labelstudio.be", "Emma English", locale="en")
     auth.logout()

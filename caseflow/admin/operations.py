@@ -64,9 +64,7 @@ def retry_message(message_id):
     if message.status != "failed":
         flash(_("Only a failed message can be retried."), "warning")
         return redirect(url_for("admin.outbox"))
-    message = mail.retry(message)
-    correspondence.after_delivery(mail.DeliveryReport(sent=[message.id] if message.status == "sent" else [],
-                                                      failed=[message.id] if message.status == "failed" else []))
+    message = correspondence.retry(message)
     if message.status == "sent":
         flash(_("The message to %(recipient)s has been sent.", recipient=message.recipient), "success")
     else:

@@ -11,6 +11,7 @@ from ..extensions import db
 from ..models import Case
 from ..services import ServiceError, StaleCaseError
 from ..services import cases as case_service
+from ..services import resolution
 from ..rights import REFUSAL_CODES_FOR
 from ..services.register import count_closed_matches, find_cases, inactive_assignees
 from ..services.users import active_staff
@@ -198,7 +199,7 @@ def record_action(case_id):
     """A free action, or a checklist line ticked (?item=KEY) or marked not applicable (&na=1)."""
     def perform(case, form):
         not_applicable = form.not_applicable.data == "1"
-        case_service.record_action(case, form.case_right_id.data, actor=current_user, system=form.system.data,
+        resolution.record_action(case, form.case_right_id.data, actor=current_user, system=form.system.data,
                                    description=form.description.data, note=form.note.data,
                                    performed_on=form.performed_on.data, checklist_item=form.checklist_item.data or None,
                                    not_applicable=not_applicable, expected_version=form.version.data)
@@ -227,7 +228,7 @@ def set_outcome(case_id, right_id):
         abort(404)
 
     def perform(case, form):
-        case_service.set_outcome(case, right_id, actor=current_user, outcome=form.outcome.data,
+        resolution.set_outcome(case, right_id, actor=current_user, outcome=form.outcome.data,
                                  refusal_code=form.refusal_code.data or None, reason=form.reason.data,
                                  expected_version=form.version.data)
         return _("Outcome saved.")

@@ -63,6 +63,21 @@ def audit(case, actor, action: str, *, detail=None, before=None, after=None, at=
     return event
 
 
+def require_open(case) -> None:
+    if not case.is_open:
+        raise ServiceError(_l("This case is closed; it can no longer be changed."))
+
+
+def audit_parts(*parts) -> str | None:
+    """An audit detail: the non-empty parts joined by ' | ' (filters.DETAIL_KINDS says what each part is)."""
+    return " | ".join(str(p).strip() for p in parts if p and str(p).strip()) or None
+
+
+def with_text(key: str | None, text: str | None) -> str | None:
+    """An audit value: a key (e.g. an outcome) with its free text (e.g. the reasons) on the lines below."""
+    return f"{key}\n{text}" if key and text else key
+
+
 def commit() -> None:
     """Commit the unit of work, or roll it back whole; a lost race on a case becomes StaleCaseError."""
     try:

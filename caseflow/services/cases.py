@@ -1,4 +1,6 @@
-"""The life of a case: open, ask for identity, record it, extend, act per right, set outcomes, close, assign.
+"""The life of a case: open, correct the requester, ask for identity, record it, extend, close, assign.
+
+The work per right (actions, checklist lines, outcomes) is in services.resolution.
 
 Every function validates against the rules of DESIGN §2-3, writes audit events and
 commits one unit of work, or raises ServiceError and leaves the database untouched.
@@ -9,34 +11,18 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from .. import attachments, checklists
+from .. import attachments
 from ..extensions import db
 from ..mail import as_utc
-from ..models import Case, CaseRight, ResolutionAction, Suspension, User
-from ..rights import (
-    CHANNELS,
-    CLOSE_STATUSES,
-    DISCLOSING_OUTCOMES,
-    OPEN_STATUSES,
-    OUTCOMES,
-    REFUSAL_CODES,
-    REFUSAL_CODES_FOR,
-    REFUSING_OUTCOMES,
-    RIGHTS,
-    SYSTEMS,
-)
-from . import IDENTITY_NOT_VERIFIED, ServiceError, audit, check_version, commit, moment
+from ..models import Case, CaseRight, Suspension, User
+from ..rights import CHANNELS, CLOSE_STATUSES, RIGHTS
+from . import ServiceError, audit, audit_parts, check_version, commit, moment, require_open, with_text
 from .checklist import (
-    DIRECT_MARKETING_REFUSED, KEPT_DATA_GRANTED, granted_though_data_kept, keeps_data, objects_to_direct_marketing,
-    open_items,
+    DIRECT_MARKETING_REFUSED, KEPT_DATA_GRANTED, granted_though_data_kept, objects_to_direct_marketing, open_items,
+    still_open,
 )
 
 REFERENCE_ATTEMPTS = 5
-
-
-def _require_open(case: Case) -> None:
-    if not case.is_open:
-        raise ServiceError(_l("This case is closed; it can no longer be changed."))
 
 
 def _refresh_deadline(case: Case) -> None:
@@ -141,7 +127,7 @@ def update_requester(case: Case, *, actor: User, expected_version=None, now=None
     """Correct the requester's details (a typo, a new address after a bounce); every change is in the trail."""
     _, now = moment(None, now)
     check_version(case, expected_version)
-    _require_open(case)
+    require_open(case)
     cleaned = {key: (values.get(key) or "").strip() or None for key in REQUESTER_FIELDS}
     _check_requester(cleaned["requester_name"], cleaned["requester_email"], cleaned["requester_address"])
     changed = [key for key in REQUESTER_FIELDS if cleaned[key] != getattr(case, key)]
@@ -164,7 +150,7 @@ def request_identity(
     today, now = moment(today, now)
     asked_on = asked_on or today
     check_version(case, expected_version)
-    _require_open(case)
+    require_open(case)
     if case.status == "awaiting_identity":
         raise ServiceError(_l("Proof of identity has already been requested and has not yet arrived."))
     if asked_on > today:
@@ -177,7 +163,7 @@ def request_identity(
     case.status = "awaiting_identity"
     case.identity_requested_on = asked_on
     db.session.add(Suspension(case=case, started_on=asked_on))
-    audit(case, actor, "identity_requested", detail=_parts(asked_on.isoformat(), note), before=before,
+    audit(case, actor, "identity_requested", detail=audit_parts(asked_on.isoformat(), note), before=before,
           after=case.status, at=now)
     _refresh_deadline(case)
     commit()
@@ -195,7 +181,7 @@ def record_identity(
     today, now = moment(today, now)
     received_on = received_on or today
     check_version(case, expected_version)
-    _require_open(case)
+    require_open(case)
     running = next((s for s in case.suspensions if s.ended_on is None), None)
     if case.identity_verified_on is not None and running is None:
         raise ServiceError(_l("The identity has already been verified."))
@@ -223,14 +209,14 @@ def record_identity(
         action = "clarification_received"
     case.status = "in_progress"
     _refresh_deadline(case)
-    audit(case, actor, action, detail=_parts(received_on.isoformat(), method), before=before_status,
+    audit(case, actor, action, detail=audit_parts(received_on.isoformat(), method), before=before_status,
           after=case.status, at=now)
     if case.deadline != before_deadline:
         audit(case, actor, "deadline_changed", detail=str(running.days if running else ""),
               before=before_deadline.isoformat(), after=case.deadline.isoformat(), at=now)
     for right in cleared:
-        audit(case, actor, "outcome_cleared", detail=_parts(right.right, right.refusal_code),
-              before=_with_text(right.outcome, right.outcome_reason), at=now)
+        audit(case, actor, "outcome_cleared", detail=audit_parts(right.right, right.refusal_code),
+              before=with_text(right.outcome, right.outcome_reason), at=now)
         right.outcome = right.refusal_code = right.outcome_reason = right.outcome_at = right.outcome_by = None
     commit()
     return case
@@ -240,7 +226,7 @@ def extend(case: Case, *, actor: User, reason: str, expected_version=None, today
     """Extend once by two months, with a reason, and only before the original deadline has passed."""
     today, now = moment(today, now)
     check_version(case, expected_version)
-    _require_open(case)
+    require_open(case)
     if case.extended:
         raise ServiceError(_l("This case has already been extended; it can be extended only once."))
     if not (reason or "").strip():
@@ -260,129 +246,10 @@ def extend(case: Case, *, actor: User, reason: str, expected_version=None, today
     return case
 
 
-def _parts(*parts) -> str | None:
-    """An audit detail: the non-empty parts joined by ' | ' (filters.DETAIL_KINDS says what each part is)."""
-    return " | ".join(str(p).strip() for p in parts if p and str(p).strip()) or None
-
-
-def _with_text(key: str | None, text: str | None) -> str | None:
-    """An audit value: a key (e.g. an outcome) with its free text (e.g. the reasons) on the lines below."""
-    return f"{key}\n{text}" if key and text else key
-
-
-def _case_right(case: Case, case_right_id) -> CaseRight:
-    right = next((r for r in case.rights if r.id == int(case_right_id)), None)
-    if right is None:
-        raise ServiceError(_l("This right is not part of the case."))
-    return right
-
-
-def _start_work(case: Case, actor: User, now: datetime) -> None:
-    if case.status == "new":
-        case.status = "in_progress"
-        audit(case, actor, "status_changed", before="new", after="in_progress", at=now)
-
-
-def record_action(
-    case: Case, case_right_id, *, actor: User, system: str, description: str, note: str = "",
-    performed_on: date | None = None, checklist_item: str | None = None, not_applicable: bool = False,
-    expected_version=None, today=None, now=None,
-) -> ResolutionAction:
-    """Record what was done for one right (in which system, what, when, with a note), maybe ticking a checklist line.
-
-    A checklist line can also be marked not applicable; the note then says why.
-    """
-    today, now = moment(today, now)
-    performed_on = performed_on or today
-    check_version(case, expected_version)
-    _require_open(case)
-    right = _case_right(case, case_right_id)
-    if checklist_item:
-        if checklists.item(right.right, checklist_item) is None:
-            raise ServiceError(_l("This checklist item does not belong to this right."))
-        if any(a.checklist_item == checklist_item for a in right.actions):
-            raise ServiceError(_l("This checklist item has already been dealt with."))
-        if not_applicable and not (note or "").strip():
-            raise ServiceError(_l("Say why this item does not apply."), field="note")
-        if (not not_applicable and checklists.item(right.right, checklist_item).needs_identity
-                and case.identity_verified_on is None):
-            raise ServiceError(IDENTITY_NOT_VERIFIED)
-        if checklist_item == "direct_marketing" and not not_applicable and right.outcome == "refused":
-            raise ServiceError(DIRECT_MARKETING_REFUSED)
-    elif not_applicable:
-        raise ServiceError(_l("Only a checklist item can be marked not applicable."))
-    if system not in SYSTEMS:
-        raise ServiceError(_l("Choose the system in which the action took place."), field="system")
-    if not (description or "").strip():
-        raise ServiceError(_l("Describe what was done."), field="description")
-    if performed_on > today:
-        raise ServiceError(_l("The date cannot be in the future."), field="performed_on")
-    if performed_on < case.received_on:
-        raise ServiceError(_l("The date cannot be before the request was received."), field="performed_on")
-    action = ResolutionAction(
-        case_right=right, user=actor, system=system, description=description.strip(),
-        note=(note or "").strip() or None, performed_on=performed_on, created_at=now,
-        checklist_item=checklist_item or None, not_applicable=bool(not_applicable),
-    )
-    db.session.add(action)
-    _start_work(case, actor, now)
-    audit(case, actor, "item_not_applicable" if not_applicable else "action_recorded",
-          detail=_parts(right.right, system, performed_on.isoformat(), action.description), after=action.note,
-          at=now)
-    commit()
-    return action
-
-
-def set_outcome(
-    case: Case, case_right_id, *, actor: User, outcome: str, refusal_code: str | None = None,
-    reason: str = "", expected_version=None, now=None,
-) -> CaseRight:
-    """Decide one right: granted, partially granted, refused (with a reason code and reasons) or not applicable."""
-    _, now = moment(None, now)
-    check_version(case, expected_version)
-    _require_open(case)
-    right = _case_right(case, case_right_id)
-    if outcome not in OUTCOMES:
-        raise ServiceError(_l("Choose an outcome."), field="outcome")
-    if outcome in REFUSING_OUTCOMES:
-        if refusal_code not in REFUSAL_CODES:
-            raise ServiceError(_l("A (partial) refusal needs a reason code."), field="refusal_code")
-        if refusal_code not in REFUSAL_CODES_FOR[right.right]:
-            raise ServiceError(_l("This reason code does not fit this right."), field="refusal_code")
-        if refusal_code == "identity_not_verified" and case.identity_verified_on is not None:
-            raise ServiceError(_l("The identity has been verified: choose the reason that really applies."),
-                               field="refusal_code")
-        if not (reason or "").strip():
-            raise ServiceError(_l("Explain the reasons for the refusal; they go to the requester."), field="reason")
-    else:
-        refusal_code = None
-    if outcome == "not_applicable" and not (reason or "").strip():
-        raise ServiceError(_l("Explain why this right does not apply; the explanation goes to the requester."),
-                           field="reason")
-    if outcome in DISCLOSING_OUTCOMES and case.identity_verified_on is None:
-        raise ServiceError(IDENTITY_NOT_VERIFIED, field="outcome")
-    if outcome == "granted" and keeps_data(right):
-        raise ServiceError(KEPT_DATA_GRANTED, field="outcome")
-    if outcome == "refused" and objects_to_direct_marketing(right):
-        raise ServiceError(DIRECT_MARKETING_REFUSED, field="outcome")
-    before = (right.outcome, right.outcome_reason)
-    right.outcome = outcome
-    right.refusal_code = refusal_code
-    right.outcome_reason = (reason or "").strip() or None
-    right.outcome_at = now
-    right.outcome_by = actor
-    _start_work(case, actor, now)
-    audit(case, actor, "outcome_set", detail=_parts(right.right, refusal_code),
-          before=_with_text(*before), after=_with_text(outcome, right.outcome_reason), at=now)
-    commit()
-    return right
-
-
 def _refuse_open_items(case: Case, *, before_answer: bool = False) -> None:
-    still_open = open_items(case, before_answer=before_answer)
-    if still_open:
-        raise ServiceError(_l("%(n)d checklist item(s) are still open: tick them or mark them not applicable first.",
-                              n=len(still_open)), field="status")
+    message = still_open(open_items(case, before_answer=before_answer))
+    if message:
+        raise ServiceError(message, field="status")
 
 
 # Closing as resolved or refused means an answer went to the requester: its date is required.
@@ -396,7 +263,7 @@ def close(
     """Close the case as resolved, refused, withdrawn or closed unverified."""
     today, now = moment(today, now)
     check_version(case, expected_version)
-    _require_open(case)
+    require_open(case)
     if status not in CLOSE_STATUSES:
         raise ServiceError(_l("Choose how the case ends."), field="status")
     if status == "resolved" and any(r.outcome is None for r in case.rights):
@@ -449,7 +316,7 @@ def close(
     case.closing_note = (note or "").strip() or None
     case.closed_at = now
     _refresh_deadline(case)
-    audit(case, actor, "closed", detail=_parts(answer_sent_on.isoformat() if answer_sent_on else "", case.closing_note),
+    audit(case, actor, "closed", detail=audit_parts(answer_sent_on.isoformat() if answer_sent_on else "", case.closing_note),
           before=before, after=status, at=now)
     commit()
     return case
@@ -459,7 +326,7 @@ def assign(case: Case, *, actor: User, assignee_id, expected_version=None, now=N
     """Give the case to a staff member (or to nobody)."""
     _, now = moment(None, now)
     check_version(case, expected_version)
-    _require_open(case)
+    require_open(case)
     assignee = _active_user(assignee_id)
     if assignee == case.assignee:
         return case

@@ -30,6 +30,13 @@ def open_items(case, *, before_answer: bool = False) -> list[tuple]:
             if action is None and not (before_answer and item.done_by_answer)]
 
 
+def still_open(items: list):
+    """What to say while checklist lines are open (None when none are)."""
+    if items:
+        return _l("%(n)d checklist item(s) are still open: tick them or mark them not applicable first.", n=len(items))
+    return None
+
+
 KEPT_DATA_GRANTED = _l(
     "The checklist records that some data were kept (e.g. invoices, for the tax authorities), so the request was "
     "not carried out in full: choose partially granted with the reason code legal retention obligation, and say "

@@ -7,11 +7,14 @@ from sqlalchemy import select
 
 from .. import letters, mail
 from ..extensions import db
-from ..models import Case, Letter, ResolutionAction, User
+from ..models import Case, Letter, User
 from ..rights import DISCLOSING_OUTCOMES, REMEDY_OUTCOMES
-from . import IDENTITY_NOT_VERIFIED, ServiceError, StaleCaseError, audit, check_version, commit, moment, packages
+from . import (
+    IDENTITY_NOT_VERIFIED, ServiceError, StaleCaseError, audit, check_version, commit, moment, packages, resolution,
+)
 from .checklist import (
     DIRECT_MARKETING_REFUSED, KEPT_DATA_GRANTED, granted_though_data_kept, objects_to_direct_marketing, open_items,
+    still_open,
 )
 
 PLACEHOLDER = re.compile(r"\[[^\]\n]{2,80}\]")  # e.g. "[reden van de verlenging]" left in a draft
@@ -31,6 +34,15 @@ def delivery_for(case: Case) -> str:
 
 def draft(case: Case, kind: str, *, locale: str, sender_name: str, today: date) -> letters.Rendered:
     return letters.render(kind, letters.context_for(case, today=today, sender_name=sender_name, locale=locale), locale)
+
+
+def send_as_drafted(case: Case, kind: str, *, actor: User, today: date | None = None, now=None, locale: str = "nl",
+                    delivered: bool = False) -> Letter:
+    """Send the letter exactly as drafted, the answer with the data package where it gives a copy."""
+    today = today or moment(None, now)[0]
+    drafted = draft(case, kind, locale=locale, sender_name=actor.name, today=today)
+    return send(case, actor=actor, kind=kind, locale=locale, subject=drafted.subject, body=drafted.body,
+                attach_package=kind == "answer" and sends_copy(case), today=today, now=now, delivered=delivered)
 
 
 def sends_copy(case: Case) -> bool:
@@ -64,10 +76,9 @@ def problems(case: Case, kind: str, *, today: date) -> list:
             found.append(_l("Every right needs an outcome before the answer can be sent."))
         if case.identity_verified_on is None and any(r.outcome in DISCLOSING_OUTCOMES for r in case.rights):
             found.append(IDENTITY_NOT_VERIFIED)
-        still_open = open_items(case, before_answer=True)
-        if still_open:
-            found.append(_l("%(n)d checklist item(s) are still open: tick them or mark them not applicable first.",
-                            n=len(still_open)))
+        message = still_open(open_items(case, before_answer=True))
+        if message:
+            found.append(message)
         if granted_though_data_kept(case):
             found.append(KEPT_DATA_GRANTED)
         if any(r.outcome == "refused" and objects_to_direct_marketing(r) for r in case.rights):
@@ -152,24 +163,26 @@ def send(
 def _tick_done_by_answer(case: Case, letter: Letter, *, actor: User, today: date, now) -> None:
     """The answer delivers the copy: tick those checklist lines now, as done by this letter (audited)."""
     for right, item in open_items(case):
-        if not item.done_by_answer:
-            continue
-        action = ResolutionAction(case_right=right, user=actor, system=item.system,
-                                  description=item.label(letter.locale), note=letter.subject, performed_on=today,
-                                  created_at=now, checklist_item=item.key)
-        db.session.add(action)
-        audit(case, actor, "action_recorded", detail=" | ".join((right.right, item.system, today.isoformat(),
-                                                                  action.description)), after=action.note, at=now)
+        if item.done_by_answer:
+            resolution.add_action(right, actor=actor, system=item.system, description=item.label(letter.locale),
+                                  note=letter.subject, performed_on=today, checklist_item=item.key, now=now)
 
 
 def deliver_outbox(now=None):
     """The mail job: deliver what is due, then bring the cases in line with what happened to their letters."""
     report = mail.deliver_due(now)
-    after_delivery(report, now=now)
+    after_delivery(report.failed + report.sent, now=now)
     return report
 
 
-def after_delivery(report, *, now=None) -> None:
+def retry(message, now=None):
+    """An admin's retry of a failed message, and then the same for its case as after the mail job."""
+    message = mail.retry(message, now)
+    after_delivery([message.id], now=now)
+    return message
+
+
+def after_delivery(message_ids: list[int], *, now=None) -> None:
     """Bring the cases in line with what the outbox did with their letters (the mail job and an admin's retry).
 
     A letter the outbox gave up on goes into the case's trail; a delivered answer ticks the lines it does (the
@@ -177,11 +190,10 @@ def after_delivery(report, *, now=None) -> None:
     deadline goes back, and forward again once a retry delivers it in time. One case at a time: a colleague
     saving the case at that moment only makes it try again.
     """
-    ids = list(report.failed) + list(report.sent)
-    if not ids:
+    if not message_ids:
         return
     _, now = moment(None, now)
-    letter_ids = db.session.scalars(select(Letter.id).where(Letter.outbox_message_id.in_(ids))).all()
+    letter_ids = db.session.scalars(select(Letter.id).where(Letter.outbox_message_id.in_(message_ids))).all()
     for letter_id in letter_ids:
         for attempt in (1, 2):
             try:

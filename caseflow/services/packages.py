@@ -13,7 +13,7 @@ from werkzeug.utils import secure_filename
 from .. import package, pdf
 from ..extensions import db
 from ..models import PackageFile
-from . import IDENTITY_NOT_VERIFIED, ServiceError, audit, check_version, commit, moment
+from . import IDENTITY_NOT_VERIFIED, ServiceError, audit, check_version, commit, moment, require_open
 
 log = logging.getLogger(__name__)
 
@@ -30,8 +30,7 @@ def add_files(case, uploads, *, actor, now=None) -> list[PackageFile]:
     uploads = [(name, stream) for name, stream in uploads if name]
     if not uploads:
         raise ServiceError(_l("Choose one or more files to add."), field="files")
-    if not case.is_open:
-        raise ServiceError(_l("This case is closed; it can no longer be changed."))
+    require_open(case)
     added, written = [], []
     try:
         for name, stream in uploads:
@@ -66,8 +65,7 @@ def remove_file(case, package_file_id, *, actor, expected_version=None, now=None
     if record is None:  # e.g. a second click on the same button
         raise ServiceError(_l("This file is no longer in the data package."))
     check_version(case, expected_version)
-    if not case.is_open:
-        raise ServiceError(_l("This case is closed; it can no longer be changed."))
+    require_open(case)
     path = os.path.join(folder(case), record.stored_name)
     db.session.delete(record)
     audit(case, actor, "package_file_removed", detail=record.display_name,

@@ -1,0 +1,139 @@
+"""The work per right: what was done (actions, checklist lines ticked or not applicable) and the outcome decided.
+
+Every function validates against the rules of DESIGN §2-3 and the per-right checklists, writes audit events and
+commits one unit of work, or raises ServiceError and leaves the database untouched.
+"""
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+
+from .. import checklists
+from ..extensions import db
+from ..models import Case, CaseRight, ResolutionAction, User
+from ..rights import (
+    DISCLOSING_OUTCOMES, OUTCOMES, REFUSAL_CODES, REFUSAL_CODES_FOR, REFUSING_OUTCOMES, SYSTEMS,
+)
+from . import (
+    IDENTITY_NOT_VERIFIED, ServiceError, audit, audit_parts, check_version, commit, moment, require_open, with_text,
+)
+from .checklist import DIRECT_MARKETING_REFUSED, KEPT_DATA_GRANTED, keeps_data, objects_to_direct_marketing
+
+
+def _case_right(case: Case, case_right_id) -> CaseRight:
+    right = next((r for r in case.rights if r.id == int(case_right_id)), None)
+    if right is None:
+        raise ServiceError(_l("This right is not part of the case."))
+    return right
+
+
+def _start_work(case: Case, actor: User, now: datetime) -> None:
+    if case.status == "new":
+        case.status = "in_progress"
+        audit(case, actor, "status_changed", before="new", after="in_progress", at=now)
+
+
+def record_action(
+    case: Case, case_right_id, *, actor: User, system: str, description: str, note: str = "",
+    performed_on: date | None = None, checklist_item: str | None = None, not_applicable: bool = False,
+    expected_version=None, today=None, now=None,
+) -> ResolutionAction:
+    """Record what was done for one right (in which system, what, when, with a note), maybe ticking a checklist line.
+
+    A checklist line can also be marked not applicable; the note then says why.
+    """
+    today, now = moment(today, now)
+    performed_on = performed_on or today
+    check_version(case, expected_version)
+    require_open(case)
+    right = _case_right(case, case_right_id)
+    if checklist_item:
+        if checklists.item(right.right, checklist_item) is None:
+            raise ServiceError(_l("This checklist item does not belong to this right."))
+        if any(a.checklist_item == checklist_item for a in right.actions):
+            raise ServiceError(_l("This checklist item has already been dealt with."))
+        if not_applicable and not (note or "").strip():
+            raise ServiceError(_l("Say why this item does not apply."), field="note")
+        if (not not_applicable and checklists.item(right.right, checklist_item).needs_identity
+                and case.identity_verified_on is None):
+            raise ServiceError(IDENTITY_NOT_VERIFIED)
+        if checklist_item == "direct_marketing" and not not_applicable and right.outcome == "refused":
+            raise ServiceError(DIRECT_MARKETING_REFUSED)
+    elif not_applicable:
+        raise ServiceError(_l("Only a checklist item can be marked not applicable."))
+    if system not in SYSTEMS:
+        raise ServiceError(_l("Choose the system in which the action took place."), field="system")
+    if not (description or "").strip():
+        raise ServiceError(_l("Describe what was done."), field="description")
+    if performed_on > today:
+        raise ServiceError(_l("The date cannot be in the future."), field="performed_on")
+    if performed_on < case.received_on:
+        raise ServiceError(_l("The date cannot be before the request was received."), field="performed_on")
+    action = add_action(right, actor=actor, system=system, description=description, note=note,
+                        performed_on=performed_on, checklist_item=checklist_item, not_applicable=not_applicable,
+                        now=now)
+    commit()
+    return action
+
+
+def add_action(
+    right: CaseRight, *, actor: User, system: str, description: str, note: str | None, performed_on: date,
+    checklist_item: str | None = None, not_applicable: bool = False, now: datetime,
+) -> ResolutionAction:
+    """Put an action (already checked) on the right, with its audit event, inside the caller's unit of work."""
+    case = right.case
+    action = ResolutionAction(
+        case_right=right, user=actor, system=system, description=description.strip(),
+        note=(note or "").strip() or None, performed_on=performed_on, created_at=now,
+        checklist_item=checklist_item or None, not_applicable=bool(not_applicable),
+    )
+    db.session.add(action)
+    _start_work(case, actor, now)
+    audit(case, actor, "item_not_applicable" if not_applicable else "action_recorded",
+          detail=audit_parts(right.right, system, performed_on.isoformat(), action.description), after=action.note,
+          at=now)
+    return action
+
+
+def set_outcome(
+    case: Case, case_right_id, *, actor: User, outcome: str, refusal_code: str | None = None,
+    reason: str = "", expected_version=None, now=None,
+) -> CaseRight:
+    """Decide one right: granted, partially granted, refused (with a reason code and reasons) or not applicable."""
+    _, now = moment(None, now)
+    check_version(case, expected_version)
+    require_open(case)
+    right = _case_right(case, case_right_id)
+    if outcome not in OUTCOMES:
+        raise ServiceError(_l("Choose an outcome."), field="outcome")
+    if outcome in REFUSING_OUTCOMES:
+        if refusal_code not in REFUSAL_CODES:
+            raise ServiceError(_l("A (partial) refusal needs a reason code."), field="refusal_code")
+        if refusal_code not in REFUSAL_CODES_FOR[right.right]:
+            raise ServiceError(_l("This reason code does not fit this right."), field="refusal_code")
+        if refusal_code == "identity_not_verified" and case.identity_verified_on is not None:
+            raise ServiceError(_l("The identity has been verified: choose the reason that really applies."),
+                               field="refusal_code")
+        if not (reason or "").strip():
+            raise ServiceError(_l("Explain the reasons for the refusal; they go to the requester."), field="reason")
+    else:
+        refusal_code = None
+    if outcome == "not_applicable" and not (reason or "").strip():
+        raise ServiceError(_l("Explain why this right does not apply; the explanation goes to the requester."),
+                           field="reason")
+    if outcome in DISCLOSING_OUTCOMES and case.identity_verified_on is None:
+        raise ServiceError(IDENTITY_NOT_VERIFIED, field="outcome")
+    if outcome == "granted" and keeps_data(right):
+        raise ServiceError(KEPT_DATA_GRANTED, field="outcome")
+    if outcome == "refused" and objects_to_direct_marketing(right):
+        raise ServiceError(DIRECT_MARKETING_REFUSED, field="outcome")
+    before = (right.outcome, right.outcome_reason)
+    right.outcome = outcome
+    right.refusal_code = refusal_code
+    right.outcome_reason = (reason or "").strip() or None
+    right.outcome_at = now
+    right.outcome_by = actor
+    _start_work(case, actor, now)
+    audit(case, actor, "outcome_set", detail=audit_parts(right.right, refusal_code),
+          before=with_text(*before), after=with_text(outcome, right.outcome_reason), at=now)
+    commit()
+    return right
