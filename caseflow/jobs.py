@@ -183,6 +183,15 @@ JOBS = {
 }
 
 
+def claimed_days(job: Job, since: date) -> set[date]:
+    """The days from `since` on that a daily job has claimed; a failed run's day is retaken (see _claim),
+    so not counted."""
+    if not job.daily:
+        return set()
+    return set(db.session.scalars(
+        select(JobRun.day).where(JobRun.job == job.id, JobRun.day >= since, JobRun.status != "failed")))
+
+
 def _claim(job_id: str, day: date, now: datetime) -> JobRun | None:
     """Take (job, day) inside the current transaction, or None when another run has it. A failed run may be retaken."""
     run = JobRun(job=job_id, day=day, status="running", started_at=now)

@@ -14,12 +14,9 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
-from sqlalchemy import select
 
 from . import clock, jobs
 from .deadlines import is_working_day
-from .extensions import db
-from .models import JobRun
 
 log = logging.getLogger(__name__)
 
@@ -60,14 +57,6 @@ def next_run(job: jobs.Job, config, now: datetime, claimed: Collection[date] = (
     while fire.date() in claimed or (working_days_only and not is_working_day(fire.date())):
         fire = trigger.get_next_fire_time(None, fire + timedelta(seconds=1))
     return fire
-
-
-def claimed_days(job: jobs.Job, since: date) -> set[date]:
-    """The days from `since` on that a daily job has claimed; a failed run's day is retaken, so not counted."""
-    if not job.daily:
-        return set()
-    return set(db.session.scalars(
-        select(JobRun.day).where(JobRun.job == job.id, JobRun.day >= since, JobRun.status != "failed")))
 
 
 def _run(app, job_id: str, now_fn) -> None:

@@ -45,9 +45,9 @@ def test_claimed_days_leave_out_failed_runs_past_days_and_the_mail_job(app):
         db.session.add(JobRun(job=job, day=date.fromisoformat(day), status=status, started_at=started))
     db.session.commit()
     since = date(2026, 4, 8)
-    assert scheduler.claimed_days(REMINDERS, since) == {date(2026, 4, 8), date(2026, 4, 9)}
-    assert scheduler.claimed_days(ESCALATE, since) == set()  # a failed run is retaken at the next fire time
-    assert scheduler.claimed_days(jobs.JOBS["mail"], since) == set()
+    assert jobs.claimed_days(REMINDERS, since) == {date(2026, 4, 8), date(2026, 4, 9)}
+    assert jobs.claimed_days(ESCALATE, since) == set()  # a failed run is retaken at the next fire time
+    assert jobs.claimed_days(jobs.JOBS["mail"], since) == set()
 
 
 def _next_run_cell(html: str, job_id: str) -> str:

@@ -36,7 +36,7 @@ def job_list():
             "status": jobs.STATUSES.get(run.status, run.status) if run else None,
             "summary": jobs.stored_summary(run) if run else "",
             "for_other_day": bool(run) and run.day != mail.as_utc(run.started_at).astimezone(clock.BRUSSELS).date(),
-            "next": scheduler.next_run(job, config, now, claimed=scheduler.claimed_days(job, since=now.date())),
+            "next": scheduler.next_run(job, config, now, claimed=jobs.claimed_days(job, since=now.date())),
         }
         for job, run in ((jobs.JOBS[job_id], run) for job_id, run in jobs.last_runs().items())
     ]
