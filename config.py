@@ -39,6 +39,18 @@ class Config:
     MAIL_RETRY_BASE_SECONDS = 60  # retry after 1, 2, 4, 8... minutes
     MAIL_RETRY_MAX_SECONDS = 4 * 3600
     MAIL_STUCK_AFTER_SECONDS = 15 * 60  # 'sending' for longer: a crash mid-send, failed for an admin to judge
+    # Email intake (caseflow/intake/): the info@ mailbox polled over IMAP when IMAP_HOST is set.
+    IMAP_HOST = None
+    IMAP_PORT = None  # default: 993 with IMAP_USE_SSL, else 143
+    IMAP_USE_SSL = False
+    IMAP_STARTTLS = False
+    IMAP_USERNAME = None
+    IMAP_PASSWORD = None
+    IMAP_FOLDER = "INBOX"
+    IMAP_TIMEOUT = 30  # seconds per IMAP connection
+    INTAKE_INTERVAL_SECONDS = 180  # how often the mailbox is polled
+    INTAKE_MAX_ATTACHMENT_MB = 20  # larger attachments of an email are not kept (the email itself is)
+    INTAKE_COLLEAGUE_DOMAINS = ("labelstudio.be",)  # a forward from these: the original sender and date count
 
 
 class TestConfig(Config):

@@ -84,6 +84,9 @@ def create_app(test_config=None) -> Flask:
     app.register_blueprint(auth_bp)
     app.register_blueprint(cases_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    from . import intake
+
+    intake.register(app)  # email intake: its blueprint, CLI and menu count
     _form_pages_check_their_own_token(app)
     filters.register(app)
     app.add_template_filter(mail.error_text, "mail_error")  # the outbox's last errors in the reader's language

@@ -20,6 +20,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from . import clock, escalation, mail, reminders
+from .intake import poll as intake_poll
+from .intake import services as intake_services
 from .deadlines import is_working_day
 from .extensions import db
 from .models import Case, JobRun, Letter, User
@@ -71,6 +73,9 @@ def describe(job_id: str, counts: dict) -> str:
         parts.append(ngettext("%(num)d notice", "%(num)d notices", counts.get("notices", 0)))
     elif job_id == "reminders" and "queued" in counts:
         parts.append(ngettext("%(num)d reminder queued", "%(num)d reminders queued", counts["queued"]))
+    elif job_id == "intake":
+        from .intake.poll import describe as describe_intake
+        parts.extend(describe_intake(counts))
     elif job_id == "mail":
         parts.append(ngettext("%(num)d sent", "%(num)d sent", counts.get("sent", 0)))
         parts.append(ngettext("%(num)d to retry", "%(num)d to retry", counts.get("deferred", 0)))
@@ -80,7 +85,7 @@ def describe(job_id: str, counts: dict) -> str:
 
 def stored_summary(run: JobRun) -> str:
     """A stored run's summary in the current language; rows from before counts were stored keep their text."""
-    if not run.summary or run.status in ("running", "failed"):
+    if not run.summary or run.status == "running":
         return ""
     try:
         counts = json.loads(run.summary)
@@ -95,6 +100,7 @@ class Job:
     func: Callable  # (today, now) -> (status, count, counts for describe())
     daily: bool
     time_setting: str | None = None  # config key holding "HH:MM" (Europe/Brussels) for daily jobs
+    interval_setting: str = "MAIL_INTERVAL_SECONDS"  # config key holding the seconds between runs of the others
 
 
 def _open_cases() -> list[Case]:
@@ -154,9 +160,11 @@ def send_reminders(today: date, now: datetime):
         return "skipped", 0, {"reason": "not_working_day"}
     cases = _open_cases()
     levels = {case.id: level_of(case, today) for case in cases}
+    untriaged = intake_services.untriaged_count()  # emails in the triage inbox: everyone may take them
     queued = 0
     for user in _active_users():
         digest = reminders.digest_for(user, cases, levels, today, open_total=len(cases))
+        digest.untriaged = untriaged
         if digest.empty:
             continue
         subject, text, html = reminders.render_reminder(digest, today)
@@ -179,6 +187,7 @@ JOBS = {
         Job("escalate", escalate, daily=True, time_setting="ESCALATE_TIME"),
         Job("reminders", send_reminders, daily=True, time_setting="REMINDERS_TIME"),
         Job("mail", deliver_mail, daily=False),
+        Job("intake", intake_poll.run_job, daily=False, interval_setting="INTAKE_INTERVAL_SECONDS"),
     )
 }
 
@@ -224,16 +233,16 @@ def _record_failure(job_id: str, day: date, now: datetime, error: Exception) -> 
         db.session.commit()
 
 
-def _record_mail_run(day: date, now: datetime, status: str, count: int, counts: dict) -> None:
-    """The mail job runs every minute: keep one row per day with its latest run."""
+def _record_interval_run(job_id: str, day: date, now: datetime, status: str, count: int, counts: dict) -> None:
+    """The mail and intake jobs run every few minutes: keep one row per day with the latest run (and its error)."""
     values = dict(status=status, started_at=now, finished_at=mail.as_utc(clock.now()), count=count,
-                  summary=json.dumps(counts))
+                  summary=json.dumps(counts), error=counts.get("detail"))
     for _ in range(2):
-        if db.session.execute(update(JobRun).where(JobRun.job == "mail", JobRun.day == day).values(**values)).rowcount:
+        if db.session.execute(update(JobRun).where(JobRun.job == job_id, JobRun.day == day).values(**values)).rowcount:
             db.session.commit()
             return
         try:
-            db.session.add(JobRun(job="mail", day=day, **values))
+            db.session.add(JobRun(job=job_id, day=day, **values))
             db.session.commit()
             return
         except IntegrityError:  # another process inserted it meanwhile: update theirs
@@ -248,7 +257,7 @@ def run(job_id: str, *, today: date | None = None, now: datetime | None = None) 
     db.session.rollback()  # start from a fresh transaction: the claim must be its first statement
     if not job.daily:
         status, count, counts = job.func(today, now)
-        _record_mail_run(today, now, status, count, counts)
+        _record_interval_run(job_id, today, now, status, count, counts)
         result = Result(job_id, today, status, count, counts)
         if count:
             log.info("%s: %s", job_id, result.summary)

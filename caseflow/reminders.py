@@ -39,10 +39,11 @@ class Digest:
     groups: dict[str, list[Line]] = field(default_factory=dict)  # for admins incl. unassigned cases on that rung
     unassigned: list[Line] = field(default_factory=list)  # admins only: unassigned cases on no rung (yet)
     open_total: int | None = None  # admins only
+    untriaged: int = 0  # emails in the triage inbox nobody has dealt with (caseflow.intake)
 
     @property
     def empty(self) -> bool:
-        return not any(self.groups.values()) and not self.unassigned
+        return not any(self.groups.values()) and not self.unassigned and not self.untriaged
 
     @property
     def unassigned_key(self) -> str:
@@ -137,6 +138,8 @@ def summary(counts: dict, warning_days: int) -> str:
             parts.append(ngettext("%(num)d more unassigned", "%(num)d more unassigned", counts["unassigned"]))
         else:
             parts.append(ngettext("%(num)d unassigned", "%(num)d unassigned", counts["unassigned"]))
+    if counts.get("untriaged"):
+        parts.append(ngettext("%(num)d email to triage", "%(num)d emails to triage", counts["untriaged"]))
     return ", ".join(parts)
 
 
@@ -167,7 +170,7 @@ def render_reminder(digest: Digest, today: date) -> tuple[str, str, str]:
     config = current_app.config
     with force_locale(digest.user.locale or "nl"):
         rungs = {"overdue": (OVERDUE,), "soon": (DUE_SOON, DECIDE_EXTENSION), "identity": (IDENTITY_WAIT,)}
-        counts = {"unassigned": len(digest.unassigned)}
+        counts = {"unassigned": len(digest.unassigned), "untriaged": digest.untriaged}
         for key, levels in rungs.items():
             counts[key] = digest.count(*levels)
             counts[f"{key}_unassigned"] = digest.count(*levels, unassigned_only=True)

@@ -33,7 +33,7 @@ def trigger_for(job: jobs.Job, config):
     if job.daily:
         at = parse_time(config[job.time_setting])
         return CronTrigger(hour=at.hour, minute=at.minute, timezone=tz)
-    return IntervalTrigger(seconds=int(config["MAIL_INTERVAL_SECONDS"]), timezone=tz)
+    return IntervalTrigger(seconds=int(config[job.interval_setting]), timezone=tz)
 
 
 def missed_today(job: jobs.Job, config, now: datetime) -> bool:
@@ -50,7 +50,7 @@ def next_run(job: jobs.Job, config, now: datetime, claimed: Collection[date] = (
     reminders nothing on a non-working day: those fire times are passed over.
     """
     if not job.daily:
-        return now + timedelta(seconds=int(config["MAIL_INTERVAL_SECONDS"]))
+        return now + timedelta(seconds=int(config[job.interval_setting]))
     trigger = trigger_for(job, config)
     working_days_only = job.id == "reminders" and config["REMINDERS_WORKING_DAYS_ONLY"]
     fire = trigger.get_next_fire_time(None, now)

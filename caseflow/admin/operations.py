@@ -18,6 +18,7 @@ JOB_LABELS = {
     "escalate": _l("Escalate due and overdue cases"),
     "reminders": _l("Daily reminder emails"),
     "mail": _l("Deliver the mail outbox"),
+    "intake": _l("Fetch new email from the mailbox (intake)"),
 }
 OUTBOX_LIMIT = 200
 
@@ -31,7 +32,7 @@ def job_list():
             "id": job.id,
             "label": JOB_LABELS.get(job.id, job.id),
             "at": config[job.time_setting] if job.daily else None,
-            "interval": None if job.daily else int(config["MAIL_INTERVAL_SECONDS"]),
+            "interval": None if job.daily else int(config[job.interval_setting]),
             "last": run,
             "status": jobs.STATUSES.get(run.status, run.status) if run else None,
             "summary": jobs.stored_summary(run) if run else "",
