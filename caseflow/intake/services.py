@@ -186,6 +186,7 @@ def open_case_from(message: IntakeMessage, *, actor: User, now=None, **case_fiel
     except BaseException:
         db.session.rollback()
         raise
+    db.session.refresh(case)  # committed: read it back before the audit event bumps its version
     message = db.session.get(IntakeMessage, message.id, populate_existing=True)
     message.case = case
     audit(case, actor, "email_received", detail=" | ".join(
