@@ -1,0 +1,61 @@
+"""In a real browser: a saved email dropped on the new-case page becomes a case with its received date and original."""
+import os
+import re
+from datetime import date
+
+import pytest
+from playwright.sync_api import expect
+
+from caseflow.deadlines import legal_deadline
+
+from .test_browser import CASE_URL, log_in, long_date, snap
+
+pytestmark = pytest.mark.browser
+
+MAIL = os.path.join(os.path.dirname(__file__), "data", "mail")
+DROP = """([name, text]) => {
+    const box = document.getElementById("eml-import");
+    const data = new DataTransfer();
+    data.items.add(new File([text], name, {type: "message/rfc822"}));
+    box.dispatchEvent(new DragEvent("dragover", {dataTransfer: data, bubbles: true, cancelable: true}));
+    box.dispatchEvent(new DragEvent("drop", {dataTransfer: data, bubbles: true, cancelable: true}));
+}"""
+
+
+def test_a_dropped_email_becomes_a_case_with_its_date_rights_and_original(app, staff, page):
+    log_in(page)
+    page.goto("/cases/new")
+    with open(os.path.join(MAIL, "01_outlook_nl_access.eml"), encoding="ascii") as fh:
+        raw = fh.read()  # all ASCII (quoted-printable): the File built from it in the page has exactly these bytes
+    page.evaluate(DROP, ["verzoek.eml", raw])
+    expect(page).to_have_url(re.compile(r"/intake/\d+/case$"))
+    snap(page, "intake-1-prefilled")
+    expect(page.locator("#from-email")).to_contain_text(long_date(date(2026, 3, 5)))
+    expect(page.locator("#received_on")).to_have_value("2026-03-05")  # shown and editable
+    expect(page.locator("#requester_email")).to_have_value("jan.claes@telenet.be")
+    expect(page.locator("input[name=channel][value=email]")).to_be_checked()
+    expect(page.locator("input[name=rights][value=access]")).to_be_checked()  # suggested: staff confirm it
+    expect(page.locator("input[name=rights][value=erasure]")).not_to_be_checked()
+    page.fill("#requester_name", "Jan Claes")
+    page.click("#submit")
+
+    expect(page).to_have_url(re.compile(r"/letters/new\?kind=acknowledgement"))  # the acknowledgement, drafted
+    deadline = legal_deadline(date(2026, 3, 5))
+    expect(page.locator("#body")).to_contain_text(long_date(deadline))
+    case_id = re.search(r"/cases/(\d+)/", page.url).group(1)
+
+    page.goto(f"/cases/{case_id}")
+    expect(page).to_have_url(CASE_URL)
+    snap(page, "intake-2-case")
+    expect(page.locator("#deadline")).to_contain_text(long_date(date(2026, 3, 5)))  # the received date of the email
+    expect(page.locator("#current-deadline")).to_have_text(long_date(deadline))
+    expect(page.locator("#emails")).to_contain_text("Inzage in mijn gegevens")
+    expect(page.locator("#request")).to_contain_text("vraag ik hierbij inzage in mijn persoonsgegevens")
+    with page.expect_download() as download:
+        page.click("#emails >> text=origineel (.eml)")
+    path = download.value.path()
+    with open(path, "rb") as fh, open(os.path.join(MAIL, "01_outlook_nl_access.eml"), "rb") as original:
+        assert fh.read() == original.read()
+    page.click("#emails a >> text=Inzage in mijn gegevens")
+    expect(page.locator("#email-text")).to_contain_text("Op basis van de AVG")
+    expect(page.locator("#email-status")).to_contain_text("nieuw dossier")
