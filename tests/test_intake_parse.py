@@ -85,3 +85,34 @@ def test_the_command_prints_one_json_object_per_file(runner):
     assert objects[0]["rights"] == ["access"] and objects[0]["received_date"] == "2026-03-05"
     assert objects[1]["valid"] is False and "sender" in objects[1]["error"]
     assert objects[2]["from_email"] == "john.smith@example.com"
+
+
+@pytest.mark.parametrize("text, rights", [
+    # the casual wording of the issue
+    ("haal me van die nieuwsbrief", ["consent_withdrawal"]),
+    ("verwijder mijn account", ["erasure"]),
+    ("welke gegevens hebben jullie van mij", ["access"]),
+    ("Désinscription", ["consent_withdrawal"]),
+    ("delete my data", ["erasure"]),
+    # more of the same kind
+    ("Graag zou ik al mijn gegevens bij jullie laten schrappen.", ["erasure"]),
+    ("Je voudrais savoir quelles informations vous avez sur moi.", ["access"]),
+    ("Can you tell me what info you have on me?", ["access"]),
+    ("Stuur me geen mails meer aub", ["objection"]),
+    ("I don't want your newsletter anymore, thanks", ["consent_withdrawal"]),
+    ("Please remove me from your mailing list.", ["consent_withdrawal"]),
+    ("Bonjour, je souhaite supprimer mon compte client.", ["erasure"]),
+    ("Mijn naam is verkeerd gespeld in mijn account, graag verbeteren.", ["rectification"]),
+    ("I want all my data in a machine readable format to move to another shop.", ["portability"]),
+    # words that merely look alike: no request
+    ("Welke gegevens moeten op het etiket staan?", []),
+    ("Kunnen jullie het adres op mijn etiketten aanpassen? Het logo moet weg.", []),
+    ("Hoeveel kost het om 200 etiketten met onze gegevens te laten drukken?", []),
+    ("Could you delete the proof you sent yesterday and send a new one?", []),
+    ("Click here to unsubscribe from this newsletter.", []),
+    ("Pouvez-vous supprimer l'article 3 de ma commande ?", []),
+])
+def test_rights_are_suggested_from_wording_not_from_look_alike_words(text, rights):
+    from caseflow.intake.suggest import suggest_rights
+
+    assert suggest_rights(text) == rights

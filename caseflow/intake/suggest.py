@@ -26,6 +26,7 @@ PHRASES = {
         r"(?:detenez|conservez|avez|possedez|traitez)", r"\bquelles (?:donnees|informations) (?:avez|detenez)-vous\b",
         r"\bright of access\b", r"\bsubject access request\b", r"\bdsar\b", r"\baccess to " + _MY_DATA_EN,
         r"\bcopy of " + _MY_DATA_EN, r"\bwhat (?:personal )?(?:data|information) (?:do )?you (?:hold|have|keep|store)",
+        r"\bwhat (?:personal )?(?:data|info|information) (?:do )?you (?:hold |have |keep |store )?(?:on|about) me\b",
         r"\b(?:artikel|article|art\.?) 15\b",
     ],
     "rectification": [
@@ -56,13 +57,14 @@ PHRASES = {
     "objection": [
         r"\bbezwaar\b", r"\bgeen (?:reclame|marketing|commerciele (?:e-?mails|berichten))\b",
         r"\bje m'oppose\b", r"\bdroit d'opposition\b", r"\bm'opposer\b",
+        r"\b(?:stuur|stuurt|mail|mailt) (?:me|mij) geen (?:e-?mails?|mails?|reclame|promoties?) meer\b",
         r"\bi object\b", r"\bright to object\b", r"\bobject to (?:the )?processing\b",
         r"\b(?:no more|stop (?:sending|the)) (?:marketing|advertising|promotional)",
     ],
     "portability": [
         r"\boverdraagbaarheid\b", r"\bmachineleesba", r"\b(?:gegevens|data) (?:over ?dragen|doorsturen) naar\b",
         r"\bportabilite\b", r"\blisible par (?:une )?machine\b",
-        r"\bportability\b", r"\bmachine-?readable\b", r"\btransfer " + _MY_DATA_EN,
+        r"\bportability\b", r"\bmachine[- ]?readable\b", r"\btransfer " + _MY_DATA_EN,
     ],
     "consent_withdrawal": [
         r"\btoestemming\b.{0,30}\bin ?(?:trekken|getrokken|trek)\b", r"\btrek\b.{0,20}\btoestemming\b.{0,10}\bin\b",
@@ -71,6 +73,8 @@ PHRASES = {
         r"\b(?:uitschrijven|afmelden|uitgeschreven|afgemeld)\b.{0,30}\b(?:nieuwsbrief|mailing)",
         r"\b(?:nieuwsbrief|mailings?)\b.{0,40}\b(?:uitschrijven|afmelden|stopzetten|niet meer ontvangen)\b",
         r"\bgeen nieuwsbrie(?:f|ven) meer\b",
+        r"\bne (?:veux|souhaite|desire) plus recevoir (?:votre|vos|la) (?:newsletter|lettre d'information|infolettre)",
+        r"\b(?:don't|do not) want (?:to receive )?(?:your|the) newsletter",
         r"\bdesinscri(?:ption|re|vez|vez-moi)\b", r"\bdesabonn", r"\bretir(?:e|er) (?:mon|le) consentement\b",
         r"\bretrait (?:de mon |du )?consentement\b",
         r"\bunsubscribe me\b", r"\b(?:want|like|wish) to unsubscribe\b", r"\bplease unsubscribe\b",
