@@ -48,6 +48,7 @@ class Config:
     IMAP_PASSWORD = None
     IMAP_FOLDER = "INBOX"
     IMAP_TIMEOUT = 30  # seconds per IMAP connection
+    IMAP_FIRST_SCAN_DAYS = 60  # the first poll of a folder takes in the mail of these last days, not all its history
     INTAKE_INTERVAL_SECONDS = 180  # how often the mailbox is polled
     INTAKE_MAX_ATTACHMENT_MB = 20  # larger attachments of an email are not kept (the email itself is)
     INTAKE_COLLEAGUE_DOMAINS = ("labelstudio.be",)  # a forward from these: the original sender and date count

@@ -130,10 +130,11 @@ class Dovecot:
         conn.login(USER, PASSWORD)
         return conn
 
-    def append(self, raw: bytes, folder: str = "INBOX") -> None:
+    def append(self, raw: bytes, folder: str = "INBOX", *, arrived: float | None = None) -> None:
+        """Deliver a message into the folder; `arrived`: its arrival time (epoch seconds), default now."""
         conn = self.client()
         try:
-            typ, data = conn.append(folder, "", imaplib.Time2Internaldate(time.time()), raw)
+            typ, data = conn.append(folder, "", imaplib.Time2Internaldate(arrived or time.time()), raw)
             assert typ == "OK", data
         finally:
             conn.logout()

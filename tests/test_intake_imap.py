@@ -2,6 +2,7 @@
 import os
 import shutil
 import tempfile
+import time
 from datetime import timedelta
 from email.message import EmailMessage
 
@@ -79,6 +80,13 @@ def test_new_messages_appear_once_and_the_mailbox_is_left_untouched(app, dovecot
     assert jobs.run("intake").count == 1 and len(stored()) == 4
     flags = dovecot.flags(mailbox)
     assert len(flags) == 4 and not any(b"\\Seen" in f or b"\\Deleted" in f for f in flags)
+
+
+def test_the_first_poll_skips_the_mailboxs_old_history(app, dovecot, mailbox):
+    dovecot.append(message(1), mailbox, arrived=time.time() - 200 * 86400)  # long before Caseflow polled
+    dovecot.append(message(2), mailbox)
+    assert jobs.run("intake").count == 1
+    assert [m.message_id for m in stored()] == ["<request-2@example.be>"]
 
 
 def test_a_reply_with_a_reference_lands_on_its_case(app, dovecot, mailbox, staff):

@@ -3,6 +3,9 @@ import json
 
 import click
 from flask.cli import AppGroup
+from sqlalchemy.exc import SQLAlchemyError
+
+from ..extensions import db
 
 from . import services
 
@@ -20,4 +23,13 @@ def parse_command(files):
         except OSError as error:
             click.echo(json.dumps({"file": path, "valid": False, "error": f"unreadable: {error.strerror}"}))
             continue
-        click.echo(json.dumps(services.parse(raw, file=path).as_json(), ensure_ascii=False))
+        click.echo(json.dumps(services.parse(raw, file=path, lookup=_lookup).as_json(), ensure_ascii=False))
+
+
+def _lookup(message_ids):
+    """The case of the letter a reply answers; nothing when there is no database (yet) to ask."""
+    try:
+        return services.reference_for(message_ids)
+    except SQLAlchemyError:
+        db.session.rollback()
+        return None

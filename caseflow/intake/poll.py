@@ -12,13 +12,14 @@ import re
 import socket
 import ssl
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy import select, update
 
+from .. import clock
 from ..extensions import db
 from . import services
 from .models import IntakeCursor
@@ -96,7 +97,8 @@ def poll(config, *, now: datetime | None = None, limit: int | None = None) -> Po
             raise PollError("folder", f"{folder}: {_text(data[0] if data else '')}")
         uidvalidity = int(conn.response("UIDVALIDITY")[1][0])
         cursor = _cursor(folder, uidvalidity)
-        for uid in _new_uids(conn, cursor.last_uid):
+        since = (now or clock.now()).date() - timedelta(days=int(config["IMAP_FIRST_SCAN_DAYS"]))
+        for uid in _new_uids(conn, cursor.last_uid, since):
             _take(conn, folder, uidvalidity, uid, report, now)
             if limit is not None and len(report.fetched) + report.duplicates >= limit:
                 break
@@ -135,8 +137,13 @@ def _cursor(folder: str, uidvalidity: int) -> IntakeCursor:
     return cursor
 
 
-def _new_uids(conn, last_uid: int) -> list[int]:
-    typ, data = conn.uid("SEARCH", None, f"UID {last_uid + 1}:*")
+def _new_uids(conn, last_uid: int, since: date) -> list[int]:
+    """UIDs after the last one taken in; on the first scan of a folder (or after a UIDVALIDITY change) only the
+    mail of the last IMAP_FIRST_SCAN_DAYS days, not the mailbox's whole history."""
+    if last_uid:
+        typ, data = conn.uid("SEARCH", None, f"UID {last_uid + 1}:*")
+    else:
+        typ, data = conn.uid("SEARCH", None, "SINCE", since.strftime("%d-%b-%Y"))
     if typ != "OK":
         raise imaplib.IMAP4.error(f"SEARCH failed: {data!r}")
     uids = sorted(int(u) for u in b" ".join(d for d in data if d).split())

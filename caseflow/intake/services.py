@@ -58,8 +58,8 @@ def reference_for(message_ids: list[str]) -> str | None:
         .where(OutboxMessage.message_id.in_(message_ids)).limit(1))
 
 
-def parse(raw: bytes, file: str | None = None):
-    return parse_bytes(raw, file=file, lookup=reference_for,
+def parse(raw: bytes, file: str | None = None, lookup=reference_for):
+    return parse_bytes(raw, file=file, lookup=lookup,
                        colleague_domains=tuple(current_app.config["INTAKE_COLLEAGUE_DOMAINS"]))
 
 
