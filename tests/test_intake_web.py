@@ -82,6 +82,28 @@ def test_saving_makes_an_email_case_drafts_the_acknowledgement_and_keeps_the_ori
     assert "vraag ik hierbij inzage" in text and "<html>" not in text  # the text, never the HTML part
 
 
+def test_a_case_from_a_fresh_email_has_its_acknowledgement_ready_to_send_in_one_click(client, logged_in):
+    import html
+    import re
+
+    raw = email(subject="Inzage", body="Welke gegevens hebben jullie van mij?", when=clock.now() - timedelta(hours=2))
+    location = upload(client, raw).location
+    response = client.post(location, data={
+        "channel": "email", "received_on": TODAY.isoformat(), "requester_name": "Lies Goossens",
+        "requester_email": "lies@example.be", "rights": ["access"], "assignee_id": ""})
+    compose = client.get(response.location).get_data(as_text=True)
+    assert 'role="alert"' not in compose  # nothing stands in the way of sending it
+    subject = html.unescape(re.search(r'id="subject"[^>]*value="([^"]*)"', compose).group(1))
+    body = html.unescape(re.search(r'<textarea[^>]*id="body"[^>]*>\s*(.*?)</textarea>', compose, re.S).group(1))
+    version = re.search(r'id="version"[^>]*value="(\d+)"', compose).group(1)
+    case = db.session.scalar(select(Case))
+    assert case.reference in body
+    sent = client.post(response.location, data={"subject": subject, "body": body, "version": version})
+    assert sent.status_code == 302
+    letter = db.session.get(Case, case.id).letters[0]
+    assert letter.kind == "acknowledgement" and letter.recipient == "lies@example.be" and letter.outbox_message
+
+
 def test_the_same_email_twice_is_kept_once(client, logged_in):
     first = upload(client, corpus("02_gmail_en_delete.eml")).location
     second = upload(client, corpus("02_gmail_en_delete.eml")).location

@@ -146,7 +146,13 @@ def _sender(msg) -> tuple[str | None, str | None]:
     if not pairs:
         return None, None
     name, address = pairs[0]
-    return (name.strip() or None), address.strip().lower()
+    return _natural_order(name.strip()) or None, address.strip().lower()
+
+
+def _natural_order(name: str) -> str:
+    """Outlook's 'Claes, Jan' as people write it: 'Jan Claes'."""
+    m = re.fullmatch(r"([^,@]+),\s*([^,@]+)", name)
+    return f"{m.group(2).strip()} {m.group(1).strip()}" if m else name
 
 
 def _arrival(msg) -> tuple[datetime | None, str | None]:
