@@ -11,16 +11,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from .. import attachments
+from .. import attachments, rules
 from ..extensions import db
-from ..mail import as_utc
 from ..models import Case, CaseRight, Suspension, User
 from ..rights import CHANNELS, CLOSE_STATUSES, RIGHTS
 from . import ServiceError, audit, audit_parts, check_version, commit, moment, require_open, with_text
-from .checklist import (
-    DIRECT_MARKETING_REFUSED, KEPT_DATA_GRANTED, granted_though_data_kept, objects_to_direct_marketing, open_items,
-    still_open,
-)
 
 REFERENCE_ATTEMPTS = 5
 
@@ -246,61 +241,27 @@ def extend(case: Case, *, actor: User, reason: str, expected_version=None, today
     return case
 
 
-def _refuse_open_items(case: Case, *, before_answer: bool = False) -> None:
-    message = still_open(open_items(case, before_answer=before_answer))
-    if message:
-        raise ServiceError(message, field="status")
-
-
-# Closing as resolved or refused means an answer went to the requester: its date is required.
-ANSWERED_STATUSES = ("resolved", "refused")
-
-
 def close(
-    case: Case, *, actor: User, status: str, note: str = "", answer_sent_on: date | None = None,
+    case: Case, *, actor: User | None, status: str, note: str = "", answer_sent_on: date | None = None,
     expected_version=None, today=None, now=None,
 ) -> Case:
-    """Close the case as resolved, refused, withdrawn or closed unverified."""
+    """Close the case as resolved, refused, withdrawn, closed unverified or logged by mistake (rules.closing)."""
     today, now = moment(today, now)
     check_version(case, expected_version)
     require_open(case)
     if status not in CLOSE_STATUSES:
         raise ServiceError(_l("Choose how the case ends."), field="status")
-    if status == "resolved" and any(r.outcome is None for r in case.rights):
-        raise ServiceError(_l("Every right needs an outcome before the case can be resolved."), field="status")
-    if status == "resolved":
-        _refuse_open_items(case, before_answer=True)
-    if status in ANSWERED_STATUSES and any(r.outcome == "refused" and objects_to_direct_marketing(r)
-                                           for r in case.rights):
-        raise ServiceError(DIRECT_MARKETING_REFUSED, field="status")
-    if status == "resolved" and granted_though_data_kept(case):
-        raise ServiceError(KEPT_DATA_GRANTED, field="status")
-    if status == "refused" and (any(r.outcome not in ("refused", "not_applicable") for r in case.rights)
-                                or not any(r.outcome == "refused" for r in case.rights)):
-        raise ServiceError(_l("To refuse the case as a whole, first refuse each right (with its reason code and "
-                              "reasons) or mark it not applicable."), field="status")
-    if status in ANSWERED_STATUSES:
-        # the answer itself is kept on the case (what it said, when, by whom), and it carries the guard rails
-        answer = next((letter for letter in reversed(case.letters) if letter.kind == "answer" and not letter.failed),
-                      None)
-        decided = max((r.outcome_at for r in case.rights if r.outcome_at), default=None)
-        if answer is None or (decided is not None and as_utc(answer.created_at) < as_utc(decided)):
-            # none yet, or it told the requester about decisions that have changed since
-            raise ServiceError(_l("First send the answer to the requester (under Letters to the requester: "
-                                  "Answer); then close the case."), field="status")
-        if not answer.delivered:
-            raise ServiceError(_l("The answer is still in the outbox: close the case once it has gone out (usually "
-                                  "within a minute)."), field="status")
+    problems = rules.closing(case, status)
+    if problems:
+        raise ServiceError(problems[0].message, field="status")
+    if status in rules.ANSWERED_STATUSES:
+        answer = rules.current_answer(case)
         if answer_sent_on is not None and answer_sent_on < answer.sent_on:
             raise ServiceError(_l("The answer went out on %(date)s; the date cannot be earlier.",
                                   date=answer.sent_on.strftime("%d/%m/%Y")), field="answer_sent_on")
         answer_sent_on = answer_sent_on or answer.sent_on
-    if status == "resolved":
-        _refuse_open_items(case)  # incl. those the answer ticks once delivered
     if status != "resolved" and not (note or "").strip():
         raise ServiceError(_l("Explain why the case is closed this way."), field="note")
-    if status == "closed_unverified" and case.identity_verified_on is not None:
-        raise ServiceError(_l("The identity has been verified; this case cannot be closed as unverified."), field="status")
     if answer_sent_on is not None:
         if answer_sent_on > today:
             raise ServiceError(_l("The date cannot be in the future."), field="answer_sent_on")
