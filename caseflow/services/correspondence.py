@@ -10,7 +10,7 @@ from ..extensions import db
 from ..models import Case, Letter, User
 from ..rights import REMEDY_OUTCOMES
 from . import (
-    ServiceError, StaleCaseError, audit, check_version, commit, moment, packages, resolution,
+    ServiceError, closing, StaleCaseError, audit, check_version, commit, moment, packages, resolution,
 )
 from .checklist import open_items
 
@@ -195,6 +195,7 @@ def _sync_letter(letter: Letter, now) -> None:
               after=letter.outbox_message.last_error, at=now)
     elif letter.kind == "answer" and letter.delivered and case.is_open:
         _tick_done_by_answer(case, letter, actor=letter.created_by, today=letter.sent_on, now=now)
+        closing.close_if_due(case, now=now)
     deadline = case.current_deadline()
     if deadline != case.deadline:
         before, case.deadline = case.deadline, deadline
