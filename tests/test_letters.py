@@ -157,7 +157,8 @@ def test_identity_request_explains_the_suspension_and_how_to_reply(actor):
     # written days later, the letter still gives the date the suspended days are added to: never counted twice
     assert "antwoorddatum was 2 april 2026" in letter(case, "identity_request", "nl", today=D("2026-03-09")).body
     assert "artikel 12, lid 6, AVG" in body
-    assert "uw foto en uw rijksregisternummer onleesbaar" in body and "vernietigen" in body
+    # the lightest proof by default (the identity ladder): no identity card asked
+    assert "bestellingen" in body and "identiteitskaart is niet nodig" in body and "rijksregisternummer" not in body
     assert "op deze e-mail antwoorden" in body
     assert "Labelstudio Comm. V, Rommersheide K 15, 2960 Brecht" in body and "info@labelstudio.be" in body
     english = letter(case, "identity_request", "en", today=D("2026-03-03")).body
