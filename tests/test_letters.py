@@ -162,7 +162,7 @@ def test_identity_request_explains_the_suspension_and_how_to_reply(actor):
     assert "op deze e-mail antwoorden" in body
     assert "Labelstudio Comm. V, Rommersheide K 15, 2960 Brecht" in body and "info@labelstudio.be" in body
     english = letter(case, "identity_request", "en", today=D("2026-03-03")).body
-    assert "national register number unreadable" in english and "suspended from 3 March 2026 until" in english
+    assert "card is not needed" in english and "suspended from 3 March 2026 until" in english
     svc.record_identity(case, actor=actor, method="kopie identiteitskaart", received_on=D("2026-03-10"),
                         today=D("2026-03-10"), now=NOW)
     assert letter(case, "identity_request", "nl", today=D("2026-03-12")).subject.startswith("Vraag om verduidelijking")
