@@ -178,7 +178,8 @@ def register(app) -> None:
 
     app.jinja_env.globals.update(checklist_state=checklist.state, checklist_progress=checklist.progress,
                                  needs_checklist=checklist.needs_checklist, LETTER_KINDS=LETTER_KINDS,
-                                 invalid_decisions=rules.invalid_decisions, pending_answer=closing.pending_answer)
+                                 invalid_decisions=rules.invalid_decisions, can_close_on_delivery=closing.can_close_on_delivery,
+                                 answered_status=closing.answered_status)
     app.jinja_env.globals.update(urgency=urgency, audit_label=audit_label, get_locale=get_locale)
 
     @app.context_processor

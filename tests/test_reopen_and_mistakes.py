@@ -105,6 +105,7 @@ def test_close_once_the_answer_is_delivered(actor, client, auth):
     auth.login()
     page = client.get(f"/cases/{case.id}").get_data(as_text=True)
     assert 'id="close-when-delivered"' in page and 'id="close"' not in page  # only the button that can succeed
+    assert "Afsluiten als “Afgehandeld” zodra het antwoord bezorgd is" in page
     r = client.post(f"/cases/{case.id}/close-on-delivery", data={"version": case.version}, follow_redirects=True)
     assert "zodra het antwoord bezorgd is" in r.get_data(as_text=True)
     case = db.session.get(Case, case.id)

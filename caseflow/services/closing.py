@@ -39,6 +39,16 @@ def pending_answer(case: Case):
     return letter if letter is not None and not letter.delivered else None
 
 
+def can_close_on_delivery(case: Case) -> bool:
+    """An answer waits in the outbox and nothing but its delivery stands in the way of closing (the case page's
+    button is offered only then)."""
+    return case.is_open and pending_answer(case) is not None and not _waiting(case, answered_status(case))
+
+
+def _waiting(case: Case, status: str) -> list:
+    return [p for p in rules.closing(case, status) if p.code != "answer_in_outbox"]
+
+
 def close_when_delivered(case: Case, *, actor: User, expected_version=None, now=None) -> Case:
     """Close the case as resolved (or refused, when every right is) as soon as the answer's email is delivered."""
     _, now = moment(None, now)
@@ -47,7 +57,7 @@ def close_when_delivered(case: Case, *, actor: User, expected_version=None, now=
     if pending_answer(case) is None:
         raise ServiceError(_l("There is no answer waiting in the outbox: close the case the usual way."))
     status = answered_status(case)
-    waiting = [p for p in rules.closing(case, status) if p.code != "answer_in_outbox"]
+    waiting = _waiting(case, status)
     if waiting:
         raise ServiceError(waiting[0].message, field="status")
     case.close_on_delivery = status
