@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
+from . import checklists
 from .mail import as_utc
 from .rights import DISCLOSING_OUTCOMES, OUTCOMES, REFUSAL_CODES, REFUSAL_CODES_FOR, REFUSING_OUTCOMES, RIGHTS
 from .services import IDENTITY_NOT_VERIFIED
@@ -74,6 +75,19 @@ def decision(case, right, *, outcome=_UNSET, refusal_code=_UNSET, reason=_UNSET)
     if outcome in ("refused", "not_applicable") and objects_to_direct_marketing(right):
         problem("direct_marketing_refused", DIRECT_MARKETING_REFUSED, "outcome")
     return found
+
+
+def checklist_line(case, right, key: str, *, not_applicable: bool = False) -> list[Problem]:
+    """What stands in the way of dealing with a checklist line: ticking what discloses or changes data waits for
+    the identity (stopping marketing does not: those lines have no needs_identity)."""
+    item = checklists.item(right.right, key)
+    if item is None:
+        return [Problem("line_unknown", _l("This checklist item does not belong to this right."), right.right)]
+    if any(a.checklist_item == key for a in right.actions):
+        return [Problem("line_done", _l("This checklist item has already been dealt with."), right.right)]
+    if not not_applicable and item.needs_identity and case.identity_verified_on is None:
+        return [Problem("identity_not_verified", IDENTITY_NOT_VERIFIED, right.right)]
+    return []
 
 
 def invalid_decisions(case) -> dict:

@@ -7,12 +7,12 @@ from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 
-from .. import checklists, rules
+from .. import rules
 from ..extensions import db
 from ..models import Case, CaseRight, ResolutionAction, User
 from ..rights import OUTCOMES, REFUSING_OUTCOMES, SYSTEMS
 from . import (
-    IDENTITY_NOT_VERIFIED, ServiceError, audit, audit_parts, check_version, commit, moment, require_open, with_text,
+    ServiceError, audit, audit_parts, check_version, commit, moment, require_open, with_text,
 )
 
 
@@ -44,15 +44,11 @@ def record_action(
     require_open(case)
     right = _case_right(case, case_right_id)
     if checklist_item:
-        if checklists.item(right.right, checklist_item) is None:
-            raise ServiceError(_l("This checklist item does not belong to this right."))
-        if any(a.checklist_item == checklist_item for a in right.actions):
-            raise ServiceError(_l("This checklist item has already been dealt with."))
+        problems = rules.checklist_line(case, right, checklist_item, not_applicable=not_applicable)
+        if problems:
+            raise ServiceError(problems[0].message)
         if not_applicable and not (note or "").strip():
             raise ServiceError(_l("Say why this item does not apply."), field="note")
-        if (not not_applicable and checklists.item(right.right, checklist_item).needs_identity
-                and case.identity_verified_on is None):
-            raise ServiceError(IDENTITY_NOT_VERIFIED)
     elif not_applicable:
         raise ServiceError(_l("Only a checklist item can be marked not applicable."))
     if system not in SYSTEMS:
