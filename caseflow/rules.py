@@ -15,6 +15,7 @@ from .services import IDENTITY_NOT_VERIFIED
 from .services.checklist import (
     DIRECT_MARKETING_REFUSED, KEPT_DATA_GRANTED, keeps_data, objects_to_direct_marketing, open_items, still_open,
 )
+
 # Closing as resolved or refused means an answer went to the requester.
 ANSWERED_STATUSES = ("resolved", "refused")
 

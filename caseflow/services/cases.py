@@ -223,8 +223,8 @@ def record_identity(
     if case.identity_verified_on is None:
         case.identity_verified_on = received_on
         case.identity_method = (method or "").strip() or None
-        if check is not None:
-            case.identity_check, case.identity_check_reason = check, reason
+        # the step used (None from a script that only describes it: never the step merely asked for)
+        case.identity_check, case.identity_check_reason = check, reason if check is not None else None
         action = "identity_verified"
         # a refusal because the identity was not verified no longer holds: the right must be decided anew
         cleared = [r for r in case.rights if r.refusal_code == "identity_not_verified"]
