@@ -42,6 +42,8 @@ def test_the_letter_asks_for_information_only_the_customer_has_never_an_id_card(
     case = open_case(actor, channel="registered_letter", requester_address="Kerkstraat 1\n2960 Brecht")
     svc.request_identity(case, actor=actor, check="knowledge", asked_on=D("2026-03-05"), today=D("2026-03-05"))
     assert case.identity_check == "knowledge"
+    assert identity_letter(case, "nl").subject.startswith("Vraag om bevestiging van uw identiteit – ")
+    assert identity_letter(case, "en").subject.startswith("Request for confirmation of your identity – ")
     nl, en = identity_letter(case, "nl").body, identity_letter(case, "en").body
     assert "nummer van een van uw bestellingen" in nl and "postcode van het leveringsadres" in nl
     assert "vanaf het e-mailadres van uw klantaccount" in nl and "identiteitskaart is niet nodig" in nl
@@ -60,6 +62,8 @@ def test_an_identity_document_only_with_the_reason_and_the_letter_says_it_is_del
     svc.request_identity(case, actor=actor, check="document", reason="Ander e-mailadres, bestelnummer onbekend",
                          asked_on=D("2026-03-05"), today=D("2026-03-05"))
     assert case.identity_check_reason == "Ander e-mailadres, bestelnummer onbekend"
+    assert identity_letter(case, "nl").subject.startswith("Vraag om een identiteitsbewijs – ")
+    assert identity_letter(case, "en").subject.startswith("Request for proof of identity – ")
     nl, en = identity_letter(case, "nl").body, identity_letter(case, "en").body
     assert "kopie van uw identiteitskaart" in nl and "uw foto en uw rijksregisternummer onleesbaar" in nl
     assert "vernietigen ze meteen na die controle" in nl

@@ -151,7 +151,7 @@ def test_identity_request_explains_the_suspension_and_how_to_reply(actor):
     case = open_case(actor, rights=("access",), channel="email", received_on=D("2026-03-02"), today=D("2026-03-02"))
     svc.request_identity(case, actor=actor, asked_on=D("2026-03-03"), today=D("2026-03-03"), now=NOW)
     subject, body = letter(case, "identity_request", "nl", today=D("2026-03-03"))
-    assert subject.startswith("Vraag om een identiteitsbewijs")
+    assert subject.startswith("Vraag om bevestiging van uw identiteit")  # no ID card asked: see below
     assert "staat stil vanaf 3 maart 2026 tot de dag waarop wij uw antwoord ontvangen" in body
     assert "De uiterste antwoorddatum was 2 april 2026 en schuift op met het aantal dagen dat de termijn stilstaat" in body
     # written days later, the letter still gives the date the suspended days are added to: never counted twice
