@@ -122,11 +122,12 @@ OPENERS = {"registered_letter": ("Geachte heer, mevrouw,", "Geachte,"), "email":
            "other": ("Bericht via het contactformulier op www.labelstudio.be:",
                      "Telefonisch aan de helpdesk gevraagd, genoteerd door de klantendienst:")}
 CLOSERS = ("Met vriendelijke groeten,", "Alvast bedankt,", "Hoogachtend,")
-ASK_NOTES = ("Kopie van de identiteitskaart gevraagd (rijksregisternummer mag afgedekt).",
+ASK_NOTES = ("Bestelnummer en leveringspostcode gevraagd.",
              "Gevraagd het verzoek te bevestigen vanaf het e-mailadres van het klantaccount.",
              "Verduidelijking gevraagd: over welk account en welke bestellingen gaat het?")
-METHODS = ("Komt overeen met het e-mailadres van het klantaccount", "Kopie identiteitskaart gecontroleerd en "
-           "vernietigd", "Klantnummer en laatste bestelnummer komen overeen")
+METHODS = (("account", "Komt overeen met het e-mailadres van het klantaccount"),  # the identity ladder, lightest first
+           ("knowledge", "Bestelnummer en leveringspostcode komen overeen"),
+           ("knowledge", "Antwoord kwam van het e-mailadres van het klantaccount"))
 EXTEND_REASONS = ("Complex verzoek: gegevens uit webshop, facturatie, PayPal, Bpost en Mailchimp samen te brengen.",
                   "Groot aantal verzoeken na de nieuwsbriefcampagne; verzoeker per e-mail verwittigd.")
 CLOSE_NOTES = {
@@ -216,10 +217,12 @@ def _replay(plan: Plan, staff: list, rng: random.Random, today: date, stamp: _St
                 svc.close(case, actor=actor, status=fate.status, note=CLOSE_NOTES[fate.status][0], today=day, now=stamp.moment)
             return case
         day = later(2, 12)
-        svc.record_identity(case, actor=actor, method=rng.choice(METHODS[1:]), today=day, now=stamp.moment)
+        check, method = rng.choice(METHODS[1:])
+        svc.record_identity(case, actor=actor, check=check, method=method, today=day, now=stamp.moment)
     elif fate.status not in ("refused", "withdrawn"):
         day = later(0, 2)
-        svc.record_identity(case, actor=actor, method=METHODS[0] if plan.email else METHODS[1], today=day, now=stamp.moment)
+        check, method = METHODS[0] if plan.email else METHODS[1]
+        svc.record_identity(case, actor=actor, check=check, method=method, today=day, now=stamp.moment)
     if fate.status in ("refused", "withdrawn"):
         day = later(1, 10)
         for right in case.rights if fate.status == "refused" else ():

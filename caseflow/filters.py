@@ -5,7 +5,9 @@ from flask_babel import format_date, format_datetime, get_locale, gettext, ngett
 from flask_babel import lazy_gettext as _l
 
 from . import clock, mail
-from .rights import CHANNELS, DELIVERIES, LETTER_KINDS, OUTCOMES, REFUSAL_CODES, RIGHTS, STATUSES, SYSTEMS
+from .rights import (
+    CHANNELS, DELIVERIES, IDENTITY_CHECK_NAMES, LETTER_KINDS, OUTCOMES, REFUSAL_CODES, RIGHTS, STATUSES, SYSTEMS,
+)
 
 LABELS = {
     "right": {k: v[0] for k, v in RIGHTS.items()},
@@ -17,6 +19,7 @@ LABELS = {
     "letter_kind": LETTER_KINDS,
     "delivery": DELIVERIES,
     "outbox_status": mail.STATUSES,
+    "identity_check": IDENTITY_CHECK_NAMES,
     "requester_field": {
         "requester_name": _l("Name"),
         "requester_email": _l("Email address"),
@@ -47,6 +50,10 @@ AUDIT_ACTIONS = {
     "outcome_set": _l("Outcome set"),
     "outcome_cleared": _l("Outcome withdrawn: the identity has been verified, so the right must be decided anew"),
     "closed": _l("Case closed"),
+    "reopened": _l("Case reopened by an administrator"),
+    "close_on_delivery": _l("To be closed once the answer is delivered"),
+    "close_on_delivery_dropped": _l("Not closed after the answer was delivered: a rule no longer holds"),
+    "identity_copy_destroyed": _l("Identity document seen"),
     "item_not_applicable": _l("Checklist item not applicable"),
     "letter_sent": _l("Letter sent to the requester"),
     "letter_failed": _l("Email to the requester could not be delivered"),
@@ -108,8 +115,8 @@ def urgency(case, today: date, warning_days: int) -> str:
 # What each ' | '-separated part of an audit event's detail is, per action.
 DETAIL_KINDS = {
     "case_opened": ("right",) * len(RIGHTS),
-    "identity_requested": ("date", None),
-    "identity_verified": ("date", None),
+    "identity_requested": ("date", "identity_check", None),
+    "identity_verified": ("date", "identity_check", None),
     "clarification_received": ("date", None),
     "action_recorded": ("right", "system", "date", None),
     "item_not_applicable": ("right", "system", "date", None),
@@ -135,6 +142,8 @@ def audit_detail(detail, action: str) -> str:
     """Show an audit detail such as 'erasure | legal_retention' in words."""
     if action == "deadline_changed" and detail and detail.isdigit():
         return ngettext("%(num)d day suspended", "%(num)d days suspended", int(detail))
+    if action == "identity_copy_destroyed" and detail:
+        return gettext("copy destroyed on %(date)s", date=_detail_part(detail, "date"))
     if not detail or action not in DETAIL_KINDS:
         return detail or ""
     parts = detail.split(" | ")
@@ -150,7 +159,7 @@ def audit_value(value, action: str) -> str:
     key, newline, text = value.partition("\n")
     if newline:  # a key with its free text below, e.g. an outcome and its reasons
         return f"{audit_value(key, action)}\n{text}"
-    for kind in ("status", "outcome", "right", "system", "escalation"):
+    for kind in ("status", "outcome", "right", "system", "escalation", "identity_check"):
         if value in LABELS[kind]:
             return str(LABELS[kind][value])
     try:
@@ -164,10 +173,13 @@ def register(app) -> None:
         label=label, long_date=long_date, short_date=short_date, local_datetime=local_datetime,
         days_left_text=days_left_text, audit_value=audit_value, audit_detail=audit_detail,
     )
-    from .services import checklist
+    from . import rules
+    from .services import checklist, closing
 
     app.jinja_env.globals.update(checklist_state=checklist.state, checklist_progress=checklist.progress,
-                                 needs_checklist=checklist.needs_checklist, LETTER_KINDS=LETTER_KINDS)
+                                 needs_checklist=checklist.needs_checklist, LETTER_KINDS=LETTER_KINDS,
+                                 invalid_decisions=rules.invalid_decisions, can_close_on_delivery=closing.can_close_on_delivery,
+                                 answered_status=closing.answered_status)
     app.jinja_env.globals.update(urgency=urgency, audit_label=audit_label, get_locale=get_locale)
 
     @app.context_processor

@@ -214,6 +214,8 @@ def context_for(case, *, today: date, sender_name: str, locale: str = "nl") -> d
         "deadline_when_asked": case.current_deadline(),  # without the running suspension: it moves from there
         "suspended_days": case.suspended_days(today),
         "identity_verified": case.identity_verified_on is not None,
+        # the step of the identity ladder asked for: the letter asks for exactly that (never an ID card unless chosen)
+        "identity_check": case.identity_check or "knowledge",
         "requester_name": case.requester_name,
         "requester_email": case.requester_email or "",
         "requester_address": case.requester_address or "",

@@ -95,12 +95,17 @@ class Case(db.Model):
     deadline = db.Column(db.Date, nullable=False, index=True)
     identity_requested_on = db.Column(db.Date)  # start of the running suspension, if any
     identity_verified_on = db.Column(db.Date)
-    identity_method = db.Column(db.Text)
+    identity_method = db.Column(db.Text)  # free text: what was checked (or clarified)
+    # The identity ladder (rights.IDENTITY_CHECKS): the method asked for, then the one used to verify
+    identity_check = db.Column(db.String(20))
+    identity_check_reason = db.Column(db.Text)  # why an identity document: the doubt that remained
+    identity_copy_destroyed_on = db.Column(db.Date)  # the copy of the identity document was destroyed that day
     extended_on = db.Column(db.Date)
     extension_reason = db.Column(db.Text)
     answer_sent_on = db.Column(db.Date)
     closed_at = db.Column(UTCDateTime)
     closing_note = db.Column(db.Text)
+    close_on_delivery = db.Column(db.String(20))  # close with this status once the answer's email is delivered
     created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
     created_by_id = db.Column(db.Integer, db.ForeignKey("user.id"))
     version = db.Column(db.Integer, nullable=False, default=1)

@@ -28,9 +28,30 @@ STATUSES = {
     "refused": _l("Refused"),
     "withdrawn": _l("Withdrawn"),
     "closed_unverified": _l("Closed: identity not verified"),
+    "closed_mistake": _l("Logged by mistake"),
 }
 OPEN_STATUSES = ("new", "awaiting_identity", "in_progress")
-CLOSED_STATUSES = ("resolved", "refused", "withdrawn", "closed_unverified")
+# A case logged by mistake (a duplicate, not a GDPR request) is closed, but no request was handled: it is shown
+# apart in the register and counts in no figure about requests.
+MISTAKE_STATUS = "closed_mistake"
+CLOSED_STATUSES = ("resolved", "refused", "withdrawn", "closed_unverified", MISTAKE_STATUS)
+HANDLED_CLOSED_STATUSES = tuple(s for s in CLOSED_STATUSES if s != MISTAKE_STATUS)
+
+# The identity ladder, lightest to heaviest (DESIGN §1; GDPR Art. 5(1)(c), 12(6); EDPB Guidelines 01/2022; GBA
+# decision 145/2022): staff are led to the lightest proof that is enough.
+IDENTITY_CHECKS = {
+    "account": _l("The request came from the email address of the customer's web-shop account (or a signed letter "
+                  "from the address on the account): verified on the spot, nothing to ask"),
+    "knowledge": _l("Information only the customer has: an order number with the delivery postcode, or a reply "
+                    "from the email address on the account"),
+    "document": _l("Identity document: only when doubt remains after the above (write down why)"),
+}
+# Short names, for the case page and the audit trail.
+IDENTITY_CHECK_NAMES = {
+    "account": _l("account's email or postal address"),
+    "knowledge": _l("information only the customer has"),
+    "document": _l("identity document"),
+}
 
 OUTCOMES = {
     "granted": _l("Granted"),
@@ -87,6 +108,7 @@ CLOSE_STATUSES = {
     "refused": _l("Refused as a whole (e.g. manifestly unfounded)"),
     "withdrawn": _l("Withdrawn by the requester"),
     "closed_unverified": _l("Closed: identity could not be verified"),
+    "closed_mistake": _l("Logged by mistake: a duplicate or not a GDPR request (say why)"),
 }
 
 

@@ -4,6 +4,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from caseflow import rules
 from caseflow.extensions import db
 from caseflow.models import AuditEvent, Case, ImmutableAuditError, ResolutionAction
 from caseflow.services import ServiceError, StaleCaseError
@@ -354,21 +355,22 @@ def test_objection_to_direct_marketing_is_never_refused(actor):
     assert objection.outcome == "partially_granted"
 
 
-def test_a_refused_objection_cannot_hide_a_direct_marketing_objection(actor):
+@pytest.mark.parametrize("outcome, code", [("refused", "compelling_grounds"), ("not_applicable", None)])
+def test_a_decided_objection_cannot_hide_a_direct_marketing_objection(actor, outcome, code):
     case = open_case(actor, rights=("objection",))
     objection = case.rights[0]
     svc.record_identity(case, actor=actor, method="ok", today=D("2026-03-06"))
-    resolution.set_outcome(case, objection.id, actor=actor, outcome="refused", refusal_code="compelling_grounds",
-                    reason="Lopend geschil over een bestelling.")
-    with pytest.raises(ServiceError) as err:  # ticking the newsletter line afterwards is refused too
-        resolution.record_action(case, objection.id, actor=actor, system="mailchimp", description="Uitgeschreven",
-                          checklist_item="direct_marketing", today=D("2026-03-06"))
-    assert "artikel 21, lid 3" in str(err.value.message).lower()
-    # and a case whose refused objection was about direct marketing after all cannot be closed
-    db.session.add(ResolutionAction(case_right=objection, user=actor, system="mailchimp", description="Uitgeschreven",
-                                    performed_on=D("2026-03-06"), checklist_item="direct_marketing",
-                                    created_at=objection.outcome_at))
-    db.session.commit()
+    resolution.set_outcome(case, objection.id, actor=actor, outcome=outcome, refusal_code=code,
+                           reason="Lopend geschil over een bestelling.")
+    # stopping the newsletter never waits: the line can be ticked afterwards...
+    resolution.record_action(case, objection.id, actor=actor, system="mailchimp", description="Uitgeschreven",
+                             checklist_item="direct_marketing", today=D("2026-03-06"))
+    # ...and the earlier decision no longer holds: no answer, no closing until it is decided again
+    invalid = rules.invalid_decisions(case)
+    assert [p.code for p in invalid["objection"]] == ["direct_marketing_refused"]
+    assert any("artikel 21, lid 3" in str(m).lower() for m in correspondence.problems(case, "answer", today=D("2026-03-06")))
+    with pytest.raises(ServiceError) as err:
+        correspondence.send_as_drafted(case, "answer", actor=actor, today=D("2026-03-06"))
     with pytest.raises(ServiceError) as err:
         svc.close(case, actor=actor, status="refused", note="Geweigerd", answer_sent_on=D("2026-03-06"),
                   today=D("2026-03-06"))

@@ -56,7 +56,7 @@ def test_seed_fills_a_varied_register(runner):
     assert len({c.reference for c in cases}) == 40
     assert {c.channel for c in cases} == set(CHANNELS)
     assert {key for c in cases for key in c.right_keys} == set(RIGHTS)
-    assert {c.status for c in cases} == set(STATUSES)
+    assert {c.status for c in cases} == set(STATUSES) - {"closed_mistake"}  # the demo logs nothing by mistake
     assert any(c.is_open and not c.is_suspended and c.days_left(today) < 0 for c in cases), "no overdue case"
     assert any(c.extended for c in cases)
     assert all(c.extension_effective for c in cases if c.extended)  # each extension was told to the requester

@@ -151,17 +151,18 @@ def test_identity_request_explains_the_suspension_and_how_to_reply(actor):
     case = open_case(actor, rights=("access",), channel="email", received_on=D("2026-03-02"), today=D("2026-03-02"))
     svc.request_identity(case, actor=actor, asked_on=D("2026-03-03"), today=D("2026-03-03"), now=NOW)
     subject, body = letter(case, "identity_request", "nl", today=D("2026-03-03"))
-    assert subject.startswith("Vraag om een identiteitsbewijs")
+    assert subject.startswith("Vraag om bevestiging van uw identiteit")  # no ID card asked: see below
     assert "staat stil vanaf 3 maart 2026 tot de dag waarop wij uw antwoord ontvangen" in body
     assert "De uiterste antwoorddatum was 2 april 2026 en schuift op met het aantal dagen dat de termijn stilstaat" in body
     # written days later, the letter still gives the date the suspended days are added to: never counted twice
     assert "antwoorddatum was 2 april 2026" in letter(case, "identity_request", "nl", today=D("2026-03-09")).body
     assert "artikel 12, lid 6, AVG" in body
-    assert "uw foto en uw rijksregisternummer onleesbaar" in body and "vernietigen" in body
+    # the lightest proof by default (the identity ladder): no identity card asked
+    assert "bestellingen" in body and "identiteitskaart is niet nodig" in body and "rijksregisternummer" not in body
     assert "op deze e-mail antwoorden" in body
     assert "Labelstudio Comm. V, Rommersheide K 15, 2960 Brecht" in body and "info@labelstudio.be" in body
     english = letter(case, "identity_request", "en", today=D("2026-03-03")).body
-    assert "national register number unreadable" in english and "suspended from 3 March 2026 until" in english
+    assert "card is not needed" in english and "suspended from 3 March 2026 until" in english
     svc.record_identity(case, actor=actor, method="kopie identiteitskaart", received_on=D("2026-03-10"),
                         today=D("2026-03-10"), now=NOW)
     assert letter(case, "identity_request", "nl", today=D("2026-03-12")).subject.startswith("Vraag om verduidelijking")

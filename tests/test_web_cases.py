@@ -123,8 +123,9 @@ def test_identity_request_and_record(client, case, logged_in):
     assert 'id="identity-letter-missing"' not in client.get(f"/cases/{case.id}").get_data(as_text=True)
     arrived = TODAY - timedelta(days=2)
     r = client.post(f"/cases/{case.id}/identity/verify",
-                    data={"version": only_case().version, "received_on": arrived.isoformat(),
-                          "method": "kopie identiteitskaart gecontroleerd en vernietigd"})
+                    data={"version": only_case().version, "received_on": arrived.isoformat(), "check": "document",
+                          "reason": "Verzoek van een ander e-mailadres; ordernummer onbekend",
+                          "copy_destroyed": "y", "method": "kopie identiteitskaart gecontroleerd en vernietigd"})
     assert r.status_code == 302
     case = only_case()
     assert case.status == "in_progress"
@@ -139,7 +140,7 @@ def test_identity_request_and_record(client, case, logged_in):
 def test_identity_record_needs_a_method(client, case):
     r = client.post(f"/cases/{case.id}/identity/verify",
                     data={"version": case.version, "received_on": TODAY.isoformat(), "method": ""})
-    assert r.status_code == 422 and 'id="method-error"' in r.get_data(as_text=True)
+    assert r.status_code == 422 and 'id="check-error"' in r.get_data(as_text=True)
 
 
 def test_extend_with_reason_then_tell_the_requester(client, case):
@@ -188,7 +189,8 @@ def test_record_action_and_outcomes_then_resolve(client, case, logged_in):
         "description": "Account verwijderd in de webshop", "performed_on": TODAY.isoformat(), "note": ""})
     assert r.status_code == 302
     client.post(f"/cases/{case.id}/identity/verify", data={
-        "version": only_case().version, "received_on": TODAY.isoformat(), "method": "e-mail komt overeen"})
+        "version": only_case().version, "received_on": TODAY.isoformat(), "check": "account",
+        "method": "e-mail komt overeen"})
     r = client.post(f"/cases/{case.id}/rights/{access.id}/outcome",
                     data={"version": only_case().version, "outcome": "granted"})
     assert r.status_code == 302
@@ -217,7 +219,7 @@ def test_record_action_and_outcomes_then_resolve(client, case, logged_in):
 
 def test_outcome_refusal_without_code_keeps_reason(client, case):
     client.post(f"/cases/{case.id}/identity/verify", data={
-        "version": case.version, "received_on": TODAY.isoformat(), "method": "ok"})
+        "version": case.version, "received_on": TODAY.isoformat(), "check": "account", "method": "ok"})
     erasure = case.rights[1]
     r = client.post(f"/cases/{case.id}/rights/{erasure.id}/outcome", data={
         "version": only_case().version, "outcome": "refused", "refusal_code": "", "reason": "Mijn uitleg"})

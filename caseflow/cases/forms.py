@@ -10,7 +10,9 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Optio
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from .. import clock
-from ..rights import CHANNELS, CLOSE_STATUSES, OUTCOMES, REFUSAL_CODES, RIGHTS, STATUSES, SYSTEMS, right_label
+from ..rights import (
+    CHANNELS, CLOSE_STATUSES, IDENTITY_CHECKS, OUTCOMES, REFUSAL_CODES, RIGHTS, STATUSES, SYSTEMS, right_label,
+)
 
 DATE_REQUIRED = _l("Enter a valid date.")
 
@@ -90,19 +92,33 @@ class RequesterForm(VersionedForm):
         return ok
 
 
+IDENTITY_REASON = _l("Why does doubt remain? (required for an identity document)")
+IDENTITY_REASON_HELP = _l("E.g. \u201cthe request came from another email address and the order number given does not "
+                          "match the delivery postcode\u201d")
+
+
 class IdentityRequestForm(VersionedForm):
     asked_on = DateField(_l("Asked on"), validators=[InputRequired(DATE_REQUIRED), not_in_future()])
+    check = RadioField(_l("What do you ask for? (lightest first)"), choices=choices(IDENTITY_CHECKS),
+                       validators=[Optional()])
+    reason = TextAreaField(IDENTITY_REASON, description=IDENTITY_REASON_HELP, validators=[Optional(), Length(max=5000)])
     note = TextAreaField(_l("What was asked (proof of identity or clarification), and how"), validators=[Optional(), Length(max=5000)])
     submit = SubmitField(_l("Ask for proof of identity"))
 
 
 class IdentityVerifyForm(VersionedForm):
     received_on = DateField(_l("Answer received on"), validators=[InputRequired(DATE_REQUIRED), not_in_future()])
+    check = RadioField(_l("How was the identity verified? (lightest first)"), choices=choices(IDENTITY_CHECKS),
+                       validators=[Optional()])
+    reason = TextAreaField(IDENTITY_REASON, description=IDENTITY_REASON_HELP, validators=[Optional(), Length(max=5000)])
     method = StringField(
-        _l("How was the identity verified?"),
-        description=_l("E.g. \u201cmatches the account's email address\u201d or \u201ccopy of ID card checked and destroyed\u201d"),
-        validators=[DataRequired(_l("Say how the identity was verified.")), Length(max=1000)],
+        _l("What was checked"),
+        description=_l("E.g. \u201crequest sent from the account's email address\u201d or \u201corder 10482, postcode "
+                       "2960 match\u201d"),
+        validators=[Optional(), Length(max=1000)],
     )
+    copy_destroyed = BooleanField(_l("The copy of the identity document has been destroyed (paper shredded, file and "
+                                     "email deleted)"))
     submit = SubmitField(_l("Identity verified"))
 
 
@@ -138,6 +154,13 @@ class CloseForm(VersionedForm):
     answer_sent_on = DateField(_l("Answer sent on"), validators=[Optional(), not_in_future()])
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=10_000)])
     submit = SubmitField(_l("Close case"))
+
+
+class ReopenForm(VersionedForm):
+    reason = TextAreaField(_l("Why is the case reopened?"),
+                           description=_l("The deadline does not start again: it still runs from the date received."),
+                           validators=[DataRequired(_l("Say why the case is reopened.")), Length(max=5000)])
+    submit = SubmitField(_l("Reopen the case"))
 
 
 class AssignForm(VersionedForm):

@@ -11,7 +11,7 @@ from ..extensions import db
 from ..models import Case
 from ..services import ServiceError, StaleCaseError
 from ..services import cases as case_service
-from ..services import resolution
+from ..services import closing, resolution
 from ..rights import REFUSAL_CODES_FOR
 from ..services.register import count_closed_matches, find_cases, inactive_assignees
 from ..services.users import active_staff
@@ -107,7 +107,8 @@ def attachment(case_id):
     return send_file(attachments.path_of(case.attachment_path), download_name=case.attachment_name, as_attachment=True)
 
 
-def _case_form_view(case_id, form_class, template, title, perform, prepare=None, defaults=None, context=None):
+def _case_form_view(case_id, form_class, template, title, perform, prepare=None, defaults=None, context=None,
+                    closed_case=False):
     """GET shows the form; POST validates, calls one service function, flashes and redirects.
 
     `perform` returns the message to flash, or (message, where to go next). On a validation or service
@@ -122,8 +123,9 @@ def _case_form_view(case_id, form_class, template, title, perform, prepare=None,
         form.version.data = case.version
         for name, value in (defaults(case) if defaults else {}).items():
             getattr(form, name).data = value
-    elif not case.is_open:
-        flash(_("This case is closed; it can no longer be changed."), "error")
+    elif case.is_open == closed_case:
+        flash(_("This case is open already.") if closed_case else _("This case is closed; it can no longer be changed."),
+              "error")
         return redirect(url_for("cases.show", case_id=case.id))
     if form.validate_on_submit():
         try:
@@ -148,15 +150,23 @@ def _case_form_view(case_id, form_class, template, title, perform, prepare=None,
 
 @bp.route("/cases/<int:case_id>/identity/request", methods=["GET", "POST"])
 def request_identity(case_id):
+    clarifying = _get_case(case_id).identity_verified_on is not None  # nothing to prove: a question about the request
+
     def perform(case, form):
-        case_service.request_identity(case, actor=current_user, asked_on=form.asked_on.data,
-                                      note=form.note.data, expected_version=form.version.data)
+        case_service.request_identity(case, actor=current_user, asked_on=form.asked_on.data, note=form.note.data,
+                                      check=None if clarifying else form.check.data, reason=form.reason.data,
+                                      expected_version=form.version.data)
         return (_("Proof of identity requested. The deadline is suspended until the answer arrives. "
                   "Check and send the letter below."),
                 url_for("cases.compose_letter", case_id=case.id, kind="identity_request"))
 
+    def defaults(case):
+        return {"asked_on": clock.today(), "check": case.identity_check or "knowledge",
+                "reason": case.identity_check_reason or ""}
+
     return _case_form_view(case_id, forms.IdentityRequestForm, "identity_request.html",
-                           _l("Ask for proof of identity"), perform, defaults=lambda c: {"asked_on": clock.today()})
+                           _l("Ask for proof of identity"), perform, defaults=defaults,
+                           context=lambda c: {"clarifying": clarifying})
 
 
 @bp.route("/cases/<int:case_id>/identity/verify", methods=["GET", "POST"])
@@ -171,12 +181,19 @@ def verify_identity(case_id):
 
     def perform(case, form):
         case_service.record_identity(case, actor=current_user, method=form.method.data,
-                                     received_on=form.received_on.data, expected_version=form.version.data)
+                                     check=None if clarifying else (form.check.data or ""), reason=form.reason.data,
+                                     copy_destroyed=form.copy_destroyed.data, received_on=form.received_on.data,
+                                     expected_version=form.version.data)
         return _("Clarification recorded; the clock runs again.") if clarifying else _("Identity recorded as verified.")
+
+    def defaults(case):
+        # the lightest step that may be enough: the method asked for, or for an email request the account's address
+        suggested = case.identity_check or ("account" if case.channel == "email" and case.requester_email else None)
+        return {"received_on": clock.today(), "check": suggested, "reason": case.identity_check_reason or ""}
 
     title = _l("Record the clarification") if clarifying else _l("Record proof of identity")
     return _case_form_view(case_id, forms.IdentityVerifyForm, "identity_verify.html", title, perform,
-                           prepare=prepare, defaults=lambda c: {"received_on": clock.today()})
+                           prepare=prepare, defaults=defaults, context=lambda c: {"clarifying": clarifying})
 
 
 @bp.route("/cases/<int:case_id>/extend", methods=["GET", "POST"])
@@ -255,6 +272,35 @@ def close(case_id):
 
     return _case_form_view(case_id, forms.CloseForm, "close.html", _l("Close the case"), perform,
                            defaults=lambda c: {"answer_sent_on": c.answer_sent_on})
+
+
+@bp.route("/cases/<int:case_id>/close-on-delivery", methods=["POST"])
+def close_on_delivery(case_id):
+    """Close as resolved (or refused) as soon as the answer waiting in the outbox is delivered."""
+    case = _get_case(case_id)
+    form = forms.VersionedForm()
+    if form.validate_on_submit():
+        try:
+            closing.close_when_delivered(case, actor=current_user, expected_version=form.version.data)
+        except ServiceError as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
+        else:
+            flash(_("The case will be closed as soon as the answer has been delivered."), "success")
+    return redirect(url_for("cases.show", case_id=case.id))
+
+
+@bp.route("/cases/<int:case_id>/reopen", methods=["GET", "POST"])
+def reopen(case_id):
+    if not current_user.is_admin:
+        abort(403)
+
+    def perform(case, form):
+        closing.reopen(case, actor=current_user, reason=form.reason.data, expected_version=form.version.data)
+        return _("The case has been reopened. The deadline has not changed.")
+
+    return _case_form_view(case_id, forms.ReopenForm, "reopen.html", _l("Reopen the case"), perform,
+                           closed_case=True)
 
 
 @bp.route("/cases/<int:case_id>/requester", methods=["GET", "POST"])

@@ -11,16 +11,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from .. import attachments
+from .. import attachments, rules
 from ..extensions import db
-from ..mail import as_utc
 from ..models import Case, CaseRight, Suspension, User
-from ..rights import CHANNELS, CLOSE_STATUSES, RIGHTS
+from ..rights import CHANNELS, CLOSE_STATUSES, IDENTITY_CHECKS, RIGHTS
 from . import ServiceError, audit, audit_parts, check_version, commit, moment, require_open, with_text
-from .checklist import (
-    DIRECT_MARKETING_REFUSED, KEPT_DATA_GRANTED, granted_though_data_kept, objects_to_direct_marketing, open_items,
-    still_open,
-)
 
 REFERENCE_ATTEMPTS = 5
 
@@ -143,16 +138,18 @@ def update_requester(case: Case, *, actor: User, expected_version=None, now=None
 
 
 def request_identity(
-    case: Case, *, actor: User, asked_on: date | None = None, note: str = "", expected_version=None,
-    today=None, now=None,
+    case: Case, *, actor: User, asked_on: date | None = None, note: str = "", check: str | None = None,
+    reason: str = "", expected_version=None, today=None, now=None,
 ) -> Case:
-    """Ask for proof of identity or clarification: the clock stops from that day."""
+    """Ask for proof of identity (by the lightest method that is enough) or clarification: the clock stops then."""
     today, now = moment(today, now)
     asked_on = asked_on or today
     check_version(case, expected_version)
     require_open(case)
     if case.status == "awaiting_identity":
         raise ServiceError(_l("Proof of identity has already been requested and has not yet arrived."))
+    if case.identity_verified_on is None:
+        check, reason = _ladder_step(check or "knowledge", reason, asking=True)
     if asked_on > today:
         raise ServiceError(_l("The date cannot be in the future."), field="asked_on")
     if asked_on < case.received_on:
@@ -162,20 +159,38 @@ def request_identity(
     before = case.status
     case.status = "awaiting_identity"
     case.identity_requested_on = asked_on
+    if case.identity_verified_on is None:
+        case.identity_check, case.identity_check_reason = check, reason
     db.session.add(Suspension(case=case, started_on=asked_on))
-    audit(case, actor, "identity_requested", detail=audit_parts(asked_on.isoformat(), note), before=before,
-          after=case.status, at=now)
+    audit(case, actor, "identity_requested", detail=audit_parts(asked_on.isoformat(), check, reason, note),
+          before=before, after=case.status, at=now)
     _refresh_deadline(case)
     commit()
     return case
 
 
+def _ladder_step(check: str, reason: str, *, asking: bool) -> tuple[str, str | None]:
+    """The method of the identity ladder, checked: an identity document only with the doubt that remains."""
+    if check not in IDENTITY_CHECKS:
+        raise ServiceError(_l("Choose how the identity is verified."), field="check")
+    if asking and check == "account":
+        raise ServiceError(_l("A request from the account's own email or postal address needs nothing more: record "
+                              "the identity as verified instead of asking for proof."), field="check")
+    reason = (reason or "").strip()
+    if check == "document" and not reason:
+        raise ServiceError(_l("An identity document is a last resort: write down why doubt remains after the "
+                              "lighter checks (account address, order number with postcode)."), field="reason")
+    return check, (reason or None) if check == "document" else None
+
+
 def record_identity(
-    case: Case, *, actor: User, method: str, received_on: date | None = None, expected_version=None,
-    today=None, now=None,
+    case: Case, *, actor: User, method: str = "", check: str | None = None, reason: str = "",
+    copy_destroyed: bool = False, received_on: date | None = None, expected_version=None, today=None, now=None,
 ) -> Case:
     """Record the requester's answer: identity verified (or, if it already was, the clarification received).
 
+    `check`: the step of the identity ladder used (rights.IDENTITY_CHECKS), `method` what was checked. An identity
+    document needs the reason it was needed and the confirmation that the copy has been destroyed.
     A running suspension ends on the day the answer arrived, which moves the deadline by the days waited.
     """
     today, now = moment(today, now)
@@ -185,7 +200,13 @@ def record_identity(
     running = next((s for s in case.suspensions if s.ended_on is None), None)
     if case.identity_verified_on is not None and running is None:
         raise ServiceError(_l("The identity has already been verified."))
-    if not (method or "").strip():
+    verifying = case.identity_verified_on is None
+    if verifying and check is not None:
+        check, reason = _ladder_step(check, reason, asking=False)
+        if check == "document" and not copy_destroyed:
+            raise ServiceError(_l("Confirm that the copy of the identity document has been destroyed: it may not be "
+                                  "kept after the check."), field="copy_destroyed")
+    elif not (method or "").strip():
         raise ServiceError(_l("Say what the requester clarified.") if case.identity_verified_on
                            else _l("Say how the identity was verified."), field="method")
     if received_on > today:
@@ -201,7 +222,9 @@ def record_identity(
     cleared = []
     if case.identity_verified_on is None:
         case.identity_verified_on = received_on
-        case.identity_method = method.strip()
+        case.identity_method = (method or "").strip() or None
+        # the step used (None from a script that only describes it: never the step merely asked for)
+        case.identity_check, case.identity_check_reason = check, reason if check is not None else None
         action = "identity_verified"
         # a refusal because the identity was not verified no longer holds: the right must be decided anew
         cleared = [r for r in case.rights if r.refusal_code == "identity_not_verified"]
@@ -209,8 +232,12 @@ def record_identity(
         action = "clarification_received"
     case.status = "in_progress"
     _refresh_deadline(case)
-    audit(case, actor, action, detail=audit_parts(received_on.isoformat(), method), before=before_status,
-          after=case.status, at=now)
+    audit(case, actor, action, detail=audit_parts(received_on.isoformat(), check if verifying else None,
+                                                  reason if verifying else None, method),
+          before=before_status, after=case.status, at=now)
+    if verifying and check == "document":
+        case.identity_copy_destroyed_on = today
+        audit(case, actor, "identity_copy_destroyed", detail=today.isoformat(), at=now)
     if case.deadline != before_deadline:
         audit(case, actor, "deadline_changed", detail=str(running.days if running else ""),
               before=before_deadline.isoformat(), after=case.deadline.isoformat(), at=now)
@@ -246,66 +273,41 @@ def extend(case: Case, *, actor: User, reason: str, expected_version=None, today
     return case
 
 
-def _refuse_open_items(case: Case, *, before_answer: bool = False) -> None:
-    message = still_open(open_items(case, before_answer=before_answer))
-    if message:
-        raise ServiceError(message, field="status")
-
-
-# Closing as resolved or refused means an answer went to the requester: its date is required.
-ANSWERED_STATUSES = ("resolved", "refused")
-
-
 def close(
-    case: Case, *, actor: User, status: str, note: str = "", answer_sent_on: date | None = None,
+    case: Case, *, actor: User | None, status: str, note: str = "", answer_sent_on: date | None = None,
     expected_version=None, today=None, now=None,
 ) -> Case:
-    """Close the case as resolved, refused, withdrawn or closed unverified."""
+    """Close the case as resolved, refused, withdrawn, closed unverified or logged by mistake (rules.closing)."""
     today, now = moment(today, now)
     check_version(case, expected_version)
     require_open(case)
     if status not in CLOSE_STATUSES:
         raise ServiceError(_l("Choose how the case ends."), field="status")
-    if status == "resolved" and any(r.outcome is None for r in case.rights):
-        raise ServiceError(_l("Every right needs an outcome before the case can be resolved."), field="status")
-    if status == "resolved":
-        _refuse_open_items(case, before_answer=True)
-    if status in ANSWERED_STATUSES and any(r.outcome == "refused" and objects_to_direct_marketing(r)
-                                           for r in case.rights):
-        raise ServiceError(DIRECT_MARKETING_REFUSED, field="status")
-    if status == "resolved" and granted_though_data_kept(case):
-        raise ServiceError(KEPT_DATA_GRANTED, field="status")
-    if status == "refused" and (any(r.outcome not in ("refused", "not_applicable") for r in case.rights)
-                                or not any(r.outcome == "refused" for r in case.rights)):
-        raise ServiceError(_l("To refuse the case as a whole, first refuse each right (with its reason code and "
-                              "reasons) or mark it not applicable."), field="status")
-    if status in ANSWERED_STATUSES:
-        # the answer itself is kept on the case (what it said, when, by whom), and it carries the guard rails
-        answer = next((letter for letter in reversed(case.letters) if letter.kind == "answer" and not letter.failed),
-                      None)
-        decided = max((r.outcome_at for r in case.rights if r.outcome_at), default=None)
-        if answer is None or (decided is not None and as_utc(answer.created_at) < as_utc(decided)):
-            # none yet, or it told the requester about decisions that have changed since
-            raise ServiceError(_l("First send the answer to the requester (under Letters to the requester: "
-                                  "Answer); then close the case."), field="status")
-        if not answer.delivered:
-            raise ServiceError(_l("The answer is still in the outbox: close the case once it has gone out (usually "
-                                  "within a minute)."), field="status")
+    problems = rules.closing(case, status)
+    if problems:
+        raise ServiceError(problems[0].message, field="status")
+    if status in rules.ANSWERED_STATUSES:
+        answer = rules.current_answer(case)
         if answer_sent_on is not None and answer_sent_on < answer.sent_on:
             raise ServiceError(_l("The answer went out on %(date)s; the date cannot be earlier.",
                                   date=answer.sent_on.strftime("%d/%m/%Y")), field="answer_sent_on")
         answer_sent_on = answer_sent_on or answer.sent_on
-    if status == "resolved":
-        _refuse_open_items(case)  # incl. those the answer ticks once delivered
     if status != "resolved" and not (note or "").strip():
         raise ServiceError(_l("Explain why the case is closed this way."), field="note")
-    if status == "closed_unverified" and case.identity_verified_on is not None:
-        raise ServiceError(_l("The identity has been verified; this case cannot be closed as unverified."), field="status")
     if answer_sent_on is not None:
         if answer_sent_on > today:
             raise ServiceError(_l("The date cannot be in the future."), field="answer_sent_on")
         if answer_sent_on < case.received_on:
             raise ServiceError(_l("The date cannot be before the request was received."), field="answer_sent_on")
+    close_now(case, actor=actor, status=status, note=note, answer_sent_on=answer_sent_on, today=today, now=now)
+    commit()
+    return case
+
+
+def close_now(case: Case, *, actor: User | None, status: str, note: str = "", answer_sent_on: date | None,
+              today: date | None = None, now) -> None:
+    """Close the case (already checked) inside the caller's unit of work; a running suspension ends today."""
+    today = today or moment(None, now)[0]
     running = next((s for s in case.suspensions if s.ended_on is None), None)
     if running is not None:
         running.ended_on = max(today, running.started_on)
@@ -315,11 +317,10 @@ def close(
     case.answer_sent_on = answer_sent_on
     case.closing_note = (note or "").strip() or None
     case.closed_at = now
+    case.close_on_delivery = None
     _refresh_deadline(case)
     audit(case, actor, "closed", detail=audit_parts(answer_sent_on.isoformat() if answer_sent_on else "", case.closing_note),
           before=before, after=status, at=now)
-    commit()
-    return case
 
 
 def assign(case: Case, *, actor: User, assignee_id, expected_version=None, now=None) -> Case:

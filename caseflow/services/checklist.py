@@ -50,10 +50,6 @@ def keeps_data(case_right) -> bool:
                for a in case_right.actions)
 
 
-def granted_though_data_kept(case) -> list:
-    """Rights marked granted although their checklist says data were kept: the answer would claim too much."""
-    return [r for r in case.rights if r.outcome == "granted" and keeps_data(r)]
-
 DIRECT_MARKETING_REFUSED = _l(
     "An objection to direct marketing (the newsletter) must always be granted (Art. 21(3) GDPR). If the objection "
     "is not about direct marketing, mark that checklist item not applicable; otherwise choose partially granted.")

@@ -5,17 +5,14 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from .. import letters, mail
+from .. import letters, mail, rules
 from ..extensions import db
 from ..models import Case, Letter, User
-from ..rights import DISCLOSING_OUTCOMES, REMEDY_OUTCOMES
+from ..rights import REMEDY_OUTCOMES
 from . import (
-    IDENTITY_NOT_VERIFIED, ServiceError, StaleCaseError, audit, check_version, commit, moment, packages, resolution,
+    ServiceError, closing, StaleCaseError, audit, check_version, commit, moment, packages, resolution,
 )
-from .checklist import (
-    DIRECT_MARKETING_REFUSED, KEPT_DATA_GRANTED, granted_though_data_kept, objects_to_direct_marketing, open_items,
-    still_open,
-)
+from .checklist import open_items
 
 PLACEHOLDER = re.compile(r"\[[^\]\n]{2,80}\]")  # e.g. "[reden van de verlenging]" left in a draft
 
@@ -45,9 +42,7 @@ def send_as_drafted(case: Case, kind: str, *, actor: User, today: date | None = 
                 attach_package=kind == "answer" and sends_copy(case), today=today, now=now, delivered=delivered)
 
 
-def sends_copy(case: Case) -> bool:
-    """An answer granting access or portability (in part) comes with the data package (Art. 15(3), Art. 20(1))."""
-    return any(r.right in ("access", "portability") and r.outcome in DISCLOSING_OUTCOMES for r in case.rights)
+sends_copy = rules.sends_copy
 
 
 # In every (partial) refusal the requester must read where to complain and that they can go to court (Art. 12(4)).
@@ -72,20 +67,7 @@ def problems(case: Case, kind: str, *, today: date) -> list:
             found.append(_l("The original deadline (%(date)s) has passed: the extension notice would be too late.",
                             date=case.original_deadline(today).strftime("%d/%m/%Y")))
     if kind == "answer":
-        if any(r.outcome is None for r in case.rights):
-            found.append(_l("Every right needs an outcome before the answer can be sent."))
-        if case.identity_verified_on is None and any(r.outcome in DISCLOSING_OUTCOMES for r in case.rights):
-            found.append(IDENTITY_NOT_VERIFIED)
-        message = still_open(open_items(case, before_answer=True))
-        if message:
-            found.append(message)
-        if granted_though_data_kept(case):
-            found.append(KEPT_DATA_GRANTED)
-        if any(r.outcome == "refused" and objects_to_direct_marketing(r) for r in case.rights):
-            found.append(DIRECT_MARKETING_REFUSED)
-        if sends_copy(case) and not case.package_files:
-            found.append(_l("The answer gives the requester a copy of their data: first add the exported files to "
-                            "the data package on the case page."))
+        found += [p.message for p in rules.answer(case)]
     if delivery_for(case) == "registered_letter" and not case.requester_address:
         found.append(_l("The case has no postal address for a registered letter."))
     return found
@@ -213,6 +195,7 @@ def _sync_letter(letter: Letter, now) -> None:
               after=letter.outbox_message.last_error, at=now)
     elif letter.kind == "answer" and letter.delivered and case.is_open:
         _tick_done_by_answer(case, letter, actor=letter.created_by, today=letter.sent_on, now=now)
+        closing.close_if_due(case, now=now)
     deadline = case.current_deadline()
     if deadline != case.deadline:
         before, case.deadline = case.deadline, deadline

@@ -7,7 +7,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
 from ..models import Case, CaseRight, Letter, User
-from ..rights import CLOSED_STATUSES, OPEN_STATUSES, STATUSES
+from ..rights import HANDLED_CLOSED_STATUSES, OPEN_STATUSES, STATUSES
 from ..search import fold
 
 # "DSR-2026-0041", "dsr 2026 41", "2026-0041": a case reference as people read it out on the phone; not
@@ -24,8 +24,8 @@ def as_reference(q: str) -> str | None:
 def _status_condition(status: str):
     if status == "open":
         return Case.status.in_(OPEN_STATUSES)
-    if status == "closed":
-        return Case.status.in_(CLOSED_STATUSES)
+    if status == "closed":  # requests handled: cases logged by mistake have a filter of their own
+        return Case.status.in_(HANDLED_CLOSED_STATUSES)
     if status in STATUSES:
         return Case.status == status
     return true()
@@ -78,7 +78,7 @@ def count_closed_matches(*, right: str = "", assignee: str = "", q: str = "") ->
     if not fold(q).strip():
         return 0
     query = _filtered(select(func.count(Case.id)), right, assignee).where(
-        Case.status.in_(CLOSED_STATUSES), _text_condition(q))
+        Case.status.in_(HANDLED_CLOSED_STATUSES), _text_condition(q))
     if reference := as_reference(q):
         query = query.where(Case.reference != reference)
     return db.session.scalar(query)

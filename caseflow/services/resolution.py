@@ -7,16 +7,13 @@ from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 
-from .. import checklists
+from .. import rules
 from ..extensions import db
 from ..models import Case, CaseRight, ResolutionAction, User
-from ..rights import (
-    DISCLOSING_OUTCOMES, OUTCOMES, REFUSAL_CODES, REFUSAL_CODES_FOR, REFUSING_OUTCOMES, SYSTEMS,
-)
+from ..rights import OUTCOMES, REFUSING_OUTCOMES, SYSTEMS
 from . import (
-    IDENTITY_NOT_VERIFIED, ServiceError, audit, audit_parts, check_version, commit, moment, require_open, with_text,
+    ServiceError, audit, audit_parts, check_version, commit, moment, require_open, with_text,
 )
-from .checklist import DIRECT_MARKETING_REFUSED, KEPT_DATA_GRANTED, keeps_data, objects_to_direct_marketing
 
 
 def _case_right(case: Case, case_right_id) -> CaseRight:
@@ -47,17 +44,11 @@ def record_action(
     require_open(case)
     right = _case_right(case, case_right_id)
     if checklist_item:
-        if checklists.item(right.right, checklist_item) is None:
-            raise ServiceError(_l("This checklist item does not belong to this right."))
-        if any(a.checklist_item == checklist_item for a in right.actions):
-            raise ServiceError(_l("This checklist item has already been dealt with."))
+        problems = rules.checklist_line(case, right, checklist_item, not_applicable=not_applicable)
+        if problems:
+            raise ServiceError(problems[0].message)
         if not_applicable and not (note or "").strip():
             raise ServiceError(_l("Say why this item does not apply."), field="note")
-        if (not not_applicable and checklists.item(right.right, checklist_item).needs_identity
-                and case.identity_verified_on is None):
-            raise ServiceError(IDENTITY_NOT_VERIFIED)
-        if checklist_item == "direct_marketing" and not not_applicable and right.outcome == "refused":
-            raise ServiceError(DIRECT_MARKETING_REFUSED)
     elif not_applicable:
         raise ServiceError(_l("Only a checklist item can be marked not applicable."))
     if system not in SYSTEMS:
@@ -105,31 +96,24 @@ def set_outcome(
     right = _case_right(case, case_right_id)
     if outcome not in OUTCOMES:
         raise ServiceError(_l("Choose an outcome."), field="outcome")
-    if outcome in REFUSING_OUTCOMES:
-        if refusal_code not in REFUSAL_CODES:
-            raise ServiceError(_l("A (partial) refusal needs a reason code."), field="refusal_code")
-        if refusal_code not in REFUSAL_CODES_FOR[right.right]:
-            raise ServiceError(_l("This reason code does not fit this right."), field="refusal_code")
-        if refusal_code == "identity_not_verified" and case.identity_verified_on is not None:
-            raise ServiceError(_l("The identity has been verified: choose the reason that really applies."),
-                               field="refusal_code")
-        if not (reason or "").strip():
-            raise ServiceError(_l("Explain the reasons for the refusal; they go to the requester."), field="reason")
-    else:
+    reason = (reason or "").strip()
+    if outcome not in REFUSING_OUTCOMES:
         refusal_code = None
-    if outcome == "not_applicable" and not (reason or "").strip():
-        raise ServiceError(_l("Explain why this right does not apply; the explanation goes to the requester."),
-                           field="reason")
-    if outcome in DISCLOSING_OUTCOMES and case.identity_verified_on is None:
-        raise ServiceError(IDENTITY_NOT_VERIFIED, field="outcome")
-    if outcome == "granted" and keeps_data(right):
-        raise ServiceError(KEPT_DATA_GRANTED, field="outcome")
-    if outcome == "refused" and objects_to_direct_marketing(right):
-        raise ServiceError(DIRECT_MARKETING_REFUSED, field="outcome")
+    if right.outcome and outcome != right.outcome and reason and reason == (right.outcome_reason or "").strip():
+        # the reasons were written for the previous decision: never send them with another one
+        if outcome == "granted":
+            reason = ""
+        else:
+            raise ServiceError(_l("These reasons were written for the previous decision (%(outcome)s). Write the "
+                                  "reasons for this decision, or clear the field.",
+                                  outcome=OUTCOMES.get(right.outcome, right.outcome)), field="reason")
+    problems = rules.decision(case, right, outcome=outcome, refusal_code=refusal_code, reason=reason)
+    if problems:
+        raise ServiceError(problems[0].message, field=problems[0].field)
     before = (right.outcome, right.outcome_reason)
     right.outcome = outcome
     right.refusal_code = refusal_code
-    right.outcome_reason = (reason or "").strip() or None
+    right.outcome_reason = reason or None
     right.outcome_at = now
     right.outcome_by = actor
     _start_work(case, actor, now)
