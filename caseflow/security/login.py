@@ -6,6 +6,7 @@ dummy hash, so neither the message nor the time taken tells whether an account e
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
@@ -30,10 +31,12 @@ class Outcome:
 
 def refusal_for(verdict: throttle.Verdict):
     if verdict.locked:
-        minutes = -(-verdict.wait_seconds // 60)
-        return _l("Too many failed attempts: logging in is blocked for now. Try again in %(minutes)d minutes, or ask "
-                  "an administrator to lift the block.", minutes=minutes)
-    return _l("Too many attempts, try again in %(seconds)d seconds.", seconds=verdict.wait_seconds)
+        return lazy_ngettext("Too many failed attempts: logging in is blocked for now. Try again in %(num)d minute, "
+                             "or ask an administrator to lift the block.",
+                             "Too many failed attempts: logging in is blocked for now. Try again in %(num)d minutes, "
+                             "or ask an administrator to lift the block.", -(-verdict.wait_seconds // 60))
+    return lazy_ngettext("Too many attempts, try again in %(num)d second.",
+                         "Too many attempts, try again in %(num)d seconds.", verdict.wait_seconds)
 
 
 def _throttled(email, ip, now) -> Outcome | None:
