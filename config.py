@@ -51,7 +51,7 @@ class Config:
     LOGIN_LOCK_AFTER = 10  # failures within LOGIN_LOCK_MINUTES lock the account for LOGIN_LOCK_MINUTES
     LOGIN_LOCK_MINUTES = 15
     LOGIN_ADDRESS_DELAY_AFTER = 10
-    LOGIN_ADDRESS_LOCK_AFTER = 30
+    LOGIN_ADDRESS_LOCK_AFTER = 20
     REQUIRE_2FA_FOR_ADMINS = False  # administrators must set up two-factor login before they can use Caseflow
     # Behind a reverse proxy that terminates TLS: how many proxies to trust for X-Forwarded-For and -Proto
     # (werkzeug's ProxyFix). 0: no proxy; the client address is the connection's.

@@ -33,13 +33,17 @@ class Verdict:
 def verdict(failures: list[datetime], now: datetime, limits: Limits) -> Verdict:
     """Pure rule: may an attempt go ahead at `now`, given the counted failures (oldest first)?"""
     window = timedelta(minutes=limits.lock_minutes)
+    n = limits.lock_after
+    # Locked from the failure that made lock_after of them within one window, for one window.
+    for i in range(len(failures) - 1, n - 2, -1):
+        if failures[i] - failures[i - n + 1] < window:
+            until = failures[i] + window
+            if until > now:
+                return Verdict(wait_seconds=_seconds(until - now), locked=True)
+            break
     recent = [at for at in failures if now - at < window]
-    count = len(recent)
-    if count >= limits.lock_after:
-        until = recent[-1] + window
-        return Verdict(wait_seconds=_seconds(until - now), locked=True)
-    if count >= limits.delay_after:
-        delay = timedelta(seconds=min(2 ** (count - limits.delay_after), MAX_DELAY_SECONDS))
+    if len(recent) >= limits.delay_after:
+        delay = timedelta(seconds=min(2 ** (len(recent) - limits.delay_after), MAX_DELAY_SECONDS))
         until = recent[-1] + delay
         if until > now:
             return Verdict(wait_seconds=_seconds(until - now))
@@ -65,7 +69,7 @@ def fold(email: str | None) -> str:
 
 
 def _failures(column, value, now, limits: Limits, resets: tuple[str, ...]) -> list[datetime]:
-    since = now - timedelta(minutes=limits.lock_minutes)
+    since = now - 2 * timedelta(minutes=limits.lock_minutes)  # a lock's failures began up to a window before it
     last_reset = db.session.scalar(select(func.max(LoginAttempt.at)).where(
         column == value, LoginAttempt.kind.in_(resets), LoginAttempt.at > since))
     if last_reset is not None:
@@ -113,7 +117,7 @@ def current_locks(now) -> list[dict]:
     found = []
     for column, key, limits, resets in ((LoginAttempt.email, "email", account_limits(), ("success", "unlock")),
                                         (LoginAttempt.ip, "ip", address_limits(), ("unlock",))):
-        since = now - timedelta(minutes=limits.lock_minutes)
+        since = now - 2 * timedelta(minutes=limits.lock_minutes)
         candidates = db.session.scalars(
             select(column).where(LoginAttempt.kind == "failure", LoginAttempt.at > since, column.is_not(None))
             .group_by(column).having(func.count() >= limits.lock_after))
