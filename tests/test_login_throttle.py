@@ -123,3 +123,13 @@ def test_a_deactivated_account_is_told_only_after_the_right_password(client, app
     make_user(active=False)
     assert "gedeactiveerd" not in _login(client, "an@labelstudio.be", WRONG).get_data(as_text=True)
     assert "gedeactiveerd" in _login(client, "an@labelstudio.be", PASSWORD).get_data(as_text=True)
+
+
+def test_old_attempts_are_dropped_at_the_next_login(client, staff, frozen_clock):
+    from caseflow.security.models import LoginAttempt
+
+    _login(client, "gok@labelstudio.be", WRONG)
+    frozen_clock.advance(days=2)
+    _login(client, staff.email, PASSWORD)
+    assert db.session.scalars(db.select(LoginAttempt.kind)).all() == ["success"]
+    assert "login_failed" in db.session.scalars(db.select(SecurityEvent.kind)).all()  # the log keeps it

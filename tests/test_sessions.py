@@ -46,6 +46,7 @@ def test_idle_timeout(client, auth, staff, frozen_clock):
     frozen_clock.advance(minutes=30)
     r = client.get("/")
     assert r.status_code == 302 and "/login" in r.headers["Location"]
+    assert "na 30 minuten zonder activiteit afgemeld" in client.get(r.headers["Location"]).get_data(as_text=True)
     frozen_clock.advance(minutes=1)  # ended for good, even if somebody tries again at once
     assert client.get("/").status_code == 302
     assert db.session.scalar(db.select(UserSession)).ended_reason == "idle"
@@ -57,7 +58,9 @@ def test_absolute_lifetime_ends_even_a_busy_session(client, auth, staff, frozen_
         frozen_clock.advance(minutes=20)
         assert client.get("/").status_code == 200
     frozen_clock.advance(minutes=20)  # 12 hours after logging in
-    assert client.get("/").status_code == 302
+    r = client.get("/")
+    assert r.status_code == 302
+    assert "12 uur na het aanmelden afgemeld" in client.get(r.headers["Location"]).get_data(as_text=True)
     assert db.session.scalar(db.select(UserSession)).ended_reason == "expired"
 
 

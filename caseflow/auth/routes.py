@@ -1,7 +1,7 @@
 """Logging in and out, the one-time setup of the first administrator, the language choice."""
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -20,8 +20,21 @@ PENDING = "pending_login"  # password right, two-factor code still to come: {"us
 
 @login_manager.user_loader
 def load_user(session_id: str):
-    """The user of the server-side session the cookie names, while that session is open (see security.sessions)."""
-    return sessions.resume(session_id, now=security.now())
+    """The user of the server-side session the cookie names, while that session is open (see security.sessions).
+
+    An ended session is forgotten from the cookie at once, and a timeout says why the user must log in again.
+    """
+    user = sessions.resume(session_id, now=security.now())
+    if user is None:
+        session.pop("_user_id", None)
+        reason = sessions.ended_reason(session_id)
+        if reason == "idle":
+            flash(_("You were logged out after %(minutes)d minutes without activity. Log in again.",
+                    minutes=current_app.config["SESSION_IDLE_MINUTES"]), "warning")
+        elif reason == "expired":
+            flash(_("You were logged out %(hours)d hours after logging in. Log in again.",
+                    hours=current_app.config["SESSION_MAX_HOURS"]), "warning")
+    return user
 
 
 def client() -> dict:

@@ -65,6 +65,12 @@ def resume(session_id: str, *, now):
     return record.user
 
 
+def ended_reason(session_id: str) -> str | None:
+    """Why the session the cookie names has ended (idle, expired, logout...), or None when there is no such record."""
+    record = db.session.get(UserSession, session_id) if session_id else None
+    return record.ended_reason if record is not None else None
+
+
 def _end(record: UserSession, reason: str, *, now, ip=None, actor=None) -> None:
     record.ended_at, record.ended_reason = now, reason
     kind = "logout" if reason == "logout" else "session_ended"

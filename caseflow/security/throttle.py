@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from ..extensions import db
 from .models import LoginAttempt
@@ -103,7 +103,12 @@ def record_failure(email: str, *, ip, now) -> tuple[bool, bool]:
     return (account.locked, address.locked)
 
 
+KEEP_ATTEMPTS = timedelta(days=1)  # far beyond any window; the security log keeps the history
+
+
 def record_success(email: str, *, ip, now) -> None:
+    """Clears the account's count; old attempts, which no rule reads any more, are dropped at the same time."""
+    db.session.execute(delete(LoginAttempt).where(LoginAttempt.at < now - KEEP_ATTEMPTS))
     db.session.add(LoginAttempt(at=now, kind="success", email=fold(email), ip=ip))
 
 
