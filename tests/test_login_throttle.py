@@ -65,7 +65,7 @@ def test_a_lock_ends_by_itself_after_fifteen_minutes(client, staff, frozen_clock
     assert _login(client, staff.email, PASSWORD).status_code == 302
 
 
-def test_one_address_trying_many_accounts_is_slowed_then_locked(client, staff, frozen_clock):
+def test_one_address_trying_many_accounts_is_slowed_then_locked(app, client, staff, admin, frozen_clock):
     attacker = "203.0.113.66"
     for i in range(10):  # ten different (unknown) accounts: no account reaches its own limit
         assert _login(client, f"gok{i}@labelstudio.be", WRONG, attacker).status_code == 200
@@ -79,6 +79,15 @@ def test_one_address_trying_many_accounts_is_slowed_then_locked(client, staff, f
     assert r.status_code == 429 and "tijdelijk geblokkeerd" in r.get_data(as_text=True)
     assert "address_locked" in db.session.scalars(db.select(SecurityEvent.kind)).all()
     assert _login(client, staff.email, PASSWORD, "192.0.2.10").status_code == 302  # staff elsewhere: unaffected
+    other = app.test_client()
+    _login(other, admin.email, PASSWORD, "192.0.2.11")
+    locks = other.get("/admin/security").get_data(as_text=True).split('id="locks"')[1].split("</table>")[0]
+    assert attacker in locks and "(adres)" in locks
+    other.post("/admin/security/unlock", data={"key": "ip", "value": attacker})
+    client.post("/logout")
+    assert _login(client, staff.email, PASSWORD, attacker).status_code == 302  # lifted
+    lifted = db.session.scalar(db.select(SecurityEvent).where(SecurityEvent.kind == "lock_lifted"))
+    assert lifted.detail == attacker and lifted.actor_id == admin.id
 
 
 def test_unknown_and_known_addresses_get_the_same_answer(client, staff, frozen_clock):

@@ -7,6 +7,7 @@ from .. import security
 from ..extensions import db
 from ..models import User
 from ..security import log, sessions, throttle
+from ..security import login as login_service
 from ..security.models import UserSession
 from ..services import users as user_service
 from .forms import ToggleForm
@@ -56,10 +57,6 @@ def unlock():
     key, value = request.form.get("key"), (request.form.get("value") or "").strip()
     if not ToggleForm().validate_on_submit() or key not in ("email", "ip") or not value:
         abort(400)
-    now = security.now()
-    throttle.lift(now=now, **{key: value})
-    log.record("lock_lifted", now=now, actor=current_user, ip=value if key == "ip" else None,
-               email=value if key == "email" else None, user=user_service.find_by_email(value) if key == "email" else None)
-    db.session.commit()
+    login_service.lift_lock(key, value, actor=current_user, now=security.now(), ip=request.remote_addr)
     flash(_("The lock on %(what)s has been lifted.", what=value), "success")
-    return redirect(request.form.get("back") == "users" and url_for("admin.users") or url_for("admin.security_log"))
+    return redirect(url_for("admin.users") if request.form.get("back") == "users" else url_for("admin.security_log"))

@@ -90,3 +90,12 @@ def check_code(user, code: str, *, ip, now) -> Outcome:
                                   "your authenticator app."))
     user.totp_last_step = step
     return Outcome(user=user)  # the caller opens the session, which commits
+
+
+def lift_lock(key: str, value: str, *, actor, now, ip=None) -> None:
+    """An administrator lifts the lock (and any delay) on an account (key "email") or an address (key "ip")."""
+    throttle.lift(now=now, **{key: value})
+    user = user_service.find_by_email(value) if key == "email" else None
+    log.record("lock_lifted", now=now, actor=actor, user=user, email=value if key == "email" else None, ip=ip,
+               detail=value if key == "ip" else None)
+    db.session.commit()

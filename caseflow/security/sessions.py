@@ -11,7 +11,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from ..extensions import db
-from . import log
+from . import log, throttle
 from .models import UserSession
 
 TOUCH_EVERY = timedelta(seconds=60)  # last_seen_at is written at most once a minute, not on every request
@@ -19,8 +19,6 @@ TOUCH_EVERY = timedelta(seconds=60)  # last_seen_at is written at most once a mi
 
 def open_session(user, *, now, ip=None, user_agent=None) -> UserSession:
     """A fresh session for a user who just proved who they are; the login is recorded in the security log."""
-    from . import throttle
-
     record = UserSession(id=secrets.token_urlsafe(32), user=user, created_at=now, last_seen_at=now, ip=ip,
                          user_agent=(user_agent or "")[:255] or None)
     db.session.add(record)
