@@ -132,3 +132,20 @@ def test_behind_a_proxy_the_client_address_comes_from_x_forwarded_for(app, staff
                            headers={"X-Forwarded-For": "203.0.113.9"})  # without the setting: not trusted
     ips = db.session.scalars(db.select(SecurityEvent.ip).where(SecurityEvent.kind == "login_failed")).all()
     assert ips == ["203.0.113.9", "127.0.0.1"]
+
+
+def test_changing_ones_own_password_ends_the_other_sessions_not_this_one(app, client, auth, staff, frozen_clock):
+    other = app.test_client()  # e.g. a session somebody stole earlier
+    other.post("/login", data={"email": staff.email, "password": PASSWORD})
+    auth.login()
+    r = client.post("/account/password", data={"current": "fout", "password": "Brecht-etiket-lente-7",
+                                                "confirm": "Brecht-etiket-lente-7"})
+    assert r.status_code == 422 and "niet uw huidige wachtwoord" in r.get_data(as_text=True)
+    assert other.get("/").status_code == 200
+    r = client.post("/account/password", data={"current": PASSWORD, "password": "Brecht-etiket-lente-7",
+                                               "confirm": "Brecht-etiket-lente-7"})
+    assert r.status_code == 302
+    assert client.get("/").status_code == 200
+    assert other.get("/").status_code == 302
+    reasons = db.session.scalars(db.select(UserSession.ended_reason).order_by(UserSession.created_at)).all()
+    assert len(reasons) == 2 and set(reasons) == {None, "password"}

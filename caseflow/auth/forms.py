@@ -57,3 +57,12 @@ class RemoveTotpForm(FlaskForm):
     """CSRF-protected button to switch two-factor login off."""
 
     submit = SubmitField(_l("Switch off two-factor login"))
+
+
+class ChangePasswordForm(FlaskForm):
+    current = PasswordField(_l("Current password"), validators=[DataRequired()])
+    password = PasswordField(_l("New password"), description=PASSWORD_RULE, validators=[DataRequired(), strong_password])
+    confirm = PasswordField(
+        _l("Repeat the new password"), validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))]
+    )
+    submit = SubmitField(_l("Change password"))

@@ -12,7 +12,7 @@ from ..security import sessions
 from ..services import ServiceError
 from ..services import users as user_service
 from ..views import apply_service_error
-from .forms import LanguageForm, LoginForm, SetupForm
+from .forms import ChangePasswordForm, LanguageForm, LoginForm, SetupForm
 
 bp = Blueprint("auth", __name__)
 PENDING = "pending_login"  # password right, two-factor code still to come: {"user": id, "at": timestamp, "next": url}
@@ -119,3 +119,20 @@ def language():
         flash(_("Language saved."), "success")
         return redirect(url_for("cases.index"))
     return render_template("auth/language.html", form=form)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """One's own new password: every other session of the account ends (a stolen one included)."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            user_service.change_password(current_user, form.current.data, form.password.data, now=security.now(),
+                                         keep_session=current_user.session_id)
+        except ServiceError as error:
+            apply_service_error(form, error)
+        else:
+            flash(_("Your password has been changed. Your other sessions have been ended."), "success")
+            return redirect(url_for("cases.index"))
+    return render_template("auth/password.html", form=form), 200 if not form.errors else 422

@@ -18,7 +18,7 @@ from .routes import PENDING, _safe_next, bp, client, start_session
 
 PENDING_FOR = timedelta(minutes=5)  # the code must follow the password within this time
 ENROL_SECRET = "totp_enrol_secret"
-OPEN_WITHOUT_2FA = {"auth.two_factor", "auth.logout", "auth.language", "static"}
+OPEN_WITHOUT_2FA = {"auth.two_factor", "auth.logout", "auth.language", "auth.change_password", "static"}
 
 
 @bp.route("/login/code", methods=["GET", "POST"])

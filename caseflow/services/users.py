@@ -83,6 +83,15 @@ def reset_password(user: User, password: str, *, now, actor: User | None = None,
     return user
 
 
+def change_password(user: User, current: str, password: str, *, now, keep_session: str | None) -> User:
+    """The user's own new password, given the current one; their other sessions end, this one goes on."""
+    if not user.check_password(current or ""):
+        raise ServiceError(_l("This is not your current password."), field="current")
+    if current == password:
+        raise ServiceError(_l("Choose a password different from the current one."), field="password")
+    return reset_password(user, password, now=now, keep_session=keep_session)
+
+
 def set_locale(user: User, locale: str) -> User:
     if locale not in LOCALES:
         raise ServiceError(_l("Unknown language."))
