@@ -22,7 +22,7 @@ def test_main_pages_cause_no_csp_violation(page, admin):
     page.wait_for_url("**/")
     urls = ["/", "/cases/new", f"/cases/{case.id}", f"/cases/{case.id}/identity/request", "/admin/users",
             "/admin/users/new", "/admin/jobs", "/admin/outbox", "/admin/security",
-            f"/admin/users/{admin.id}/sessions", "/account/two-factor", "/language"]
+            f"/admin/users/{admin.id}/sessions", "/account/two-factor", "/account/password", "/language"]
     for url in urls:
         response = page.goto(url)
         assert response.status == 200, url
