@@ -52,6 +52,23 @@ class Config:
     INTAKE_INTERVAL_SECONDS = 180  # how often the mailbox is polled
     INTAKE_MAX_ATTACHMENT_MB = 20  # larger attachments of an email are not kept (the email itself is)
     INTAKE_COLLEAGUE_DOMAINS = ("labelstudio.be",)  # a forward from these: the original sender and date count
+    # Sessions (caseflow/security/sessions.py): the cookie names a server-side record that ends at logout.
+    SESSION_IDLE_MINUTES = 30  # ends after this long without a request
+    SESSION_MAX_HOURS = 12  # and this long after logging in, however busy
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = None  # None: Secure whenever BASE_URL is https (set in create_app)
+    PERMANENT_SESSION_LIFETIME = 12 * 3600  # no cookie outlives SESSION_MAX_HOURS (Flask's default: 31 days)
+    # Login throttling (caseflow/security/throttle.py): per account, and per client address (an office shares one).
+    LOGIN_DELAY_AFTER = 3  # failures, then a growing delay: 1, 2, 4... seconds (at most 60)
+    LOGIN_LOCK_AFTER = 10  # failures within LOGIN_LOCK_MINUTES lock the account for LOGIN_LOCK_MINUTES
+    LOGIN_LOCK_MINUTES = 15
+    LOGIN_ADDRESS_DELAY_AFTER = 10
+    LOGIN_ADDRESS_LOCK_AFTER = 20
+    REQUIRE_2FA_FOR_ADMINS = False  # administrators must set up two-factor login before they can use Caseflow
+    # Behind a reverse proxy that terminates TLS: how many proxies to trust for X-Forwarded-For and -Proto
+    # (werkzeug's ProxyFix). 0: no proxy; the client address is the connection's.
+    PROXY_FIX_X_FOR = 0
 
 
 class TestConfig(Config):

@@ -1,11 +1,10 @@
-"""`python run.py`: the web app with its scheduler, for a single machine (`make run`)."""
+"""`python run.py`: the web app with its scheduler, for a single machine (`make run`), served by waitress."""
 import os
-
-from flask.helpers import get_debug_flag
-from werkzeug.serving import is_running_from_reloader
 
 from caseflow import create_app, scheduler
 from config import Config
+
+THREADS = 8
 
 
 def serve_address(app, environ=os.environ) -> tuple[str, int]:
@@ -17,12 +16,17 @@ def serve_address(app, environ=os.environ) -> tuple[str, int]:
     return host, port
 
 
+def serve(app, host: str, port: int) -> None:
+    """A production WSGI server (waitress: threaded, pure Python), with a neutral Server header (no version)."""
+    from waitress import serve as waitress_serve
+
+    print(f"Caseflow serving on http://{host}:{port} (base URL for links: {app.config['BASE_URL']})", flush=True)
+    waitress_serve(app, host=host, port=port, threads=THREADS, ident="Caseflow")
+
+
 app = create_app()
 HOST, PORT = serve_address(app)
 
 if __name__ == "__main__":
-    use_reloader = get_debug_flag() or app.debug
-    # With the reloader, this file runs in a watcher process and in the serving child: start jobs in the child only.
-    if not use_reloader or is_running_from_reloader():
-        scheduler.start(app)
-    app.run(host=HOST, port=PORT, use_reloader=use_reloader)
+    scheduler.start(app)
+    serve(app, HOST, PORT)

@@ -71,7 +71,11 @@ def bench_pages():
         busy = db.session.get(Case, 1)
         for i in range(200):
             svc.assign(busy, actor=user, assignee_id=user.id if i % 2 == 0 else None)
-        session_id, busy_id = user.get_id(), busy.id  # the id Flask-Login keeps in the session
+        from caseflow import clock
+        from caseflow.security import sessions
+
+        # The id Flask-Login keeps in the cookie: a server-side session record's.
+        session_id, busy_id = sessions.open_session(user, now=clock.now()).id, busy.id
     client = app.test_client()
     with client.session_transaction() as session:
         session["_user_id"] = session_id

@@ -48,6 +48,9 @@ def create_app(test_config=None) -> Flask:
     from flask_babel import lazy_gettext as _l
 
     from . import cli, filters, mail
+    from .security import headers
+    from .security import log as security_log
+    from .security import models as security_models  # noqa: F401  (their tables are part of the schema)
     from .extensions import babel, csrf, db, login_manager, migrate
 
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -66,6 +69,13 @@ def create_app(test_config=None) -> Flask:
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "caseflow.sqlite")
     _load_secret_key(app)
+    if app.config.get("SESSION_COOKIE_SECURE") is None:  # Secure cookies whenever staff reach Caseflow over https
+        app.config["SESSION_COOKIE_SECURE"] = str(app.config.get("BASE_URL") or "").startswith("https://")
+    if int(app.config.get("PROXY_FIX_X_FOR") or 0) > 0:  # behind a TLS reverse proxy: its client address and scheme
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(app.config["PROXY_FIX_X_FOR"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True, directory=os.path.join(root, "migrations"))
@@ -92,6 +102,8 @@ def create_app(test_config=None) -> Flask:
     app.add_template_filter(mail.error_text, "mail_error")  # the outbox's last errors in the reader's language
     cli.register(app)
     _register_error_pages(app)
+    headers.register(app)
+    app.jinja_env.globals.update(security_kinds=security_log.KINDS, session_end_reasons=security_log.SESSION_END_REASONS)
     return app
 
 

@@ -295,7 +295,7 @@ def _staff(echo) -> list:
         echo(f"Using {len(users)} existing staff account(s) as case handlers.")
         return users
     for email, name, admin in DEMO_STAFF:
-        password = secrets.token_urlsafe(9)
+        password = secrets.token_urlsafe(12)  # 16 random characters: passes the password rule
         users.append(user_service.create_user(email=email, name=name, password=password, is_admin=admin))
         echo(f"Created demo {'administrator' if admin else 'staff member'} {name} <{email}>, password: {password}")
     return users

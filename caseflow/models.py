@@ -1,9 +1,6 @@
 """Database models: staff users, cases, the rights they invoke, actions taken and the audit trail."""
-import hashlib
-import hmac
 from datetime import date, datetime, timezone
 
-from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import DateTime, TypeDecorator, event
 from sqlalchemy.orm import object_session
@@ -46,6 +43,8 @@ class User(UserMixin, db.Model):
     active = db.Column(db.Boolean, nullable=False, default=True)
     locale = db.Column(db.String(5), nullable=False, default="nl")
     created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+    totp_secret = db.Column(db.String(64))  # two-factor login (caseflow.security.totp); None: not enrolled
+    totp_last_step = db.Column(db.Integer)  # the last code's time step: a code works once
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
@@ -57,15 +56,25 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active
 
-    def get_id(self) -> str:
-        """The session's user id, tied to the password: a new password ends every session opened with the old one."""
-        return f"{self.id}:{self.password_fingerprint}"
+    def get_id(self) -> str | None:
+        """What Flask-Login keeps in the signed cookie: the id of the server-side session record, never the user id.
 
-    @property
-    def password_fingerprint(self) -> str:
-        """Changes with the password; keyed with the secret key, so the (readable) session cookie reveals nothing."""
-        key = current_app.config["SECRET_KEY"].encode()
-        return hmac.new(key, self.password_hash.encode(), hashlib.sha256).hexdigest()[:16]
+        Set by caseflow.security.sessions when it opens or resumes a session; ending that record ends the login.
+        """
+        return self.session_id
+
+    session_id = None  # not a column: the UserSession this request runs under
+
+    def __eq__(self, other):  # UserMixin compares get_id(), i.e. sessions: compare accounts instead
+        if not isinstance(other, User):
+            return NotImplemented
+        return self is other or (self.id is not None and self.id == other.id)
+
+    def __ne__(self, other):
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    __hash__ = object.__hash__
 
     def __repr__(self):
         return f"<User {self.email}>"

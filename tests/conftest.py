@@ -305,3 +305,13 @@ def send_answer(case, actor, *, today=None, now=None):
     letter = correspondence.send_as_drafted(case, "answer", actor=actor, today=today, now=now)
     correspondence.deliver_outbox()  # the mail job (an .eml file, or the test's SMTP server)
     return letter
+
+
+@pytest.fixture
+def frozen_clock(app, monkeypatch):
+    """Sessions, throttling and two-factor codes read this clock; `frozen_clock.advance(minutes=31)` moves it."""
+    from .security_helpers import Clock
+
+    clock = Clock()
+    monkeypatch.setitem(app.config, "CLOCK", clock)
+    return clock

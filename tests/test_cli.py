@@ -18,17 +18,17 @@ def test_users_create_admin_with_password_from_stdin(runner):
 
 def test_users_create_prompts_for_password(runner):
     result = runner.invoke(args=["users", "create", "an@labelstudio.be", "--name", "An Peeters"],
-                           input="wachtwoord-1\nwachtwoord-1\n")
+                           input="Brecht-etiket-lente-7\nBrecht-etiket-lente-7\n")
     assert result.exit_code == 0, result.output
     user = find("an@labelstudio.be")
-    assert not user.is_admin and user.check_password("wachtwoord-1")
+    assert not user.is_admin and user.check_password("Brecht-etiket-lente-7")
 
 
 def test_users_create_refuses_duplicates_and_short_passwords(runner):
     runner.invoke(args=["users", "create", "an@labelstudio.be", "--name", "An", "--password-stdin"],
-                  input="wachtwoord-1\n")
+                  input="Brecht-etiket-lente-7\n")
     dup = runner.invoke(args=["users", "create", "AN@labelstudio.be", "--name", "An 2", "--password-stdin"],
-                        input="wachtwoord-2\n")
+                        input="Brecht-etiket-zomer-8\n")
     assert dup.exit_code != 0 and ("already exists" in dup.output or "bestaat al" in dup.output)
     short = runner.invoke(args=["users", "create", "kort@labelstudio.be", "--name", "K", "--password-stdin"],
                           input="kort\n")

@@ -56,3 +56,46 @@ def test_serve_address_derives_the_default(app, run_module, environ, base_url):
         assert app.config["BASE_URL"] == "https://caseflow.example"
     finally:
         app.config["BASE_URL"] = Config.BASE_URL
+
+
+def test_run_py_serves_through_waitress_without_a_version_banner(tmp_path):
+    """`make run` (python run.py) answers through waitress with a neutral Server header, not Werkzeug's."""
+    import os
+    import socket
+    import subprocess
+    import time
+    import urllib.request
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "PORT": str(port), "HOST": "127.0.0.1", "CASEFLOW_SECRET_KEY": "test-only-secret",
+           "CASEFLOW_SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/run.sqlite", "PYTHONUNBUFFERED": "1"}
+    env.pop("CASEFLOW_BASE_URL", None)
+    subprocess.run([sys.executable, "-m", "flask", "--app", "caseflow", "db", "upgrade"], cwd=root, env=env,
+                   check=True, capture_output=True)
+    server = subprocess.Popen([sys.executable, "run.py"], cwd=root, env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 30
+        while True:  # wait for the port to open (a process start, not a clock under test)
+            try:
+                response = urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=5)
+                break
+            except urllib.error.HTTPError as error:
+                response = error
+                break
+            except OSError:
+                assert server.poll() is None, server.stdout.read().decode()
+                assert time.monotonic() < deadline, "run.py did not start serving"
+                time.sleep(0.2)
+        # No account yet: /login sends to the setup page; either way the answer comes from waitress.
+        assert response.headers["Server"] == "Caseflow"
+        assert "Werkzeug" not in str(response.headers) and "Python" not in str(response.headers)
+        assert response.headers["X-Frame-Options"] == "DENY"
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=20)[0].decode()
+    assert "waitress" in output.lower() or f"http://127.0.0.1:{port}" in output

@@ -3,16 +3,14 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length
 
-from ..services.users import MIN_PASSWORD_LENGTH
-
-PASSWORD_RULE = _l("At least %(n)d characters.", n=MIN_PASSWORD_LENGTH)
+from ..auth.forms import PASSWORD_RULE, strong_password
 
 
 class UserForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(_l("Enter a name.")), Length(max=120)])
     email = EmailField(_l("Email address"), validators=[DataRequired(), Email(_l("Enter a valid email address."))])
     password = PasswordField(_l("Password"), description=PASSWORD_RULE,
-                             validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, message=PASSWORD_RULE)])
+                             validators=[DataRequired(), strong_password])
     is_admin = BooleanField(_l("Administrator (manages staff accounts)"))
     locale = SelectField(_l("Language"), choices=[("nl", "Nederlands"), ("en", "English")])
     submit = SubmitField(_l("Create account"))
@@ -20,7 +18,7 @@ class UserForm(FlaskForm):
 
 class PasswordForm(FlaskForm):
     password = PasswordField(_l("New password"), description=PASSWORD_RULE,
-                             validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, message=PASSWORD_RULE)])
+                             validators=[DataRequired(), strong_password])
     submit = SubmitField(_l("Set password"))
 
 

@@ -1,11 +1,13 @@
 """Administration: staff accounts."""
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user
+from flask_login import current_user
 from sqlalchemy import select
 
+from .. import security
 from ..extensions import db
 from ..models import User
+from ..security import throttle
 from ..services import ServiceError
 from ..services import users as user_service
 from ..views import admin_required, apply_service_error
@@ -23,7 +25,8 @@ def require_admin():
 @bp.route("/users")
 def users():
     all_users = db.session.scalars(select(User).order_by(User.active.desc(), User.name)).all()
-    return render_template("admin/users.html", users=all_users, toggle=ToggleForm())
+    locked = {lock["value"] for lock in throttle.current_locks(security.now()) if lock["key"] == "email"}
+    return render_template("admin/users.html", users=all_users, toggle=ToggleForm(), locked=locked)
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -46,7 +49,7 @@ def toggle_active(user_id):
     user = db.get_or_404(User, user_id)
     if ToggleForm().validate_on_submit():
         try:
-            user_service.set_active(user, not user.active, actor=current_user)
+            user_service.set_active(user, not user.active, actor=current_user, now=security.now())
         except ServiceError as error:
             flash(str(error.message), "error")
         else:
@@ -61,12 +64,12 @@ def reset_password(user_id):
     form = PasswordForm()
     if form.validate_on_submit():
         try:
-            user_service.reset_password(user, form.password.data)
+            # One's own new password ends one's other sessions, not this one.
+            user_service.reset_password(user, form.password.data, now=security.now(), actor=current_user,
+                                        keep_session=current_user.session_id if user.id == current_user.id else None)
         except ServiceError as error:
             apply_service_error(form, error)
         else:
-            if user.id == current_user.id:
-                login_user(user)  # one's own new password ends the other sessions, not this one
             flash(_("New password set for %(name)s.", name=user.name), "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/password.html", form=form, user=user), 200 if not form.errors else 422

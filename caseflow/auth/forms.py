@@ -1,9 +1,24 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
+from ..services import ServiceError
+from ..services import users as user_service
 from ..services.users import MIN_PASSWORD_LENGTH
+
+PASSWORD_RULE = _l("At least %(n)d characters, not a common or easily guessed password (a few unrelated words work "
+                   "well).", n=MIN_PASSWORD_LENGTH)
+
+
+def strong_password(form, field) -> None:
+    """The service's password rule (services.users.check_password), shown with the form's other errors at once."""
+    email, name = getattr(form, "email", None), getattr(form, "name", None)
+    try:
+        user_service.check_password(field.data, email=(email.data or "") if email else "",
+                                    name=(name.data or "") if name else "")
+    except ServiceError as error:
+        raise ValidationError(str(error.message)) from None
 
 
 class LoginForm(FlaskForm):
@@ -15,7 +30,8 @@ class LoginForm(FlaskForm):
 class SetupForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     email = EmailField(_l("Email address"), validators=[DataRequired(), Email()])
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH)])
+    password = PasswordField(_l("Password"), description=PASSWORD_RULE,
+                             validators=[DataRequired(), strong_password])
     confirm = PasswordField(
         _l("Repeat the password"), validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))]
     )
@@ -25,3 +41,28 @@ class SetupForm(FlaskForm):
 class LanguageForm(FlaskForm):
     locale = SelectField(_l("Language"), choices=[("nl", "Nederlands"), ("en", "English")])
     submit = SubmitField(_l("Save"))
+
+
+class CodeForm(FlaskForm):
+    code = StringField(_l("Code from your authenticator app"), validators=[DataRequired(), Length(max=12)])
+    submit = SubmitField(_l("Log in"))
+
+
+class EnrolForm(FlaskForm):
+    code = StringField(_l("Code the app shows now"), validators=[DataRequired(), Length(max=12)])
+    submit = SubmitField(_l("Switch on two-factor login"))
+
+
+class RemoveTotpForm(FlaskForm):
+    """CSRF-protected button to switch two-factor login off."""
+
+    submit = SubmitField(_l("Switch off two-factor login"))
+
+
+class ChangePasswordForm(FlaskForm):
+    current = PasswordField(_l("Current password"), validators=[DataRequired()])
+    password = PasswordField(_l("New password"), description=PASSWORD_RULE, validators=[DataRequired(), strong_password])
+    confirm = PasswordField(
+        _l("Repeat the new password"), validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))]
+    )
+    submit = SubmitField(_l("Change password"))

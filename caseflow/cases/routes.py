@@ -104,7 +104,9 @@ def attachment(case_id):
     case = _get_case(case_id)
     if not case.attachment_path:
         abort(404)
-    return send_file(attachments.path_of(case.attachment_path), download_name=case.attachment_name, as_attachment=True)
+    # Whatever was uploaded (.html, .svg...) comes back as an opaque download, never rendered by the browser.
+    return send_file(attachments.path_of(case.attachment_path), download_name=case.attachment_name, as_attachment=True,
+                     mimetype="application/octet-stream")
 
 
 def _case_form_view(case_id, form_class, template, title, perform, prepare=None, defaults=None, context=None,

@@ -9,6 +9,7 @@ from .. import attachments as case_attachments
 from .. import clock
 from ..cases import forms as case_forms
 from ..cases.routes import _staff_choices
+from ..security.headers import CONTENT_SECURITY_POLICY
 from ..extensions import db
 from ..models import Case
 from ..services import ServiceError, StaleCaseError
@@ -79,7 +80,7 @@ def _download(path: str, name: str, content_type: str, *, inline: bool = False):
         abort(404)
     response.headers["X-Content-Type-Options"] = "nosniff"
     if not inline:  # (a sandbox would stop Chromium's PDF viewer from showing a scan)
-        response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+        response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY + "; sandbox"
     response.headers["Cache-Control"] = "private, no-store"
     return response
 

@@ -1,20 +1,41 @@
-"""Staff accounts: create, deactivate, reset passwords, language preference."""
+"""Staff accounts: create, deactivate, reset passwords, language preference, two-factor login."""
+from functools import cache
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from zxcvbn import zxcvbn
+from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 from ..extensions import db
 from ..models import User
+from ..security import log, sessions, totp
 from . import ServiceError, commit
 
-MIN_PASSWORD_LENGTH = 8
+MIN_PASSWORD_LENGTH = 12
+MIN_STRENGTH = 3  # zxcvbn's score, 0-4: 3 is "safely unguessable" against an offline attack on a slow hash
 LOCALES = ("nl", "en")
 
 
-def _check_password(password: str) -> None:
-    if len(password or "") < MIN_PASSWORD_LENGTH:
+@cache
+def common_passwords() -> frozenset:
+    """The 30,000 most common passwords of leaked password lists, as zxcvbn ships them."""
+    return frozenset(FREQUENCY_LISTS["passwords"])
+
+
+def check_password(password: str, *, email: str = "", name: str = "") -> None:
+    """The one password rule (setup page, admin pages, `users create`): long, not common, not easily guessed."""
+    password = password or ""
+    if len(password) < MIN_PASSWORD_LENGTH:
         raise ServiceError(
             _l("The password must be at least %(n)d characters long.", n=MIN_PASSWORD_LENGTH), field="password"
         )
+    if password.lower() in common_passwords():
+        raise ServiceError(_l("This password is on the list of the most common passwords. Choose another one."),
+                           field="password")
+    hints = [part for part in [email, *email.split("@"), name, *name.split(), "caseflow", "labelstudio"] if part]
+    if zxcvbn(password[:72], user_inputs=hints)["score"] < MIN_STRENGTH:
+        raise ServiceError(_l("This password is too easy to guess. Make it longer, e.g. a few unrelated words."),
+                           field="password")
 
 
 def find_by_email(email: str) -> User | None:
@@ -33,7 +54,7 @@ def create_user(*, email: str, name: str, password: str, is_admin: bool = False,
         raise ServiceError(_l("Enter a name."), field="name")
     if find_by_email(email):
         raise ServiceError(_l("An account with this email address already exists."), field="email")
-    _check_password(password)
+    check_password(password, email=email, name=name)
     user = User(email=email, name=name.strip(), is_admin=is_admin, locale=locale if locale in LOCALES else "nl")
     user.set_password(password)
     db.session.add(user)
@@ -41,19 +62,34 @@ def create_user(*, email: str, name: str, password: str, is_admin: bool = False,
     return user
 
 
-def set_active(user: User, active: bool, *, actor: User) -> User:
+def set_active(user: User, active: bool, *, actor: User, now) -> User:
+    """Deactivating ends every open session of the account at once."""
     if user.id == actor.id and not active:
         raise ServiceError(_l("You cannot deactivate your own account."))
     user.active = active
+    if not active:
+        sessions.end_all(user, "deactivated", now=now, actor=actor)
     commit()
     return user
 
 
-def reset_password(user: User, password: str) -> User:
-    _check_password(password)
+def reset_password(user: User, password: str, *, now, actor: User | None = None, keep_session: str | None = None
+                   ) -> User:
+    """A new password ends the user's open sessions (but `keep_session`, the one of a user changing their own)."""
+    check_password(password, email=user.email, name=user.name)
     user.set_password(password)
+    sessions.end_all(user, "password", now=now, keep=keep_session, actor=actor)
     commit()
     return user
+
+
+def change_password(user: User, current: str, password: str, *, now, keep_session: str | None) -> User:
+    """The user's own new password, given the current one; their other sessions end, this one goes on."""
+    if not user.check_password(current or ""):
+        raise ServiceError(_l("This is not your current password."), field="current")
+    if current == password:
+        raise ServiceError(_l("Choose a password different from the current one."), field="password")
+    return reset_password(user, password, now=now, keep_session=keep_session)
 
 
 def set_locale(user: User, locale: str) -> User:
@@ -66,3 +102,23 @@ def set_locale(user: User, locale: str) -> User:
 
 def active_staff() -> list[User]:
     return list(db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.name)))
+
+
+def enrol_totp(user: User, secret: str, code: str, *, now, ip=None) -> User:
+    """Switch on two-factor login once the user proved their app holds `secret` by giving its current code."""
+    step = totp.matching_step(secret, code, now)
+    if step is None:
+        raise ServiceError(_l("This code is not right. Enter the 6-digit code your authenticator app shows now."),
+                           field="code")
+    user.totp_secret, user.totp_last_step = secret, step
+    log.record("totp_enrolled", now=now, user=user, ip=ip)
+    commit()
+    return user
+
+
+def remove_totp(user: User, *, now, actor: User, ip=None) -> User:
+    """Switch two-factor login off (the user, or an administrator when the phone is lost)."""
+    user.totp_secret, user.totp_last_step = None, None
+    log.record("totp_removed", now=now, user=user, actor=None if actor.id == user.id else actor, ip=ip)
+    commit()
+    return user
