@@ -159,6 +159,13 @@ def audit_value(value, action: str) -> str:
         return value
 
 
+def deadline_line(case, today: date | None = None) -> str:
+    """How the case's current deadline was computed, in the reader's language."""
+    from .deadline_text import explanation_line
+
+    return explanation_line(case.deadline_explanation(today), "en" if str(get_locale()) == "en" else "nl")
+
+
 def register(app) -> None:
     app.jinja_env.filters.update(
         label=label, long_date=long_date, short_date=short_date, local_datetime=local_datetime,
@@ -168,7 +175,8 @@ def register(app) -> None:
 
     app.jinja_env.globals.update(checklist_state=checklist.state, checklist_progress=checklist.progress,
                                  needs_checklist=checklist.needs_checklist, LETTER_KINDS=LETTER_KINDS)
-    app.jinja_env.globals.update(urgency=urgency, audit_label=audit_label, get_locale=get_locale)
+    app.jinja_env.globals.update(urgency=urgency, audit_label=audit_label, get_locale=get_locale,
+                                 deadline_line=deadline_line)
 
     @app.context_processor
     def inject_today():

@@ -182,6 +182,13 @@ class Case(db.Model):
     def current_deadline(self, today: date | None = None) -> date:
         return self.extended_deadline(today) if self.extension_effective else self.original_deadline(today)
 
+    def deadline_explanation(self, today: date | None = None) -> deadlines.Explanation:
+        """The steps that make the current deadline (deadline_text.explanation_line puts them in words)."""
+        spans = tuple(("clarification" if self.identity_verified_on and s.started_on >= self.identity_verified_on
+                       else "identity", s.started_on, s.ended_on) for s in self.suspensions)
+        return deadlines.explain(self.received_on, extended=self.extension_effective,
+                                 suspended_days=self.suspended_days(today), suspensions=spans)
+
     def days_left(self, today: date) -> int:
         return deadlines.days_left(self.current_deadline(today), today)
 
