@@ -54,6 +54,8 @@ AUDIT_ACTIONS = {
     "package_file_added": _l("File added to the data package"),
     "package_file_removed": _l("File removed from the data package"),
     "package_downloaded": _l("Data package downloaded"),
+    "letter_posted": _l("Proof of posting recorded (registered letter)"),
+    "evidence_downloaded": _l("Case summary (evidence pack) downloaded"),
     "escalated": _l("Escalated by the system"),
     "deescalated": _l("Escalation lowered by the system"),
 }
@@ -115,6 +117,7 @@ DETAIL_KINDS = {
     "item_not_applicable": ("right", "system", "date", None),
     "letter_sent": ("letter_kind", "delivery"),
     "letter_failed": ("letter_kind", "delivery"),
+    "letter_posted": ("letter_kind", None),
     "outcome_set": ("right", "refusal_code"),
     "requester_changed": ("requester_field",) * 4,
     "outcome_cleared": ("right", "refusal_code"),

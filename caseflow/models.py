@@ -88,6 +88,7 @@ class Case(db.Model):
     request_text = db.Column(db.Text, nullable=False, default="")
     attachment_name = db.Column(db.String(255))
     attachment_path = db.Column(db.String(255))
+    tracking_number = db.Column(db.String(30))  # Bpost number of an incoming registered letter
     status = db.Column(db.String(20), nullable=False, default="new", index=True)
     assignee_id = db.Column(db.Integer, db.ForeignKey("user.id"), index=True)
     # Deadline as of the last change, kept so the register can sort and filter in SQL.
@@ -155,6 +156,10 @@ class Case(db.Model):
     def failed_letters(self) -> list:
         """Emails to the requester's current address that could not be delivered: the requester was not told."""
         return [letter for letter in self._letters() if letter.failed and letter.recipient == self.requester_email]
+
+    def extension_posting_day(self, today: date | None = None) -> date:
+        """The last day an extension notice can be posted by registered mail and still count (art. 53bis)."""
+        return deadlines.latest_posting_day(self.original_deadline(today))
 
     @property
     def extension_effective(self) -> bool:
@@ -347,6 +352,12 @@ class Letter(db.Model):
     outbox_message_id = db.Column(db.Integer, db.ForeignKey("outbox_message.id"))
     package_name = db.Column(db.String(255))  # the package ZIP attached, if any
     package_path = db.Column(db.String(255))  # the exact ZIP sent or handed over, relative to the instance folder
+    # Proof of sending a registered letter (caseflow.registered): posted when, Bpost number, receipt.
+    posted_on = db.Column(db.Date)
+    tracking_number = db.Column(db.String(30))
+    delivered_on = db.Column(db.Date)  # the delivery the Bpost receipt shows, when it is earlier than presumed
+    receipt_name = db.Column(db.String(255))
+    receipt_path = db.Column(db.String(255))  # under instance/attachments
 
     case = db.relationship("Case", backref=db.backref("letters", order_by="Letter.id"))
     created_by = db.relationship("User")
@@ -362,9 +373,21 @@ class Letter(db.Model):
         """Out of our hands: a registered letter kept for printing, or an email the server accepted."""
         return self.outbox_message is None or self.outbox_message.status == "sent"
 
+    @property
+    def received_on(self) -> date | None:
+        """A registered letter counts as received on the third working day after posting (Ger.W. art. 53bis;
+        until the posting is recorded, presumed posted the day it was saved), or on the earlier delivery the
+        Bpost receipt shows. None for an email (see told_by)."""
+        if self.delivery != "registered_letter":
+            return None
+        presumed = deadlines.registered_mail_received(self.posted_on or self.sent_on)
+        return min(presumed, self.delivered_on) if self.delivered_on else presumed
+
     def told_by(self, day: date) -> bool:
         """The requester was told no later than `day` (Brussels time), or may still be: an email not given up on
-        and not delivered after that day."""
+        and not delivered after that day; a registered letter that counts as received by then."""
+        if self.delivery == "registered_letter":
+            return self.received_on <= day
         if self.outbox_message is None:
             return self.sent_on <= day
         message = self.outbox_message

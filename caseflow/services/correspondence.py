@@ -5,7 +5,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from .. import letters, mail
+from .. import deadlines, letters, mail
 from ..extensions import db
 from ..models import Case, Letter, User
 from ..rights import DISCLOSING_OUTCOMES, REMEDY_OUTCOMES
@@ -71,6 +71,14 @@ def problems(case: Case, kind: str, *, today: date) -> list:
         elif today > case.original_deadline(today):
             found.append(_l("The original deadline (%(date)s) has passed: the extension notice would be too late.",
                             date=case.original_deadline(today).strftime("%d/%m/%Y")))
+        elif (delivery_for(case) == "registered_letter"
+              and deadlines.registered_mail_received(today) > case.original_deadline(today)):
+            found.append(_l("A registered letter posted today counts as received on %(received)s (the third working "
+                            "day after posting), after the original deadline (%(date)s): the extension notice would "
+                            "be too late. It had to be posted by %(posting)s.",
+                            received=deadlines.registered_mail_received(today).strftime("%d/%m/%Y"),
+                            date=case.original_deadline(today).strftime("%d/%m/%Y"),
+                            posting=case.extension_posting_day(today).strftime("%d/%m/%Y")))
     if kind == "answer":
         if any(r.outcome is None for r in case.rights):
             found.append(_l("Every right needs an outcome before the answer can be sent."))
@@ -152,10 +160,8 @@ def send(
           at=now)
     if kind == "answer" and letter.delivered:  # an email ticks them once the server took it (after_delivery)
         _tick_done_by_answer(case, letter, actor=actor, today=today, now=now)
-    if kind == "extension_notice" and case.deadline != case.extended_deadline():
-        before = case.deadline  # the requester is told: from now on the extended deadline counts
-        case.deadline = case.extended_deadline()
-        audit(case, actor, "extension_in_force", before=before.isoformat(), after=case.deadline.isoformat(), at=now)
+    if kind == "extension_notice":  # the requester is told (in time): from now on the extended deadline counts
+        sync_deadline(case, actor, now=now)
     commit()
     return letter
 
@@ -213,8 +219,14 @@ def _sync_letter(letter: Letter, now) -> None:
               after=letter.outbox_message.last_error, at=now)
     elif letter.kind == "answer" and letter.delivered and case.is_open:
         _tick_done_by_answer(case, letter, actor=letter.created_by, today=letter.sent_on, now=now)
+    sync_deadline(case, None, now=now)
+
+
+def sync_deadline(case: Case, actor: User | None, *, now) -> None:
+    """Store the deadline that now counts, audited: the extension comes into force once the notice is told in
+    time (an email accepted, a registered letter received by the presumption or the receipt), or falls away."""
     deadline = case.current_deadline()
     if deadline != case.deadline:
         before, case.deadline = case.deadline, deadline
-        audit(case, None, "extension_in_force" if case.extension_effective else "extension_not_in_force",
+        audit(case, actor, "extension_in_force" if case.extension_effective else "extension_not_in_force",
               before=before.isoformat(), after=deadline.isoformat(), at=now)
