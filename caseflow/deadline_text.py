@@ -36,7 +36,8 @@ def _suspension(kind: str, asked, answered, locale: str) -> str:
     return f"{asked_text}, {answer_text}"
 
 
-def explanation_line(explanation: deadlines.Explanation, locale: str = "nl") -> str:
+def explanation_line(explanation: deadlines.Explanation, locale: str = "nl", *, arrow: str = ARROW,
+                     dot: str = DOT) -> str:
     """E.g. 'ontvangen do 5 maart 2026 · 1 maand → zo 5 april (Pasen) → ma 6 april (Paasmaandag) → di 7 april 2026'."""
     e = explanation
     with force_locale(locale):
@@ -62,12 +63,12 @@ def explanation_line(explanation: deadlines.Explanation, locale: str = "nl") -> 
             rolled = not last and d in e.skipped
             text = _with_notes(_day(d, locale, year=last), notes + ([_day_off(d, locale)] if rolled else []))
             parts.append(text)
-        chain = f"{months}{ARROW}{parts[0]}"
+        chain = f"{months}{arrow}{parts[0]}"
         if suspended:
-            chain += f"{DOT}{suspended}{ARROW}{parts[1]}"
+            chain += f"{dot}{suspended}{arrow}{parts[1]}"
             rest = parts[2:]
         else:
             rest = parts[1:]
         for text in rest:
-            chain += f"{ARROW}{text}"
-        return f"{received}{DOT}{chain}"
+            chain += f"{arrow}{text}"
+        return f"{received}{dot}{chain}"

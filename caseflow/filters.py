@@ -118,6 +118,7 @@ DETAIL_KINDS = {
     "letter_sent": ("letter_kind", "delivery"),
     "letter_failed": ("letter_kind", "delivery"),
     "letter_posted": ("letter_kind", None),
+    "evidence_downloaded": (None, None),
     "outcome_set": ("right", "refusal_code"),
     "requester_changed": ("requester_field",) * 4,
     "outcome_cleared": ("right", "refusal_code"),
