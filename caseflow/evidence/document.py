@@ -33,18 +33,22 @@ class _Summary(pdf._Document):
         self.paragraph(text, size=10, style="B")
 
     def fact(self, label: str, value) -> None:
-        """'Label: value' as flowing text, so a long value breaks over lines and pages like any paragraph."""
-        self.set_x(pdf.LEFT)
+        """'Label: value', the value's further lines indented under its first."""
+        label = pdf.latin1(f"{label}: ")
         self.set_font("Helvetica", "B", 9)
-        self.write(4.6, pdf.latin1(f"{label}: "))
+        label_width = self.get_string_width(label)
+        if self.get_y() + 4.6 > self.page_break_trigger:
+            self.add_page()
+        self.set_x(pdf.LEFT)
+        self.text(pdf.LEFT + self.c_margin, self.get_y() + 2.3 + 0.3 * self.font_size, label)
         self.set_font("Helvetica", "", 9)
-        self.write(4.6, pdf.latin1(str(value if value not in (None, "") else "-")))
-        self.ln(4.6)
+        self.set_x(pdf.LEFT + min(label_width, 60))
+        self.flow(pdf.latin1(str(value if value not in (None, "") else "-")), 4.6)
 
     def small(self, text: str, *, style: str = "", indent: float = 0) -> None:
         self.set_font("Helvetica", style, SMALL)
         self.set_x(pdf.LEFT + indent)
-        self.multi_cell(0, 4, pdf.latin1(text), align=Align.L, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.flow(pdf.latin1(text), 4)
 
 
 def delivery_proof(letter: Letter) -> str:
