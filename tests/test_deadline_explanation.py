@@ -108,3 +108,24 @@ def test_the_latest_posting_day_for_a_deadline():
     # deadline Tue 7 April 2026 (after Easter): posted Wed 1 April -> Thu 2, Fri 3, Tue 7
     assert deadlines.latest_posting_day(D("2026-04-07")) == D("2026-04-01")
     assert deadlines.registered_mail_received(D("2026-04-02")) > D("2026-04-07")
+
+
+def test_the_case_page_explains_its_deadline_with_the_suspension_and_the_extension(client, logged_in):
+    import html
+
+    from caseflow.services import cases as svc
+
+    from .conftest import extend_and_tell, open_case
+
+    case = open_case(logged_in, channel="email", requester_address=None, received_on=D("2026-03-02"),
+                     today=D("2026-03-02"))
+    svc.request_identity(case, actor=logged_in, asked_on=D("2026-03-03"), today=D("2026-03-03"))
+    svc.record_identity(case, actor=logged_in, method="e-mailadres van het account", received_on=D("2026-03-10"),
+                        today=D("2026-03-10"))
+    page = html.unescape(client.get(f"/cases/{case.id}").get_data(as_text=True))
+    assert ("ontvangen ma 2 maart 2026 · 1 maand → do 2 april · + 7 dagen opgeschort (identiteit gevraagd 03/03, "
+            "antwoord 10/03) → do 9 april 2026") in page
+    extend_and_tell(case, logged_in, today=D("2026-03-20"))
+    page = html.unescape(client.get(f"/cases/{case.id}").get_data(as_text=True))
+    assert ("ontvangen ma 2 maart 2026 · 3 maanden (1 maand + verlenging met twee maanden) → di 2 juni · "
+            "+ 7 dagen opgeschort (identiteit gevraagd 03/03, antwoord 10/03) → di 9 juni 2026") in page
