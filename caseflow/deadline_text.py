@@ -36,6 +36,20 @@ def _suspension(kind: str, asked, answered, locale: str) -> str:
     return f"{asked_text}, {answer_text}"
 
 
+def case_explanation(case, today=None) -> deadlines.Explanation:
+    """The steps that make a case's current deadline, each suspension named (identity, or clarification once the
+    identity was verified)."""
+    spans = tuple(("clarification" if case.identity_verified_on and s.started_on >= case.identity_verified_on
+                   else "identity", s.started_on, s.ended_on) for s in case.suspensions)
+    return deadlines.explain(case.received_on, extended=case.extension_effective,
+                             suspended_days=case.suspended_days(today), suspensions=spans)
+
+
+def extension_posting_day(case, today=None):
+    """The last day an extension notice can be posted by registered mail and still count (art. 53bis)."""
+    return deadlines.latest_posting_day(case.original_deadline(today))
+
+
 def explanation_line(explanation: deadlines.Explanation, locale: str = "nl", *, arrow: str = ARROW,
                      dot: str = DOT) -> str:
     """E.g. 'ontvangen do 5 maart 2026 · 1 maand → zo 5 april (Pasen) → ma 6 april (Paasmaandag) → di 7 april 2026'."""

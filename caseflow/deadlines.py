@@ -110,6 +110,12 @@ def registered_mail_received(posted_on: date) -> date:
     return d
 
 
+def registered_letter_received(posted_on: date, delivered_on: date | None = None) -> date:
+    """The presumption of art. 53bis, unless the Bpost receipt shows an earlier delivery."""
+    presumed = registered_mail_received(posted_on)
+    return min(presumed, delivered_on) if delivered_on else presumed
+
+
 def latest_posting_day(deadline: date) -> date:
     """The last day a registered letter can be posted and still count as received by `deadline`."""
     d = deadline

@@ -5,6 +5,7 @@ from flask_babel import format_date, format_datetime, get_locale, gettext, ngett
 from flask_babel import lazy_gettext as _l
 
 from . import clock, mail
+from .deadline_text import case_explanation, explanation_line, extension_posting_day
 from .rights import CHANNELS, DELIVERIES, LETTER_KINDS, OUTCOMES, REFUSAL_CODES, RIGHTS, STATUSES, SYSTEMS
 
 LABELS = {
@@ -165,9 +166,7 @@ def audit_value(value, action: str) -> str:
 
 def deadline_line(case, today: date | None = None) -> str:
     """How the case's current deadline was computed, in the reader's language."""
-    from .deadline_text import explanation_line
-
-    return explanation_line(case.deadline_explanation(today), "en" if str(get_locale()) == "en" else "nl")
+    return explanation_line(case_explanation(case, today), "en" if str(get_locale()) == "en" else "nl")
 
 
 def register(app) -> None:
@@ -180,7 +179,7 @@ def register(app) -> None:
     app.jinja_env.globals.update(checklist_state=checklist.state, checklist_progress=checklist.progress,
                                  needs_checklist=checklist.needs_checklist, LETTER_KINDS=LETTER_KINDS)
     app.jinja_env.globals.update(urgency=urgency, audit_label=audit_label, get_locale=get_locale,
-                                 deadline_line=deadline_line)
+                                 deadline_line=deadline_line, extension_posting_day=extension_posting_day)
 
     @app.context_processor
     def inject_today():

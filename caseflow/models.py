@@ -133,8 +133,8 @@ class Case(db.Model):
 
     @property
     def extension_notified(self) -> bool:
-        """The extension notice went out (it can only be sent before the original deadline): as a registered
-        letter, or as an email not given up on (queued or sent; a failed one told nobody)."""
+        """The extension notice reached the requester by the original deadline (Letter.told_by): a registered
+        letter received by then, or an email not given up on (queued or sent; a failed one told nobody)."""
         original = self.original_deadline()
         return any(letter.kind == "extension_notice" and letter.told_by(original) for letter in self._letters())
 
@@ -156,10 +156,6 @@ class Case(db.Model):
     def failed_letters(self) -> list:
         """Emails to the requester's current address that could not be delivered: the requester was not told."""
         return [letter for letter in self._letters() if letter.failed and letter.recipient == self.requester_email]
-
-    def extension_posting_day(self, today: date | None = None) -> date:
-        """The last day an extension notice can be posted by registered mail and still count (art. 53bis)."""
-        return deadlines.latest_posting_day(self.original_deadline(today))
 
     @property
     def extension_effective(self) -> bool:
@@ -186,13 +182,6 @@ class Case(db.Model):
 
     def current_deadline(self, today: date | None = None) -> date:
         return self.extended_deadline(today) if self.extension_effective else self.original_deadline(today)
-
-    def deadline_explanation(self, today: date | None = None) -> deadlines.Explanation:
-        """The steps that make the current deadline (deadline_text.explanation_line puts them in words)."""
-        spans = tuple(("clarification" if self.identity_verified_on and s.started_on >= self.identity_verified_on
-                       else "identity", s.started_on, s.ended_on) for s in self.suspensions)
-        return deadlines.explain(self.received_on, extended=self.extension_effective,
-                                 suspended_days=self.suspended_days(today), suspensions=spans)
 
     def days_left(self, today: date) -> int:
         return deadlines.days_left(self.current_deadline(today), today)
@@ -352,8 +341,7 @@ class Letter(db.Model):
     outbox_message_id = db.Column(db.Integer, db.ForeignKey("outbox_message.id"))
     package_name = db.Column(db.String(255))  # the package ZIP attached, if any
     package_path = db.Column(db.String(255))  # the exact ZIP sent or handed over, relative to the instance folder
-    # Proof of sending a registered letter (caseflow.registered): posted when, Bpost number, receipt.
-    posted_on = db.Column(db.Date)
+    posted_on = db.Column(db.Date)  # proof of sending a registered letter (caseflow.registered)
     tracking_number = db.Column(db.String(30))
     delivered_on = db.Column(db.Date)  # the delivery the Bpost receipt shows, when it is earlier than presumed
     receipt_name = db.Column(db.String(255))
@@ -375,13 +363,10 @@ class Letter(db.Model):
 
     @property
     def received_on(self) -> date | None:
-        """A registered letter counts as received on the third working day after posting (Ger.W. art. 53bis;
-        until the posting is recorded, presumed posted the day it was saved), or on the earlier delivery the
-        Bpost receipt shows. None for an email (see told_by)."""
-        if self.delivery != "registered_letter":
-            return None
-        presumed = deadlines.registered_mail_received(self.posted_on or self.sent_on)
-        return min(presumed, self.delivered_on) if self.delivered_on else presumed
+        """When a registered letter counts as received (until its posting is recorded: posted the day it was
+        saved); None for an email (see told_by)."""
+        if self.delivery == "registered_letter":
+            return deadlines.registered_letter_received(self.posted_on or self.sent_on, self.delivered_on)
 
     def told_by(self, day: date) -> bool:
         """The requester was told no later than `day` (Brussels time), or may still be: an email not given up on

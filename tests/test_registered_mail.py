@@ -6,6 +6,7 @@ from datetime import date, timedelta
 import pytest
 
 from caseflow import clock
+from caseflow.deadline_text import extension_posting_day
 from caseflow.extensions import db
 from caseflow.models import AuditEvent, Case, Letter
 from caseflow.registered import service as registered
@@ -68,7 +69,7 @@ def test_an_extension_notice_posted_in_time_counts(actor):
 
 def test_an_extension_notice_posted_on_the_last_posting_day_counts(actor):
     case = letter_case(actor)
-    assert case.extension_posting_day() == D("2026-04-01")
+    assert extension_posting_day(case) == D("2026-04-01")
     notice = extension_notice(case, actor, D("2026-04-01"))
     registered.record_posting(notice, actor=actor, posted_on=D("2026-04-01"), tracking_number="RR123456780BE",
                               today=D("2026-04-01"))
@@ -184,7 +185,7 @@ def test_the_case_page_says_by_which_day_to_post_the_extension_notice(client, lo
     page = client.get(f"/cases/{case.id}").get_data(as_text=True)
     assert 'id="extension-posting-day"' in page
     from caseflow.filters import long_date
-    assert long_date(case.extension_posting_day(today)) in page
+    assert long_date(extension_posting_day(case, today)) in page
 
 
 def test_the_new_case_form_records_the_incoming_tracking_number(client, logged_in):

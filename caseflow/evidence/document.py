@@ -4,7 +4,7 @@ from fpdf.enums import Align, XPos, YPos
 from flask_babel import force_locale, gettext, ngettext
 
 from .. import clock, filters, pdf
-from ..deadline_text import explanation_line
+from ..deadline_text import case_explanation, explanation_line
 from ..models import Case, Letter
 from ..services.checklist import state
 
@@ -99,7 +99,7 @@ def _request(doc: _Summary, case: Case) -> None:
 def _deadline(doc: _Summary, case: Case, today, locale: str) -> None:
     doc.heading(gettext("2. Deadline"))
     doc.fact(gettext("Deadline"), filters.long_date(case.current_deadline(today)))
-    doc.fact(gettext("How it was computed"), explanation_line(case.deadline_explanation(today), locale,
+    doc.fact(gettext("How it was computed"), explanation_line(case_explanation(case, today), locale,
                                                                 arrow=" -> ", dot="; "))
     if case.extended:
         doc.fact(gettext("Original deadline"), filters.long_date(case.original_deadline(today)))

@@ -78,7 +78,7 @@ def problems(case: Case, kind: str, *, today: date) -> list:
                             "be too late. It had to be posted by %(posting)s.",
                             received=deadlines.registered_mail_received(today).strftime("%d/%m/%Y"),
                             date=case.original_deadline(today).strftime("%d/%m/%Y"),
-                            posting=case.extension_posting_day(today).strftime("%d/%m/%Y")))
+                            posting=deadlines.latest_posting_day(case.original_deadline(today)).strftime("%d/%m/%Y")))
     if kind == "answer":
         if any(r.outcome is None for r in case.rights):
             found.append(_l("Every right needs an outcome before the answer can be sent."))
