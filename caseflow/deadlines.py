@@ -117,8 +117,9 @@ def registered_letter_received(posted_on: date, delivered_on: date | None = None
 
 
 def latest_posting_day(deadline: date) -> date:
-    """The last day a registered letter can be posted and still count as received by `deadline`."""
+    """The last working day a registered letter can be posted and still count as received by `deadline` (posting
+    on the weekend after it counts the same, but post offices are closed on Sundays and holidays)."""
     d = deadline
-    while registered_mail_received(d) > deadline:
+    while registered_mail_received(d) > deadline or not is_working_day(d):
         d -= timedelta(days=1)
     return d

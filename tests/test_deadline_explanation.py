@@ -108,6 +108,8 @@ def test_the_latest_posting_day_for_a_deadline():
     # deadline Tue 7 April 2026 (after Easter): posted Wed 1 April -> Thu 2, Fri 3, Tue 7
     assert deadlines.latest_posting_day(D("2026-04-07")) == D("2026-04-01")
     assert deadlines.registered_mail_received(D("2026-04-02")) > D("2026-04-07")
+    # deadline Wed 23 December 2026: posted Fri 18 (or that weekend) -> Mon 21, Tue 22, Wed 23
+    assert deadlines.latest_posting_day(D("2026-12-23")) == D("2026-12-18")
 
 
 def test_the_case_page_explains_its_deadline_with_the_suspension_and_the_extension(client, logged_in):
