@@ -1,6 +1,5 @@
 """The case summary PDF (Dossieroverzicht): request, deadline and how it was computed, identity check, letters
 with their proof of delivery, per right the checklist and outcome, and the whole audit trail."""
-from fpdf.enums import Align, XPos, YPos
 from flask_babel import force_locale, gettext, ngettext
 
 from .. import clock, filters, pdf
