@@ -97,6 +97,11 @@ def create_app(test_config=None) -> Flask:
     from . import intake
 
     intake.register(app)  # email intake: its blueprint, CLI and menu count
+    from .evidence.routes import bp as evidence_bp
+    from .registered.routes import bp as registered_bp
+
+    app.register_blueprint(registered_bp)
+    app.register_blueprint(evidence_bp)
     _form_pages_check_their_own_token(app)
     filters.register(app)
     app.add_template_filter(mail.error_text, "mail_error")  # the outbox's last errors in the reader's language

@@ -8,6 +8,7 @@ from . import clock, mail
 from .rights import (
     CHANNELS, DELIVERIES, IDENTITY_CHECK_NAMES, LETTER_KINDS, OUTCOMES, REFUSAL_CODES, RIGHTS, STATUSES, SYSTEMS,
 )
+from .deadline_text import case_explanation, explanation_line, extension_posting_day
 
 LABELS = {
     "right": {k: v[0] for k, v in RIGHTS.items()},
@@ -61,6 +62,8 @@ AUDIT_ACTIONS = {
     "package_file_added": _l("File added to the data package"),
     "package_file_removed": _l("File removed from the data package"),
     "package_downloaded": _l("Data package downloaded"),
+    "letter_posted": _l("Proof of posting recorded (registered letter)"),
+    "evidence_downloaded": _l("Case summary (evidence pack) downloaded"),
     "escalated": _l("Escalated by the system"),
     "deescalated": _l("Escalation lowered by the system"),
 }
@@ -122,6 +125,8 @@ DETAIL_KINDS = {
     "item_not_applicable": ("right", "system", "date", None),
     "letter_sent": ("letter_kind", "delivery"),
     "letter_failed": ("letter_kind", "delivery"),
+    "letter_posted": ("letter_kind", None),
+    "evidence_downloaded": (None, None),
     "outcome_set": ("right", "refusal_code"),
     "requester_changed": ("requester_field",) * 4,
     "outcome_cleared": ("right", "refusal_code"),
@@ -168,6 +173,11 @@ def audit_value(value, action: str) -> str:
         return value
 
 
+def deadline_line(case, today: date | None = None) -> str:
+    """How the case's current deadline was computed, in the reader's language."""
+    return explanation_line(case_explanation(case, today), "en" if str(get_locale()) == "en" else "nl")
+
+
 def register(app) -> None:
     app.jinja_env.filters.update(
         label=label, long_date=long_date, short_date=short_date, local_datetime=local_datetime,
@@ -180,7 +190,8 @@ def register(app) -> None:
                                  needs_checklist=checklist.needs_checklist, LETTER_KINDS=LETTER_KINDS,
                                  invalid_decisions=rules.invalid_decisions, can_close_on_delivery=closing.can_close_on_delivery,
                                  answered_status=closing.answered_status)
-    app.jinja_env.globals.update(urgency=urgency, audit_label=audit_label, get_locale=get_locale)
+    app.jinja_env.globals.update(urgency=urgency, audit_label=audit_label, get_locale=get_locale,
+                                 deadline_line=deadline_line, extension_posting_day=extension_posting_day)
 
     @app.context_processor
     def inject_today():

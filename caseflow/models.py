@@ -97,6 +97,7 @@ class Case(db.Model):
     request_text = db.Column(db.Text, nullable=False, default="")
     attachment_name = db.Column(db.String(255))
     attachment_path = db.Column(db.String(255))
+    tracking_number = db.Column(db.String(30))  # Bpost number of an incoming registered letter
     status = db.Column(db.String(20), nullable=False, default="new", index=True)
     assignee_id = db.Column(db.Integer, db.ForeignKey("user.id"), index=True)
     # Deadline as of the last change, kept so the register can sort and filter in SQL.
@@ -146,8 +147,8 @@ class Case(db.Model):
 
     @property
     def extension_notified(self) -> bool:
-        """The extension notice went out (it can only be sent before the original deadline): as a registered
-        letter, or as an email not given up on (queued or sent; a failed one told nobody)."""
+        """The extension notice reached the requester by the original deadline (Letter.told_by): a registered
+        letter received by then, or an email not given up on (queued or sent; a failed one told nobody)."""
         original = self.original_deadline()
         return any(letter.kind == "extension_notice" and letter.told_by(original) for letter in self._letters())
 
@@ -354,6 +355,11 @@ class Letter(db.Model):
     outbox_message_id = db.Column(db.Integer, db.ForeignKey("outbox_message.id"))
     package_name = db.Column(db.String(255))  # the package ZIP attached, if any
     package_path = db.Column(db.String(255))  # the exact ZIP sent or handed over, relative to the instance folder
+    posted_on = db.Column(db.Date)  # proof of sending a registered letter (caseflow.registered)
+    tracking_number = db.Column(db.String(30))
+    delivered_on = db.Column(db.Date)  # the delivery the Bpost receipt shows, when it is earlier than presumed
+    receipt_name = db.Column(db.String(255))
+    receipt_path = db.Column(db.String(255))  # under instance/attachments
 
     case = db.relationship("Case", backref=db.backref("letters", order_by="Letter.id"))
     created_by = db.relationship("User")
@@ -369,9 +375,18 @@ class Letter(db.Model):
         """Out of our hands: a registered letter kept for printing, or an email the server accepted."""
         return self.outbox_message is None or self.outbox_message.status == "sent"
 
+    @property
+    def received_on(self) -> date | None:
+        """When a registered letter counts as received (until its posting is recorded: posted the day it was
+        saved); None for an email (see told_by)."""
+        if self.delivery == "registered_letter":
+            return deadlines.registered_letter_received(self.posted_on or self.sent_on, self.delivered_on)
+
     def told_by(self, day: date) -> bool:
         """The requester was told no later than `day` (Brussels time), or may still be: an email not given up on
-        and not delivered after that day."""
+        and not delivered after that day; a registered letter that counts as received by then."""
+        if self.delivery == "registered_letter":
+            return self.received_on <= day
         if self.outbox_message is None:
             return self.sent_on <= day
         message = self.outbox_message

@@ -41,6 +41,8 @@ _LATIN1 = str.maketrans({
 def latin1(text: str) -> str:
     """`text` with every character encodable in latin-1, as the PDF core fonts require."""
     text = (text or "").translate(_LATIN1)
+    if text.isascii() or all(ord(ch) < 256 for ch in text):  # the usual case, without building it anew
+        return text
     out = []
     for ch in text:
         if ord(ch) < 256:
@@ -87,7 +89,45 @@ class _Document(FPDF):
 
     def paragraph(self, text: str, *, size: float = 10, style: str = "") -> None:
         self.set_font("Helvetica", style, size)
-        self.multi_cell(0, LINE, latin1(text), align=Align.L, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.flow(latin1(text), LINE)
+
+    def flow(self, text: str, height: float) -> None:
+        """What multi_cell(0, height, text) does for left-aligned latin-1 text, from the current x to the right
+        margin, with lines wrapped here: fpdf2's line breaking and cells cost ~25 us a character, too slow for an evidence
+        pack with hundreds of letters."""
+        x = self.get_x()
+        for line in self.wrap(text, self.w - self.r_margin - x - 2 * self.c_margin):
+            if self.get_y() + height > self.page_break_trigger:
+                self.add_page()  # footer, new page, same font
+            y = self.get_y()
+            if line:  # where cell() would put it: padded, vertically centred on the line
+                self.text(x + self.c_margin, y + 0.5 * height + 0.3 * self.font_size, line)
+            self.set_y(y + height)
+
+    def wrap(self, text: str, width: float) -> list[str]:
+        """`text` in lines no wider than `width` (mm) in the current core font: at spaces, else inside a long word."""
+        widths, scale = self.current_font.cw, self.font_size / 1000
+        space = widths[" "] * scale
+        lines = []
+        for raw in text.split("\n"):
+            line, line_width = "", 0.0
+            for word in raw.split(" "):
+                word_width = sum(widths[c] for c in word) * scale
+                if line and line_width + space + word_width <= width:
+                    line, line_width = f"{line} {word}", line_width + space + word_width
+                    continue
+                if line:
+                    lines.append(line)
+                while word_width > width and len(word) > 1:  # a word wider than the line: split it
+                    cut, cut_width = 1, widths[word[0]] * scale
+                    while cut < len(word) and cut_width + widths[word[cut]] * scale <= width:
+                        cut_width += widths[word[cut]] * scale
+                        cut += 1
+                    lines.append(word[:cut])
+                    word, word_width = word[cut:], word_width - cut_width
+                line, line_width = word, word_width
+            lines.append(line)
+        return lines
 
     def text_block(self, text: str, heading=lambda lines, i: False) -> None:
         """Plain text line by line: blank lines as space, "  - " items with a hanging indent, indented lines indented."""
@@ -104,7 +144,7 @@ class _Document(FPDF):
                 self.set_font("Helvetica", "", 10)
                 self.set_x(LEFT + indent)
                 self.cell(4, LINE, "-")
-                self.multi_cell(0, LINE, latin1(stripped[2:]), align=Align.L, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+                self.flow(latin1(stripped[2:]), LINE)
             else:
                 self.set_x(LEFT + indent)
                 self.paragraph(stripped)

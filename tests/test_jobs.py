@@ -39,7 +39,7 @@ class Register:
         self.c = new("2026-03-10", self.an, "Chris Cools")  # deadline 04-10: decide on extension
         self.d = new("2026-01-12", self.an, "Dirk Dubois", requester_email=None,  # told by registered letter
                      requester_address="Molenstraat 4\n2960 Brecht")  # extended: deadline 04-13, due soon
-        extend_and_tell(self.d, self.an, reason="Many systems to search", today=D("2026-02-10"))
+        extend_and_tell(self.d, self.an, reason="Many systems to search", today=D("2026-02-05"))  # posted in time
         self.e = new("2026-03-12", self.an, "Eva Engels")  # deadline 04-13 (12 April is a Sunday): decide
         self.f = new("2026-03-02", self.piet, "Frank Fierens")  # identity asked 03-03: waiting too long
         svc.request_identity(self.f, actor=self.piet, asked_on=D("2026-03-03"), today=D("2026-03-03"))

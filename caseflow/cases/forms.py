@@ -54,6 +54,8 @@ class CaseForm(FlaskForm):
     channel = RadioField(_l("Received by"), choices=choices(CHANNELS), validators=[InputRequired(_l("Choose how the request arrived."))])
     received_on = DateField(_l("Received on"), validators=[
         InputRequired(DATE_REQUIRED), not_in_future(_l("The date received cannot be in the future."))])
+    tracking_number = StringField(_l("Bpost tracking number (registered letter)"), validators=[
+        Optional(), Length(max=40)])
     requester_name = StringField(_l("Name of the requester"), validators=[DataRequired(_l("Give the requester's name.")), Length(max=200)])
     requester_email = EmailField(_l("Email address"), validators=[Optional(), Email(_l("Enter a valid email address.")), Length(max=254)])
     requester_address = TextAreaField(_l("Postal address"), validators=[Optional(), Length(max=1000)])

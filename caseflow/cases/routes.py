@@ -78,6 +78,7 @@ def new():
                 requester_email=form.requester_email.data,
                 requester_address=form.requester_address.data,
                 customer_number=form.customer_number.data,
+                tracking_number=form.tracking_number.data,
                 rights=form.rights.data,
                 request_text=form.request_text.data,
                 assignee_id=form.assignee_id.data or None,

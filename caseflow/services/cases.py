@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from .. import attachments, rules
+from ..registered import tracking
 from ..extensions import db
 from ..models import Case, CaseRight, Suspension, User
 from ..rights import CHANNELS, CLOSE_STATUSES, IDENTITY_CHECKS, RIGHTS
@@ -47,6 +48,7 @@ def open_case(
     requester_email: str | None = None,
     requester_address: str | None = None,
     customer_number: str | None = None,
+    tracking_number: str | None = None,
     request_text: str = "",
     assignee_id: int | None = None,
     attachment=None,
@@ -66,6 +68,7 @@ def open_case(
     if unknown:
         raise ServiceError(_l("Unknown right: %(right)s", right=", ".join(unknown)), field="rights")
     _check_requester(requester_name, requester_email, requester_address)
+    tracking_number = _check_tracking_number(channel, tracking_number)
     assignee = _active_user(assignee_id)
 
     stored = attachments.save(attachment, attachment_name) if attachment is not None else None
@@ -82,6 +85,7 @@ def open_case(
                 requester_email=(requester_email or "").strip() or None,
                 requester_address=(requester_address or "").strip() or None,
                 customer_number=(customer_number or "").strip() or None,
+                tracking_number=tracking_number,
                 request_text=request_text or "",
                 attachment_name=attachment_name if stored else None,
                 attachment_path=stored,
@@ -106,6 +110,18 @@ def open_case(
     except BaseException:
         attachments.discard(stored)
         raise
+
+
+def _check_tracking_number(channel: str, text: str | None) -> str | None:
+    """The Bpost number of an incoming registered letter, normalized; only a registered letter has one."""
+    if not (text or "").strip():
+        return None
+    if channel != "registered_letter":
+        raise ServiceError(_l("Only a registered letter has a Bpost tracking number."), field="tracking_number")
+    number = tracking.normalize(text)
+    if not tracking.is_valid(number):
+        raise ServiceError(tracking.EXPECTED, field="tracking_number")
+    return number
 
 
 def _check_requester(name: str, email: str | None, address: str | None) -> None:

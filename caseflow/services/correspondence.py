@@ -5,7 +5,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from .. import letters, mail, rules
+from .. import deadlines, letters, mail, rules
 from ..extensions import db
 from ..models import Case, Letter, User
 from ..rights import REMEDY_OUTCOMES
@@ -66,6 +66,14 @@ def problems(case: Case, kind: str, *, today: date) -> list:
         elif today > case.original_deadline(today):
             found.append(_l("The original deadline (%(date)s) has passed: the extension notice would be too late.",
                             date=case.original_deadline(today).strftime("%d/%m/%Y")))
+        elif (delivery_for(case) == "registered_letter"
+              and deadlines.registered_mail_received(today) > case.original_deadline(today)):
+            found.append(_l("A registered letter posted today counts as received on %(received)s (the third working "
+                            "day after posting), after the original deadline (%(date)s): the extension notice would "
+                            "be too late. It had to be posted by %(posting)s.",
+                            received=deadlines.registered_mail_received(today).strftime("%d/%m/%Y"),
+                            date=case.original_deadline(today).strftime("%d/%m/%Y"),
+                            posting=deadlines.latest_posting_day(case.original_deadline(today)).strftime("%d/%m/%Y")))
     if kind == "answer":
         found += [p.message for p in rules.answer(case)]
     if delivery_for(case) == "registered_letter" and not case.requester_address:
@@ -134,10 +142,8 @@ def send(
           at=now)
     if kind == "answer" and letter.delivered:  # an email ticks them once the server took it (after_delivery)
         _tick_done_by_answer(case, letter, actor=actor, today=today, now=now)
-    if kind == "extension_notice" and case.deadline != case.extended_deadline():
-        before = case.deadline  # the requester is told: from now on the extended deadline counts
-        case.deadline = case.extended_deadline()
-        audit(case, actor, "extension_in_force", before=before.isoformat(), after=case.deadline.isoformat(), at=now)
+    if kind == "extension_notice":  # the requester is told (in time): from now on the extended deadline counts
+        sync_deadline(case, actor, now=now)
     commit()
     return letter
 
@@ -196,8 +202,14 @@ def _sync_letter(letter: Letter, now) -> None:
     elif letter.kind == "answer" and letter.delivered and case.is_open:
         _tick_done_by_answer(case, letter, actor=letter.created_by, today=letter.sent_on, now=now)
         closing.close_if_due(case, now=now)
+    sync_deadline(case, None, now=now)
+
+
+def sync_deadline(case: Case, actor: User | None, *, now) -> None:
+    """Store the deadline that now counts, audited: the extension comes into force once the notice is told in
+    time (an email accepted, a registered letter received by the presumption or the receipt), or falls away."""
     deadline = case.current_deadline()
     if deadline != case.deadline:
         before, case.deadline = case.deadline, deadline
-        audit(case, None, "extension_in_force" if case.extension_effective else "extension_not_in_force",
+        audit(case, actor, "extension_in_force" if case.extension_effective else "extension_not_in_force",
               before=before.isoformat(), after=deadline.isoformat(), at=now)

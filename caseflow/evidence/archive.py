@@ -1,0 +1,48 @@
+"""The evidence ZIP: the case summary PDF, every letter as sent (PDF, or the email as .eml), the data packages
+that went out and the Bpost receipts."""
+import io
+import os
+import zipfile
+
+from flask import current_app
+
+from .. import attachments, mail, pdf
+from ..models import Case, Letter
+
+
+def letter_file(case: Case, letter: Letter) -> tuple[str, bytes]:
+    """(file name, bytes) of one letter as it went out: the email message, or the registered letter's PDF."""
+    stem = f"{letter.sent_on.isoformat()}-{letter.id}-{letter.kind}"
+    if letter.outbox_message is not None:
+        message = letter.outbox_message
+        try:
+            email = mail.build_email(message, current_app.config["MAIL_SENDER"])
+        except OSError:  # the attached package is gone from disk: the message without it
+            saved, message.attachment_path = message.attachment_path, None
+            try:
+                email = mail.build_email(message, current_app.config["MAIL_SENDER"])
+            finally:
+                message.attachment_path = saved
+        return f"{stem}.eml", email.as_bytes()
+    name, _, address = letter.recipient.partition("\n")
+    return f"{stem}.pdf", pdf.letter_pdf(body=letter.body, subject=letter.subject, requester_name=name,
+                                         requester_address=address, reference=case.reference,
+                                         letter_date=letter.sent_on, locale=letter.locale)
+
+
+def evidence_zip(case: Case, summary_name: str, summary: bytes, *, folders: dict) -> bytes:
+    """The ZIP beside the summary. `folders`: the folder names in the reader's language."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(summary_name, summary)
+        for letter in case.letters:
+            name, data = letter_file(case, letter)
+            zf.writestr(f"{folders['letters']}/{name}", data)
+            if letter.package_path:
+                path = os.path.join(current_app.instance_path, letter.package_path)
+                if os.path.isfile(path):
+                    zf.write(path, f"{folders['packages']}/{letter.id}-{letter.package_name}")
+            if letter.receipt_path and os.path.isfile(attachments.path_of(letter.receipt_path)):
+                zf.write(attachments.path_of(letter.receipt_path),
+                         f"{folders['receipts']}/{letter.id}-{letter.receipt_name}")
+    return buffer.getvalue()
