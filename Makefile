@@ -40,8 +40,8 @@ $(MO): caseflow/translations/nl/LC_MESSAGES/messages.po | $(VENV)/.installed
 	$(BIN)/pybabel -q compile -d caseflow/translations
 
 extract-messages: install  ## after changing UI texts: update the catalog, then translate the new entries
-	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs=".* __pycache__ instance" --no-location --sort-output -o caseflow/translations/messages.pot .
-	$(BIN)/pybabel -q update -N -i caseflow/translations/messages.pot -d caseflow/translations
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs=".* __pycache__ instance" --no-location --sort-output --no-wrap -o caseflow/translations/messages.pot .
+	$(BIN)/pybabel -q update -N --no-wrap -i caseflow/translations/messages.pot -d caseflow/translations
 
 clean:
 	rm -rf $(VENV) .pytest_cache $(MO)

@@ -105,3 +105,10 @@ DELIVERIES = {
     "email": _l("Email"),
     "registered_letter": _l("Registered letter"),
 }
+
+# How letters address the requester (letters.salutation): "Geachte heer Vermeulen", "Geachte mevrouw Claes";
+# none chosen: "Beste Sofie Claes".
+SALUTATIONS = {
+    "heer": _l("Mr (Dear Mr Vermeulen)"),
+    "mevrouw": _l("Ms (Dear Ms Claes)"),
+}

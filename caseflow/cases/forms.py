@@ -10,7 +10,9 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Optio
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from .. import clock
-from ..rights import CHANNELS, CLOSE_STATUSES, OUTCOMES, REFUSAL_CODES, RIGHTS, STATUSES, SYSTEMS, right_label
+from ..rights import (
+    CHANNELS, CLOSE_STATUSES, OUTCOMES, REFUSAL_CODES, RIGHTS, SALUTATIONS, STATUSES, SYSTEMS, right_label,
+)
 
 DATE_REQUIRED = _l("Enter a valid date.")
 
@@ -56,10 +58,15 @@ class CaseForm(FlaskForm):
     requester_email = EmailField(_l("Email address"), validators=[Optional(), Email(_l("Enter a valid email address.")), Length(max=254)])
     requester_address = TextAreaField(_l("Postal address"), validators=[Optional(), Length(max=1000)])
     customer_number = StringField(_l("Customer number (if known)"), validators=[Optional(), Length(max=50)])
+    requester_salutation = RadioField(_l("Letters address the requester as"), default="", validators=[Optional()],
+                                      choices=[("", _l("Neither (Dear Sofie Claes)"))] + choices(SALUTATIONS))
     rights = MultiCheckboxField(_l("Rights invoked"), choices=[])
     request_text = TextAreaField(_l("Text of the request"), validators=[Optional(), Length(max=100_000)])
     attachment = FileField(_l("Attachment (scan or saved email)"))
     assignee_id = SelectField(_l("Assigned to"), coerce=str)
+    # one token per form shown: the same form saved twice makes one case (services.duplicates)
+    form_token = HiddenField()
+    confirm_duplicate = BooleanField(_l("I have looked at these cases: this is a new request, save it"))
     submit = SubmitField(_l("Save case"))
 
     def __init__(self, *args, **kwargs):
@@ -82,6 +89,7 @@ class RequesterForm(VersionedForm):
     requester_email = CaseForm.requester_email
     requester_address = CaseForm.requester_address
     customer_number = CaseForm.customer_number
+    requester_salutation = CaseForm.requester_salutation
     submit = SubmitField(_l("Save the details"))
 
     def validate(self, extra_validators=None):

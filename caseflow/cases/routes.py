@@ -1,4 +1,6 @@
 """The case register: list, log a new case, the case page and the forms that work a case."""
+import uuid
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -11,7 +13,7 @@ from ..extensions import db
 from ..models import Case
 from ..services import ServiceError, StaleCaseError
 from ..services import cases as case_service
-from ..services import resolution
+from ..services import duplicates, resolution
 from ..rights import REFUSAL_CODES_FOR
 from ..services.register import count_closed_matches, find_cases, inactive_assignees
 from ..services.users import active_staff
@@ -63,12 +65,20 @@ def index():
 def new():
     form = forms.CaseForm()
     form.assignee_id.choices = _staff_choices(_l("Nobody yet"))
+    similar = []
     if request.method == "GET":
         form.received_on.data = clock.today()
         form.assignee_id.data = str(current_user.id)
+        form.form_token.data = uuid.uuid4().hex
     if form.validate_on_submit():
         upload = form.attachment.data
         has_file = bool(upload and getattr(upload, "filename", ""))
+        earlier = duplicates.saved_with_token(form.form_token.data)
+        if earlier is None and not form.confirm_duplicate.data:
+            similar = duplicates.similar_cases(name=form.requester_name.data, email=form.requester_email.data,
+                                               address=form.requester_address.data, now=clock.now())
+        if similar:  # shown above the form, with links; saving again with the box ticked goes on
+            return render_template("cases/new.html", form=form, similar=similar), 422
         try:
             case = case_service.open_case(
                 actor=current_user,
@@ -83,14 +93,19 @@ def new():
                 assignee_id=form.assignee_id.data or None,
                 attachment=upload.stream if has_file else None,
                 attachment_name=upload.filename if has_file else None,
+                requester_salutation=form.requester_salutation.data or None,
+                form_token=form.form_token.data,
             )
+        except duplicates.AlreadySaved as error:
+            flash(str(error.message), "warning")
+            return redirect(url_for("cases.show", case_id=error.case.id))
         except ServiceError as error:
             apply_service_error(form, error)
         else:
             flash(_("Case %(ref)s has been logged. Deadline: %(deadline)s.", ref=case.reference,
                     deadline=current_app.jinja_env.filters["long_date"](case.deadline)), "success")
             return redirect(url_for("cases.show", case_id=case.id))
-    return render_template("cases/new.html", form=form), 200 if request.method == "GET" or not form.errors else 422
+    return render_template("cases/new.html", form=form, similar=similar), 200 if request.method == "GET" or not form.errors else 422
 
 
 @bp.route("/cases/<int:case_id>")
@@ -218,6 +233,34 @@ def record_action(case_id):
 
     return _case_form_view(case_id, forms.ActionForm, "action.html", _l("Record an action"), perform,
                            prepare=_prepare_action, defaults=defaults)
+
+
+@bp.route("/cases/<int:case_id>/rights/<int:right_id>/items/<item_key>", methods=["POST"])
+def tick_item(case_id, right_id, item_key):
+    """One checklist line ticked (do=tick) or marked not applicable (do=na) on the case page, with an optional note.
+
+    Not tied to the case's version: a colleague working on another line at the same time is no conflict.
+    """
+    case = _get_case(case_id)
+    if not any(r.id == right_id for r in case.rights):
+        abort(404)
+    not_applicable = request.form.get("do") == "na"
+    note = request.form.get("note", "")[:5000]
+    try:
+        resolution.tick(case, right_id, item_key, actor=current_user, not_applicable=not_applicable, note=note)
+    except ServiceError as error:
+        db.session.rollback()
+        case = _get_case(case_id)
+        right = next(r for r in case.rights if r.id == right_id)
+        key = right.right
+        if any(a.checklist_item == item_key for a in right.actions):  # a colleague was first: the line shows who
+            flash(error.message, "error")
+            return redirect(url_for("cases.show", case_id=case.id, _anchor=f"item-{key}-{item_key}"))
+        return render_template("cases/show.html", case=case,
+                               tick_error={"line": f"{key}-{item_key}", "message": error.message, "note": note}), 422
+    flash(_("Checklist item marked not applicable.") if not_applicable else _("Checklist item ticked."), "success")
+    key = next(r.right for r in case.rights if r.id == right_id)
+    return redirect(url_for("cases.show", case_id=case.id, _anchor=f"item-{key}-{item_key}"))
 
 
 @bp.route("/cases/<int:case_id>/rights/<int:right_id>/outcome", methods=["GET", "POST"])

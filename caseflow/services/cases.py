@@ -15,8 +15,9 @@ from .. import attachments
 from ..extensions import db
 from ..mail import as_utc
 from ..models import Case, CaseRight, Suspension, User
-from ..rights import CHANNELS, CLOSE_STATUSES, RIGHTS
+from ..rights import CHANNELS, CLOSE_STATUSES, RIGHTS, SALUTATIONS
 from . import ServiceError, audit, audit_parts, check_version, commit, moment, require_open, with_text
+from . import duplicates
 from .checklist import (
     DIRECT_MARKETING_REFUSED, KEPT_DATA_GRANTED, granted_though_data_kept, objects_to_direct_marketing, open_items,
     still_open,
@@ -56,11 +57,21 @@ def open_case(
     assignee_id: int | None = None,
     attachment=None,
     attachment_name: str | None = None,
+    requester_salutation: str | None = None,
+    form_token: str | None = None,
     today: date | None = None,
     now: datetime | None = None,
 ) -> Case:
-    """Log an incoming request as a new case with its reference and legal deadline."""
+    """Log an incoming request as a new case with its reference and legal deadline.
+
+    form_token: the new-case form's own token; the same form saved again (a double submit, or the back button
+    and save) raises duplicates.AlreadySaved naming the case it made the first time.
+    """
     today, now = moment(today, now)
+    form_token = (form_token or "").strip()[:64] or None
+    earlier = duplicates.saved_with_token(form_token)
+    if earlier is not None:
+        raise duplicates.AlreadySaved(earlier)
     if channel not in CHANNELS:
         raise ServiceError(_l("Choose how the request arrived."), field="channel")
     if received_on > today:
@@ -71,6 +82,7 @@ def open_case(
     if unknown:
         raise ServiceError(_l("Unknown right: %(right)s", right=", ".join(unknown)), field="rights")
     _check_requester(requester_name, requester_email, requester_address)
+    _check_salutation(requester_salutation)
     assignee = _active_user(assignee_id)
 
     stored = attachments.save(attachment, attachment_name) if attachment is not None else None
@@ -87,6 +99,8 @@ def open_case(
                 requester_email=(requester_email or "").strip() or None,
                 requester_address=(requester_address or "").strip() or None,
                 customer_number=(customer_number or "").strip() or None,
+                requester_salutation=requester_salutation or None,
+                form_token=form_token,
                 request_text=request_text or "",
                 attachment_name=attachment_name if stored else None,
                 attachment_path=stored,
@@ -107,6 +121,9 @@ def open_case(
                 return case
             except IntegrityError:  # another case took this number meanwhile: take the next one
                 db.session.rollback()
+                earlier = duplicates.saved_with_token(form_token)
+                if earlier is not None:  # ...or the same form, saved by a second click a moment ago
+                    raise duplicates.AlreadySaved(earlier) from None
         raise ServiceError(_l("Could not assign a reference; please try again."))
     except BaseException:
         attachments.discard(stored)
@@ -120,7 +137,13 @@ def _check_requester(name: str, email: str | None, address: str | None) -> None:
         raise ServiceError(_l("Give the requester's name."), field="requester_name")
 
 
-REQUESTER_FIELDS = ("requester_name", "requester_email", "requester_address", "customer_number")
+def _check_salutation(salutation: str | None) -> None:
+    if salutation and salutation not in SALUTATIONS:
+        raise ServiceError(_l("Choose how letters address the requester."), field="requester_salutation")
+
+
+REQUESTER_FIELDS = ("requester_name", "requester_email", "requester_address", "customer_number",
+                    "requester_salutation")
 
 
 def update_requester(case: Case, *, actor: User, expected_version=None, now=None, **values) -> Case:
@@ -130,6 +153,7 @@ def update_requester(case: Case, *, actor: User, expected_version=None, now=None
     require_open(case)
     cleaned = {key: (values.get(key) or "").strip() or None for key in REQUESTER_FIELDS}
     _check_requester(cleaned["requester_name"], cleaned["requester_email"], cleaned["requester_address"])
+    _check_salutation(cleaned["requester_salutation"])
     changed = [key for key in REQUESTER_FIELDS if cleaned[key] != getattr(case, key)]
     if not changed:
         return case
