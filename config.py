@@ -20,6 +20,8 @@ class Config:
     CASES_PER_PAGE = 50
     SCHEDULER_ENABLED = False  # run.py and `flask scheduler` switch it on
     BASE_URL = "http://127.0.0.1:5000"  # links in emails; left at this default, python run.py uses its HOST and PORT
+    # Letters emailed to requesters come from the shop, whose name they know; staff notices come from Caseflow.
+    LETTERS_SENDER = "Labelstudio <info@labelstudio.be>"
     LETTERS_REPLY_TO = "info@labelstudio.be"  # requesters' replies to letters sent by email
     # Scheduled jobs (caseflow/jobs.py), times in TIMEZONE.
     ESCALATE_TIME = "06:00"
@@ -33,7 +35,7 @@ class Config:
     MAIL_USE_SSL = False
     MAIL_USERNAME = None
     MAIL_PASSWORD = None
-    MAIL_SENDER = "Caseflow <caseflow@labelstudio.be>"
+    MAIL_SENDER = "Caseflow <caseflow@labelstudio.be>"  # staff notices (reminders, assignments); letters: LETTERS_SENDER
     MAIL_TIMEOUT = 10  # seconds per SMTP connection
     MAIL_MAX_ATTEMPTS = 10  # then the message is marked failed and shown to admins
     MAIL_RETRY_BASE_SECONDS = 60  # retry after 1, 2, 4, 8... minutes

@@ -120,9 +120,18 @@ def _active_users(admins_only=False) -> list[User]:
     return db.session.scalars(query).all()
 
 
+def reminders_go_out(today: date) -> bool:
+    """The daily reminder is sent today (working days only, unless configured otherwise)."""
+    return not current_app.config["REMINDERS_WORKING_DAYS_ONLY"] or is_working_day(today)
+
+
 def escalate(today: date, now: datetime):
-    """Record each open case's rung; notify admins of newly overdue cases and assignees of long identity waits."""
-    admins = _active_users(admins_only=True)
+    """Record each open case's rung; notify admins of newly overdue cases and assignees of long identity waits.
+
+    On a day the reminder goes out, that one email carries it all (every overdue case for admins): no second
+    email. Only on days without reminders (weekends, holidays) does the escalation get an email of its own.
+    """
+    admins = _active_users(admins_only=True) if not reminders_go_out(today) else []
     notices = defaultdict(list)  # user -> [Line]
     changed = 0
     for case in _open_cases():
@@ -135,7 +144,7 @@ def escalate(today: date, now: datetime):
         changed += 1
         if new == escalation.OVERDUE:
             recipients = admins
-        elif new == escalation.IDENTITY_WAIT:
+        elif new == escalation.IDENTITY_WAIT and not reminders_go_out(today):
             recipients = [case.assignee] if case.assignee and case.assignee.active else admins
         else:
             continue
@@ -150,7 +159,7 @@ def escalate(today: date, now: datetime):
 
 def send_reminders(today: date, now: datetime):
     """Queue one reminder per active staff member with something to act on; nobody gets an empty email."""
-    if current_app.config["REMINDERS_WORKING_DAYS_ONLY"] and not is_working_day(today):
+    if not reminders_go_out(today):
         return "skipped", 0, {"reason": "not_working_day"}
     cases = _open_cases()
     levels = {case.id: level_of(case, today) for case in cases}

@@ -182,6 +182,30 @@ def _localised(rights: list[dict], locale: str) -> list[dict]:
     return out
 
 
+# Words that start a Flemish or Dutch surname: "Jan Van den Broeck" is "heer Van den Broeck".
+SURNAME_PARTICLES = {"van", "vanden", "vander", "de", "den", "der", "del", "della", "di", "da", "du", "le", "la",
+                     "ter", "ten", "t", "'t", "op", "in", "d'"}
+GREETINGS = {
+    "nl": {"heer": "Geachte heer {surname}", "mevrouw": "Geachte mevrouw {surname}", None: "Beste {name}"},
+    "en": {"heer": "Dear Mr {surname}", "mevrouw": "Dear Ms {surname}", None: "Dear {name}"},
+}
+
+
+def surname(name: str) -> str:
+    """The family name in a full name: from its first particle on ("Van den Broeck"), else the last word."""
+    words = (name or "").split()
+    if len(words) < 2:
+        return " ".join(words)
+    start = next((i for i, w in enumerate(words[1:-1], 1) if w.casefold() in SURNAME_PARTICLES), len(words) - 1)
+    return " ".join(words[start:])
+
+
+def salutation(name: str, form: str | None, locale: str) -> str:
+    """"Geachte heer Vermeulen", "Geachte mevrouw Claes", or, no form chosen, "Beste Sofie Claes" (and in English)."""
+    pattern = GREETINGS[locale if locale in GREETINGS else "nl"].get(form or None, GREETINGS["nl"][None])
+    return pattern.format(surname=surname(name), name=" ".join((name or "").split()))
+
+
 def context_for(case, *, today: date, sender_name: str, locale: str = "nl") -> dict:
     """Everything a letter about `case` may say, as a plain dict (labels in `locale`; render re-labels)."""
     rights = [
@@ -215,6 +239,7 @@ def context_for(case, *, today: date, sender_name: str, locale: str = "nl") -> d
         "suspended_days": case.suspended_days(today),
         "identity_verified": case.identity_verified_on is not None,
         "requester_name": case.requester_name,
+        "requester_salutation": case.requester_salutation,
         "requester_email": case.requester_email or "",
         "requester_address": case.requester_address or "",
         "channel": case.channel,
@@ -241,7 +266,8 @@ def render(kind: str, context: dict, locale: str) -> Rendered:
     if kind not in KINDS:
         raise ValueError(f"unknown letter kind: {kind!r}")
     variables = {**context, "rights": _localised(context["rights"], locale), "locale": locale,
-                 "labelstudio": LABELSTUDIO, "gba": GBA}
+                 "labelstudio": LABELSTUDIO, "gba": GBA,
+                 "salutation": salutation(context["requester_name"], context.get("requester_salutation"), locale)}
     first, _, body = _template(kind, locale).render(variables).partition("\n")
     if not first.startswith("Subject:"):
         raise ValueError(f"{locale}/{kind}.txt must start with a 'Subject:' line")

@@ -85,7 +85,7 @@ def build_email(message: OutboxMessage, sender: str) -> EmailMessage:
     """The same bytes on every attempt: headers come from the stored row only."""
     email = EmailMessage()
     email["Subject"] = message.subject
-    email["From"] = sender
+    email["From"] = current_app.config["LETTERS_SENDER"] if message.kind == "letter" else sender
     email["To"] = message.recipient
     email["Date"] = format_datetime(as_utc(message.created_at).astimezone(clock.BRUSSELS))
     email["Message-ID"] = message.message_id

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from .. import attachments
+from .. import attachments, reminders
 from ..extensions import db
 from ..mail import as_utc
 from ..models import Case, CaseRight, Suspension, User
@@ -117,6 +117,9 @@ def open_case(
             if assignee:
                 audit(case, actor, "assigned", after=assignee.name, at=now)
             try:
+                if assignee:
+                    db.session.flush()  # the case's id, for the link in the assignee's email
+                    reminders.tell_assignee(case, assignee, actor, now=now)
                 db.session.commit()
                 return case
             except IntegrityError:  # another case took this number meanwhile: take the next one
@@ -357,5 +360,6 @@ def assign(case: Case, *, actor: User, assignee_id, expected_version=None, now=N
     before = case.assignee.name if case.assignee else None
     case.assignee = assignee
     audit(case, actor, "assigned", before=before, after=assignee.name if assignee else None, at=now)
+    reminders.tell_assignee(case, assignee, actor, now=now)
     commit()
     return case
