@@ -23,9 +23,11 @@ class Config:
     # Letters emailed to requesters come from the shop, whose name they know; staff notices come from Caseflow.
     LETTERS_SENDER = "Labelstudio <info@labelstudio.be>"
     LETTERS_REPLY_TO = "info@labelstudio.be"  # requesters' replies to letters sent by email
+    PACKAGE_RETENTION_DAYS = 30  # data package files are deleted from the server this many days after delivery
     # Scheduled jobs (caseflow/jobs.py), times in TIMEZONE.
     ESCALATE_TIME = "06:00"
     REMINDERS_TIME = "08:00"
+    PACKAGES_TIME = "03:00"  # the daily deletion of data packages past their retention period
     REMINDERS_WORKING_DAYS_ONLY = True  # no reminders on Saturdays, Sundays and Belgian public holidays
     MAIL_INTERVAL_SECONDS = 60  # how often the outbox is delivered
     # Outgoing mail (caseflow/mail.py). No MAIL_SERVER: messages are written to instance/mail/*.eml.

@@ -5,7 +5,9 @@ from flask_babel import format_date, format_datetime, get_locale, gettext, ngett
 from flask_babel import lazy_gettext as _l
 
 from . import clock, mail
-from .rights import CHANNELS, DELIVERIES, LETTER_KINDS, OUTCOMES, REFUSAL_CODES, RIGHTS, STATUSES, SYSTEMS
+from .rights import (
+    CHANNELS, DELIVERIES, LETTER_KINDS, OUTCOMES, PASSPHRASE_CHANNELS, REFUSAL_CODES, RIGHTS, STATUSES, SYSTEMS,
+)
 
 LABELS = {
     "right": {k: v[0] for k, v in RIGHTS.items()},
@@ -22,7 +24,9 @@ LABELS = {
         "requester_email": _l("Email address"),
         "requester_address": _l("Postal address"),
         "customer_number": _l("Customer number"),
+        "requester_salutation": _l("Salutation"),
     },
+    "passphrase_channel": PASSPHRASE_CHANNELS,
     "escalation": {
         "due_soon": _l("Due soon"),
         "decide_extension": _l("Decide on extension"),
@@ -54,6 +58,8 @@ AUDIT_ACTIONS = {
     "package_file_added": _l("File added to the data package"),
     "package_file_removed": _l("File removed from the data package"),
     "package_downloaded": _l("Data package downloaded"),
+    "package_passphrase": _l("Passphrase of the encrypted data package given to the requester"),
+    "package_purged": _l("Data package files deleted from the server (retention period over)"),
     "escalated": _l("Escalated by the system"),
     "deescalated": _l("Escalation lowered by the system"),
 }
@@ -116,7 +122,8 @@ DETAIL_KINDS = {
     "letter_sent": ("letter_kind", "delivery"),
     "letter_failed": ("letter_kind", "delivery"),
     "outcome_set": ("right", "refusal_code"),
-    "requester_changed": ("requester_field",) * 4,
+    "requester_changed": ("requester_field",) * 5,
+    "package_passphrase": ("passphrase_channel", "letter_kind"),
     "outcome_cleared": ("right", "refusal_code"),
     "closed": ("date", None),
 }

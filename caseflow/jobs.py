@@ -24,7 +24,7 @@ from .deadlines import is_working_day
 from .extensions import db
 from .models import Case, JobRun, Letter, User
 from .rights import OPEN_STATUSES
-from .services import StaleCaseError, audit, commit, correspondence
+from .services import StaleCaseError, audit, commit, correspondence, retention
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +71,9 @@ def describe(job_id: str, counts: dict) -> str:
         parts.append(ngettext("%(num)d notice", "%(num)d notices", counts.get("notices", 0)))
     elif job_id == "reminders" and "queued" in counts:
         parts.append(ngettext("%(num)d reminder queued", "%(num)d reminders queued", counts["queued"]))
+    elif job_id == "packages":
+        parts.append(ngettext("%(num)d case's data package deleted", "%(num)d cases' data packages deleted",
+                              counts.get("purged", 0)))
     elif job_id == "mail":
         parts.append(ngettext("%(num)d sent", "%(num)d sent", counts.get("sent", 0)))
         parts.append(ngettext("%(num)d to retry", "%(num)d to retry", counts.get("deferred", 0)))
@@ -175,6 +178,12 @@ def send_reminders(today: date, now: datetime):
     return "done", queued, {"queued": queued}
 
 
+def purge_packages(today: date, now: datetime):
+    """Delete data package files past their retention period (names, sizes and hashes stay)."""
+    purged = retention.purge_delivered_packages(today, now)
+    return "done", purged, {"purged": purged}
+
+
 def deliver_mail(today: date, now: datetime):
     """Deliver the outbox: whatever is due now."""
     report = correspondence.deliver_outbox(now)
@@ -188,6 +197,7 @@ JOBS = {
         Job("escalate", escalate, daily=True, time_setting="ESCALATE_TIME"),
         Job("reminders", send_reminders, daily=True, time_setting="REMINDERS_TIME"),
         Job("mail", deliver_mail, daily=False),
+        Job("packages", purge_packages, daily=True, time_setting="PACKAGES_TIME"),
     )
 }
 

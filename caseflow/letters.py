@@ -247,6 +247,7 @@ def context_for(case, *, today: date, sender_name: str, locale: str = "nl") -> d
         "sender_name": sender_name,
         "rights": _localised(rights, locale),
         "any_remedies": any(r["remedies"] for r in rights),
+        "package_by_email": False,  # the answer's data package goes out as an encrypted ZIP (correspondence.draft)
     }
 
 

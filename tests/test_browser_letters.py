@@ -10,6 +10,8 @@ import re
 import zipfile
 from datetime import timedelta
 
+import pyzipper
+
 import pytest
 from playwright.sync_api import expect
 
@@ -213,13 +215,17 @@ def test_access_package_uploaded_downloaded_and_attached_to_the_answer(app, staf
     page.click("#compose-answer")
     expect(page.locator("[role=alert]")).to_have_count(0)
     expect(page.locator("#attach_package")).to_be_checked()
+    page.check("#passphrase_channel-1")  # read out by phone: the ZIP goes out encrypted
     page.click("#submit")
     expect(page).to_have_url(LETTER_URL)
+    shown = page.locator(".flash.passphrase").inner_text()
+    passphrase = re.search(r"[A-Z2-9]{4}(?:-[A-Z2-9]{4}){4}", shown)[0]
     assert len(deliver_outbox(app).sent) == 1
     (email,) = smtp_server.messages
     (attachment,) = list(email.iter_attachments())
     assert attachment.get_filename().endswith(".zip")
-    with zipfile.ZipFile(io.BytesIO(attachment.get_content())) as package:
+    with pyzipper.AESZipFile(io.BytesIO(attachment.get_content())) as package:
+        package.setpassword(passphrase.encode())
         assert any(n.endswith("webshop-bestellingen.csv") for n in package.namelist())
         orders_in_zip = next(n for n in package.namelist() if n.endswith("webshop-bestellingen.csv"))
         assert package.read(orders_in_zip) == orders.read_bytes()

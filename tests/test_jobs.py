@@ -31,7 +31,8 @@ class Register:
         self.gone = make_user("gone@labelstudio.be", "Gert Gone", locale="nl")
 
         def new(received, assignee=None, name="Jan Claes", rights=("access",), **kw):
-            return open_case(self.els, received_on=D(received), today=TODAY, rights=rights, requester_name=name,
+            # each logs their own cases (a case Els gave to a colleague would also send them an email)
+            return open_case(assignee or self.els, received_on=D(received), today=TODAY, rights=rights, requester_name=name,
                              assignee_id=assignee.id if assignee else None, **kw)
 
         self.a = new("2026-03-02", self.an, "Anna Aerts", rights=("access", "erasure"))  # deadline 04-02: overdue

@@ -18,6 +18,7 @@ JOB_LABELS = {
     "escalate": _l("Escalate due and overdue cases"),
     "reminders": _l("Daily reminder emails"),
     "mail": _l("Deliver the mail outbox"),
+    "packages": _l("Delete data packages past their retention period"),
 }
 OUTBOX_LIMIT = 200
 

@@ -11,7 +11,8 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from .. import clock
 from ..rights import (
-    CHANNELS, CLOSE_STATUSES, OUTCOMES, REFUSAL_CODES, RIGHTS, SALUTATIONS, STATUSES, SYSTEMS, right_label,
+    CHANNELS, CLOSE_STATUSES, OUTCOMES, PASSPHRASE_CHANNELS, REFUSAL_CODES, RIGHTS, SALUTATIONS, STATUSES, SYSTEMS,
+    right_label,
 )
 
 DATE_REQUIRED = _l("Enter a valid date.")
@@ -167,6 +168,8 @@ class LetterForm(VersionedForm):
     subject = StringField(_l("Subject"), validators=[DataRequired(_l("The subject cannot be empty.")), Length(max=255)])
     body = TextAreaField(_l("Text"), validators=[DataRequired(_l("The text cannot be empty.")), Length(max=100_000)])
     attach_package = BooleanField(_l("Attach the data package (ZIP)"))
+    passphrase_channel = RadioField(_l("The ZIP goes out encrypted: how does the requester get its passphrase?"),
+                                    choices=choices(PASSPHRASE_CHANNELS), validate_choice=False)
     submit = SubmitField(_l("Send"))
 
 
