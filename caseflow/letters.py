@@ -20,7 +20,7 @@ TEMPLATES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file_
 
 # The sender, as on Labelstudio's letterhead and in the privacy statement.
 LABELSTUDIO = {
-    "name": "Labelstudio Comm. V",
+    "name": "Labelstudio CommV",
     "street": "Rommersheide K 15",
     "city": "2960 Brecht",
     "place": "Brecht",
@@ -220,6 +220,8 @@ def context_for(case, *, today: date, sender_name: str, locale: str = "nl") -> d
             # Art. 19: the letter says the recipients were told only when staff ticked that checklist line.
             "recipients_informed": any(a.checklist_item == "inform_recipients" and not a.not_applicable
                                        for a in r.actions),
+            # what was really done, so the letter says only that: e.g. "unsubscribed" only once that line is ticked
+            "ticked": sorted(a.checklist_item for a in r.actions if a.checklist_item and not a.not_applicable),
         }
         for r in case.rights
     ]
