@@ -40,7 +40,7 @@ $(MO): caseflow/translations/nl/LC_MESSAGES/messages.po | $(VENV)/.installed
 	$(BIN)/pybabel -q compile -d caseflow/translations
 
 extract-messages: install  ## after changing UI texts: update the catalog, then translate the new entries
-	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs=".* __pycache__ instance" --no-location --sort-output --no-wrap -o caseflow/translations/messages.pot .
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 --ignore-dirs=".* __pycache__ instance" --no-location --sort-output --no-wrap -o caseflow/translations/messages.pot .
 	$(BIN)/pybabel -q update -N --no-wrap -i caseflow/translations/messages.pot -d caseflow/translations
 
 clean:

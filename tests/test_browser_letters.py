@@ -70,7 +70,7 @@ def test_erasure_by_email_checklist_answer_edited_sent_and_received(app, staff, 
     page.click("#compose-answer")
     alerts = page.locator("[role=alert]")
     expect(alerts.filter(has_text="beslissing")).to_have_count(1)  # every right needs an outcome
-    expect(alerts.filter(has_text=f"nog {len(items)} punt(en) open op de checklist")).to_have_count(1)
+    expect(alerts.filter(has_text=f"nog {len(items)} punten open op de checklist")).to_have_count(1)
     page.click("#submit")
     expect(page.locator(".flash.error, .error").first).to_be_visible()
     assert db.session.query(Letter).count() == 0

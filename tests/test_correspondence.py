@@ -253,7 +253,7 @@ def test_an_extension_notice_that_never_arrived_does_not_extend(app, actor, smtp
     assert "550" in case.events[-2].after and case.events[-2].user is None
     auth.login(actor.email)
     page = client.get(f"/cases/{case.id}").get_data(as_text=True)
-    assert "De e-mail met de verlengingsbrief kon niet bezorgd worden." in page
+    assert "De e-mail met de kennisgeving van verlenging kon niet bezorgd worden." in page
     assert f'id="letter-failed-{case.letters[0].id}"' in page and "niet bezorgd" in page
 
     smtp_server.reject_with = None  # the address is fixed and the notice retried while there is still time

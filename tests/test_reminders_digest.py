@@ -135,4 +135,4 @@ def test_an_extension_nobody_was_told_about_is_flagged_on_its_line(app):
     assert english.body_html.count("extension decided") == 2
     late, soon, told = made[piet.id]
     dutch = reminder_to(piet.email).body_text
-    assert "verlengingsbrief" in line_of(dutch, soon) and "niet tijdig meegedeeld" in line_of(dutch, late)
+    assert "kennisgeving van verlenging" in line_of(dutch, soon) and "niet tijdig meegedeeld" in line_of(dutch, late)

@@ -4,12 +4,11 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.validators import DataRequired, Email, Length
 
 from ..services.users import MIN_PASSWORD_LENGTH
-
-PASSWORD_RULE = _l("At least %(n)d characters.", n=MIN_PASSWORD_LENGTH)
+from ..validators import PASSWORD_RULE, max_length
 
 
 class UserForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(_l("Enter a name.")), Length(max=120)])
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Enter a name.")), max_length(120)])
     email = EmailField(_l("Email address"), validators=[DataRequired(), Email(_l("Enter a valid email address."))])
     password = PasswordField(_l("Password"), description=PASSWORD_RULE,
                              validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, message=PASSWORD_RULE)])

@@ -4,6 +4,7 @@ from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitF
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from ..services.users import MIN_PASSWORD_LENGTH
+from ..validators import PASSWORD_RULE, max_length
 
 
 class LoginForm(FlaskForm):
@@ -13,9 +14,9 @@ class LoginForm(FlaskForm):
 
 
 class SetupForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    name = StringField(_l("Name"), validators=[DataRequired(), max_length(120)])
     email = EmailField(_l("Email address"), validators=[DataRequired(), Email()])
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, message=PASSWORD_RULE)])
     confirm = PasswordField(
         _l("Repeat the password"), validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))]
     )

@@ -6,7 +6,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired
 
 from .. import attachments, checklists, clock
 from ..extensions import db
@@ -17,6 +17,7 @@ from ..services import duplicates, resolution
 from ..rights import REFUSAL_CODES_FOR
 from ..services.register import count_closed_matches, find_cases, inactive_assignees
 from ..services.users import active_staff
+from ..validators import max_length
 from ..views import apply_service_error
 from . import forms
 
@@ -182,7 +183,7 @@ def verify_identity(case_id):
         if clarifying:
             form.method.label.text = _("What did the requester clarify?")
             form.method.description = _("E.g. \u201cthe request is about the account with customer number K-1042\u201d")
-            form.method.validators = [DataRequired(_("Say what the requester clarified.")), Length(max=1000)]
+            form.method.validators = [DataRequired(_("Say what the requester clarified.")), max_length(1000)]
 
     def perform(case, form):
         case_service.record_identity(case, actor=current_user, method=form.method.data,
