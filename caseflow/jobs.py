@@ -160,18 +160,25 @@ def escalate(today: date, now: datetime):
     return "done", changed, {"changed": changed, "notices": len(notices)}
 
 
+def reminder_messages(today: date) -> list[tuple]:
+    """(user, subject, text, html) of each reminder due `today`: one per active staff member with something to
+    act on; nobody gets an empty email. Nothing is queued (see send_reminders, and `jobs preview reminders`)."""
+    cases = _open_cases()
+    levels = {case.id: level_of(case, today) for case in cases}
+    out = []
+    for user in _active_users():
+        digest = reminders.digest_for(user, cases, levels, today, open_total=len(cases))
+        if not digest.empty:
+            out.append((user, *reminders.render_reminder(digest, today)))
+    return out
+
+
 def send_reminders(today: date, now: datetime):
     """Queue one reminder per active staff member with something to act on; nobody gets an empty email."""
     if not reminders_go_out(today):
         return "skipped", 0, {"reason": "not_working_day"}
-    cases = _open_cases()
-    levels = {case.id: level_of(case, today) for case in cases}
     queued = 0
-    for user in _active_users():
-        digest = reminders.digest_for(user, cases, levels, today, open_total=len(cases))
-        if digest.empty:
-            continue
-        subject, text, html = reminders.render_reminder(digest, today)
+    for user, subject, text, html in reminder_messages(today):
         mail.enqueue(recipient=user.email, subject=subject, text=text, html=html, kind="reminder",
                      key=f"reminders:{today.isoformat()}:user:{user.id}", user=user, locale=user.locale, now=now)
         queued += 1

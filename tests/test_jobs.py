@@ -323,3 +323,14 @@ def test_admin_page_keeps_the_text_of_older_runs(client, auth, register):
     db.session.commit()
     auth.login("els@labelstudio.be")
     assert "4 cases changed level" in _row(client.get("/admin/jobs").data.decode(), "escalate")
+
+
+def test_preview_prints_the_days_reminders_and_sends_nothing(runner, register):
+    out = runner.invoke(args=["jobs", "preview", "reminders", "--today", "2026-04-08"])
+    assert out.exit_code == 0, out.output
+    assert "To: An Peeters <an@labelstudio.be>" in out.output
+    assert "Subject: Caseflow: 2 cases overdue, 1 due within 7 days, 2 to decide on an extension" in out.output
+    assert register.a.reference in out.output and "http://127.0.0.1:5000/cases/" in out.output
+    assert "3 reminder(s) for 2026-04-08; nothing was sent." in out.output
+    assert "links to http://127.0.0.1:5000" in out.output and "mail:" in out.output
+    assert outbox() == [] and db.session.scalar(select(JobRun)) is None  # nothing queued, the day not claimed
