@@ -6,7 +6,6 @@ from playwright.sync_api import expect
 
 from caseflow import clock, mail
 from caseflow.extensions import db
-from caseflow.models import OutboxMessage
 
 from .conftest import make_user, open_case
 from .test_browser import log_in

@@ -106,3 +106,11 @@ def test_first_tick_moves_a_new_case_to_in_progress_without_a_version_bump(app, 
     case = db.session.get(Case, case.id)
     assert case.status == "in_progress" and case.version == version
     assert [e.action for e in case.events][-2:] == ["status_changed", "action_recorded"]
+
+
+def test_a_tick_on_a_closed_case_is_refused_with_a_message(client, case, logged_in):
+    svc.close(db.session.get(Case, case.id), actor=logged_in, status="withdrawn", note="Ingetrokken per mail")
+    r = client.post(f"/cases/{case.id}/rights/{case.rights[0].id}/items/search_account", data={"do": "tick"},
+                    follow_redirects=True)
+    assert "afgesloten" in r.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count(ResolutionAction.id))) == 0

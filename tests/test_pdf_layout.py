@@ -1,8 +1,6 @@
 """Printed letters that look finished: the complaint passage whole on one page, the letterhead on every page."""
 import io
-from datetime import date
 
-import pytest
 from pypdf import PdfReader
 
 from caseflow import letters, pdf

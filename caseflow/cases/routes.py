@@ -254,7 +254,8 @@ def tick_item(case_id, right_id, item_key):
         case = _get_case(case_id)
         right = next(r for r in case.rights if r.id == right_id)
         key = right.right
-        if any(a.checklist_item == item_key for a in right.actions):  # a colleague was first: the line shows who
+        if not case.is_open or any(a.checklist_item == item_key for a in right.actions):
+            # closed meanwhile, or a colleague was first (the line shows who): no form left to show the error at
             flash(error.message, "error")
             return redirect(url_for("cases.show", case_id=case.id, _anchor=f"item-{key}-{item_key}"))
         return render_template("cases/show.html", case=case,
