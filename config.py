@@ -20,10 +20,14 @@ class Config:
     CASES_PER_PAGE = 50
     SCHEDULER_ENABLED = False  # run.py and `flask scheduler` switch it on
     BASE_URL = "http://127.0.0.1:5000"  # links in emails; left at this default, python run.py uses its HOST and PORT
+    # Letters emailed to requesters come from the shop, whose name they know; staff notices come from Caseflow.
+    LETTERS_SENDER = "Labelstudio <info@labelstudio.be>"
     LETTERS_REPLY_TO = "info@labelstudio.be"  # requesters' replies to letters sent by email
+    PACKAGE_RETENTION_DAYS = 30  # data package files are deleted from the server this many days after delivery
     # Scheduled jobs (caseflow/jobs.py), times in TIMEZONE.
     ESCALATE_TIME = "06:00"
     REMINDERS_TIME = "08:00"
+    PACKAGES_TIME = "03:00"  # the daily deletion of data packages past their retention period
     REMINDERS_WORKING_DAYS_ONLY = True  # no reminders on Saturdays, Sundays and Belgian public holidays
     MAIL_INTERVAL_SECONDS = 60  # how often the outbox is delivered
     # Outgoing mail (caseflow/mail.py). No MAIL_SERVER: messages are written to instance/mail/*.eml.
@@ -33,7 +37,7 @@ class Config:
     MAIL_USE_SSL = False
     MAIL_USERNAME = None
     MAIL_PASSWORD = None
-    MAIL_SENDER = "Caseflow <caseflow@labelstudio.be>"
+    MAIL_SENDER = "Caseflow <caseflow@labelstudio.be>"  # staff notices (reminders, assignments); letters: LETTERS_SENDER
     MAIL_TIMEOUT = 10  # seconds per SMTP connection
     MAIL_MAX_ATTEMPTS = 10  # then the message is marked failed and shown to admins
     MAIL_RETRY_BASE_SECONDS = 60  # retry after 1, 2, 4, 8... minutes

@@ -8,12 +8,13 @@ import io
 import random
 import secrets
 import unicodedata
+import uuid
 from collections import Counter, namedtuple
 from datetime import date, datetime, time, timedelta, timezone
 
 import click
 from flask.cli import AppGroup
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 
 from . import clock, deadlines
 from .extensions import db
@@ -37,6 +38,7 @@ TOWNS = ("2960 Brecht", "2960 Sint-Lenaarts", "2980 Zoersel", "2990 Wuustwezel",
          "2390 Malle", "2970 Schilde", "2100 Deurne", "2018 Antwerpen", "2000 Antwerpen", "2300 Turnhout",
          "2200 Herentals", "2800 Mechelen", "2500 Lier", "2640 Mortsel", "2440 Geel", "2275 Lille", "9000 Gent",
          "3000 Leuven", "3500 Hasselt", "8000 Brugge", "1000 Brussel")
+DEMO_TOKEN = "demo:"  # the form token of every demo case: how `demo seed` tells demo cases from real ones
 DOMAINS = ("example.be", "example.be", "example.com", "example.org")
 DEMO_STAFF = (("els.janssens@labelstudio.example", "Els Janssens", True),
               ("an.peeters@labelstudio.example", "An Peeters", False),
@@ -196,7 +198,8 @@ def _replay(plan: Plan, staff: list, rng: random.Random, today: date, stamp: _St
         fate = fate._replace(status="withdrawn")  # withdrawing consent alone is never refused (Art. 7(3))
     assignee = None if fate.key == "new" and rng.random() < .5 else rng.choice(staff)
     actor = assignee or staff[0]
-    case = svc.open_case(actor=rng.choice(staff), channel=plan.channel, received_on=plan.received_on,
+    case = svc.open_case(actor=rng.choice(staff), notify=False, form_token=f"{DEMO_TOKEN}{uuid.uuid4().hex}",
+                         channel=plan.channel, received_on=plan.received_on,
                          requester_name=plan.name, rights=plan.rights, requester_email=plan.email,
                          requester_address=plan.address, customer_number=plan.customer, request_text=plan.text,
                          assignee_id=assignee.id if assignee else None, today=day, now=stamp.moment)
@@ -326,6 +329,12 @@ def _escalate_quietly(cases: list, today: date, at: datetime) -> None:
     db.session.commit()
 
 
+def real_case_count() -> int:
+    """Cases not made by `demo seed`."""
+    return db.session.scalar(select(func.count(Case.id)).where(
+        or_(Case.form_token.is_(None), Case.form_token.not_like(f"{DEMO_TOKEN}%"))))
+
+
 demo_cli = AppGroup("demo", help="Demo data for trying Caseflow out.")
 
 
@@ -333,8 +342,23 @@ demo_cli = AppGroup("demo", help="Demo data for trying Caseflow out.")
 @click.option("--cases", "count", type=click.IntRange(1, 5000), default=40, show_default=True)
 @click.option("--seed", "seed_value", type=int, help="Random seed; the same seed (and day) gives the same cases.")
 @click.option("--today", type=click.DateTime(["%Y-%m-%d"]), help="Replay up to this day (default: today, Brussels).")
-def seed_command(count, seed_value, today):
-    """Fill the register with realistic demo cases; each run adds more (it never deletes anything)."""
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database already holds cases (make demo).")
+@click.option("--force", is_flag=True, help="Add demo cases even to a database with real cases (never do this).")
+def seed_command(count, seed_value, today, if_empty, force):
+    """Fill the register with realistic demo cases; each run adds more (it never deletes anything).
+
+    Demo cases belong in a demo database (`make demo`: instance/demo.sqlite), never in the real register:
+    on a database with real cases this refuses, unless --force.
+    """
+    total = db.session.scalar(select(func.count(Case.id)))
+    if if_empty and total:
+        click.echo(f"The database already holds {total} cases: nothing added.")
+        return
+    real = real_case_count()
+    if real and not force:
+        raise click.ClickException(
+            f"this database holds {real} real (non-demo) cases: demo cases would mix into the real register. "
+            "Use a separate demo database (make demo), or --force.")
     today = today.date() if today else clock.today()
     if today > clock.today():
         raise click.BadParameter("cannot be in the future", param_hint="--today")

@@ -6,7 +6,8 @@ from flask_babel import lazy_gettext as _l
 
 from . import clock, mail
 from .rights import (
-    CHANNELS, DELIVERIES, IDENTITY_CHECK_NAMES, LETTER_KINDS, OUTCOMES, REFUSAL_CODES, RIGHTS, STATUSES, SYSTEMS,
+    CHANNELS, DELIVERIES, IDENTITY_CHECK_NAMES, LETTER_KINDS, OUTCOMES, PASSPHRASE_CHANNELS, REFUSAL_CODES, RIGHTS,
+    STATUSES, SYSTEMS,
 )
 from .deadline_text import case_explanation, explanation_line, extension_posting_day
 
@@ -26,7 +27,9 @@ LABELS = {
         "requester_email": _l("Email address"),
         "requester_address": _l("Postal address"),
         "customer_number": _l("Customer number"),
+        "requester_salutation": _l("Salutation"),
     },
+    "passphrase_channel": PASSPHRASE_CHANNELS,
     "escalation": {
         "due_soon": _l("Due soon"),
         "decide_extension": _l("Decide on extension"),
@@ -64,6 +67,8 @@ AUDIT_ACTIONS = {
     "package_downloaded": _l("Data package downloaded"),
     "letter_posted": _l("Proof of posting recorded (registered letter)"),
     "evidence_downloaded": _l("Case summary (evidence pack) downloaded"),
+    "package_passphrase": _l("Passphrase of the encrypted data package given to the requester"),
+    "package_purged": _l("Data package files deleted from the server (retention period over)"),
     "escalated": _l("Escalated by the system"),
     "deescalated": _l("Escalation lowered by the system"),
 }
@@ -128,7 +133,8 @@ DETAIL_KINDS = {
     "letter_posted": ("letter_kind", None),
     "evidence_downloaded": (None, None),
     "outcome_set": ("right", "refusal_code"),
-    "requester_changed": ("requester_field",) * 4,
+    "requester_changed": ("requester_field",) * 5,
+    "package_passphrase": ("passphrase_channel", "letter_kind"),
     "outcome_cleared": ("right", "refusal_code"),
     "closed": ("date", None),
 }

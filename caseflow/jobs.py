@@ -26,7 +26,7 @@ from .deadlines import is_working_day
 from .extensions import db
 from .models import Case, JobRun, Letter, User
 from .rights import OPEN_STATUSES
-from .services import StaleCaseError, audit, commit, correspondence
+from .services import StaleCaseError, audit, commit, correspondence, retention
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +76,9 @@ def describe(job_id: str, counts: dict) -> str:
     elif job_id == "intake":
         from .intake.poll import describe as describe_intake
         parts.extend(describe_intake(counts))
+    elif job_id == "packages":
+        parts.append(ngettext("%(num)d case's data package deleted", "%(num)d cases' data packages deleted",
+                              counts.get("purged", 0)))
     elif job_id == "mail":
         parts.append(ngettext("%(num)d sent", "%(num)d sent", counts.get("sent", 0)))
         parts.append(ngettext("%(num)d to retry", "%(num)d to retry", counts.get("deferred", 0)))
@@ -126,9 +129,18 @@ def _active_users(admins_only=False) -> list[User]:
     return db.session.scalars(query).all()
 
 
+def reminders_go_out(today: date) -> bool:
+    """The daily reminder is sent today (working days only, unless configured otherwise)."""
+    return not current_app.config["REMINDERS_WORKING_DAYS_ONLY"] or is_working_day(today)
+
+
 def escalate(today: date, now: datetime):
-    """Record each open case's rung; notify admins of newly overdue cases and assignees of long identity waits."""
-    admins = _active_users(admins_only=True)
+    """Record each open case's rung; notify admins of newly overdue cases and assignees of long identity waits.
+
+    On a day the reminder goes out, that one email carries it all (every overdue case for admins): no second
+    email. Only on days without reminders (weekends, holidays) does the escalation get an email of its own.
+    """
+    admins = _active_users(admins_only=True) if not reminders_go_out(today) else []
     notices = defaultdict(list)  # user -> [Line]
     changed = 0
     for case in _open_cases():
@@ -141,7 +153,7 @@ def escalate(today: date, now: datetime):
         changed += 1
         if new == escalation.OVERDUE:
             recipients = admins
-        elif new == escalation.IDENTITY_WAIT:
+        elif new == escalation.IDENTITY_WAIT and not reminders_go_out(today):
             recipients = [case.assignee] if case.assignee and case.assignee.active else admins
         else:
             continue
@@ -154,24 +166,37 @@ def escalate(today: date, now: datetime):
     return "done", changed, {"changed": changed, "notices": len(notices)}
 
 
-def send_reminders(today: date, now: datetime):
-    """Queue one reminder per active staff member with something to act on; nobody gets an empty email."""
-    if current_app.config["REMINDERS_WORKING_DAYS_ONLY"] and not is_working_day(today):
-        return "skipped", 0, {"reason": "not_working_day"}
+def reminder_messages(today: date) -> list[tuple]:
+    """(user, subject, text, html) of each reminder due `today`: one per active staff member with something to
+    act on; nobody gets an empty email. Nothing is queued (see send_reminders, and `jobs preview reminders`)."""
     cases = _open_cases()
     levels = {case.id: level_of(case, today) for case in cases}
     untriaged = intake_services.untriaged_count()  # emails in the triage inbox: everyone may take them
-    queued = 0
+    out = []
     for user in _active_users():
         digest = reminders.digest_for(user, cases, levels, today, open_total=len(cases))
         digest.untriaged = untriaged
-        if digest.empty:
-            continue
-        subject, text, html = reminders.render_reminder(digest, today)
+        if not digest.empty:
+            out.append((user, *reminders.render_reminder(digest, today)))
+    return out
+
+
+def send_reminders(today: date, now: datetime):
+    """Queue one reminder per active staff member with something to act on; nobody gets an empty email."""
+    if not reminders_go_out(today):
+        return "skipped", 0, {"reason": "not_working_day"}
+    queued = 0
+    for user, subject, text, html in reminder_messages(today):
         mail.enqueue(recipient=user.email, subject=subject, text=text, html=html, kind="reminder",
                      key=f"reminders:{today.isoformat()}:user:{user.id}", user=user, locale=user.locale, now=now)
         queued += 1
     return "done", queued, {"queued": queued}
+
+
+def purge_packages(today: date, now: datetime):
+    """Delete data package files past their retention period (names, sizes and hashes stay)."""
+    purged = retention.purge_delivered_packages(today, now)
+    return "done", purged, {"purged": purged}
 
 
 def deliver_mail(today: date, now: datetime):
@@ -188,6 +213,7 @@ JOBS = {
         Job("reminders", send_reminders, daily=True, time_setting="REMINDERS_TIME"),
         Job("mail", deliver_mail, daily=False),
         Job("intake", intake_poll.run_job, daily=False, interval_setting="INTAKE_INTERVAL_SECONDS"),
+        Job("packages", purge_packages, daily=True, time_setting="PACKAGES_TIME"),
     )
 }
 

@@ -1,4 +1,9 @@
-"""Flask commands for the scheduled jobs: `jobs run escalate|reminders|mail [--today]` and `scheduler`."""
+"""Flask commands for the scheduled jobs: `jobs run JOB [--today]`, `jobs preview reminders [--today]`, `scheduler`.
+
+They read the same settings as the server (config.py, instance/config.py, CASEFLOW_* variables) and say which
+links and mail delivery they use: python run.py derives its links from HOST/PORT, a command cannot know those,
+so set CASEFLOW_BASE_URL (or BASE_URL in instance/config.py) whenever the server is not on the default address.
+"""
 import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
@@ -19,6 +24,7 @@ def run_job(job, today):
     the real run of that day do nothing.
     """
     day = today.date() if today else None
+    _say_settings()
     real_today = clock.today()
     if day is not None and day > real_today:
         raise click.BadParameter(
@@ -30,6 +36,29 @@ def run_job(job, today):
         click.echo(str(jobs.run("mail")))  # delivered now, recorded under the real day
     if result.status == "failed":
         raise click.ClickException(f"{job} failed: {result.summary}")
+
+
+def _say_settings() -> None:
+    config = current_app.config
+    delivery = (f"SMTP {config['MAIL_SERVER']}:{config.get('MAIL_PORT') or 'default port'}" if config.get("MAIL_SERVER")
+                else f"no mail server: .eml files in {current_app.instance_path}/mail")
+    click.echo(f"links to {config['BASE_URL']} · mail: {delivery}", err=True)
+
+
+@jobs_cli.command("preview")
+@click.argument("job", type=click.Choice(["reminders"]))
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="The reminders of this day (YYYY-MM-DD); default: today in Europe/Brussels.")
+def preview(job, today):
+    """Print the day's reminder emails (recipient, subject, text) without sending or recording anything."""
+    day = today.date() if today else clock.today()
+    _say_settings()
+    if not jobs.reminders_go_out(day):
+        click.echo(f"{day.isoformat()} is not a working day: no reminders go out (shown anyway).", err=True)
+    messages = jobs.reminder_messages(day)
+    for user, subject, text, _html in messages:
+        click.echo(f"To: {user.name} <{user.email}>\nSubject: {subject}\n\n{text.rstrip()}\n\n{'=' * 72}")
+    click.echo(f"{len(messages)} reminder(s) for {day.isoformat()}; nothing was sent.", err=True)
 
 
 @click.command("scheduler")

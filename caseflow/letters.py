@@ -20,7 +20,7 @@ TEMPLATES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file_
 
 # The sender, as on Labelstudio's letterhead and in the privacy statement.
 LABELSTUDIO = {
-    "name": "Labelstudio Comm. V",
+    "name": "Labelstudio CommV",
     "street": "Rommersheide K 15",
     "city": "2960 Brecht",
     "place": "Brecht",
@@ -182,6 +182,30 @@ def _localised(rights: list[dict], locale: str) -> list[dict]:
     return out
 
 
+# Words that start a Flemish or Dutch surname: "Jan Van den Broeck" is "heer Van den Broeck".
+SURNAME_PARTICLES = {"van", "vanden", "vander", "de", "den", "der", "del", "della", "di", "da", "du", "le", "la",
+                     "ter", "ten", "t", "'t", "op", "in", "d'"}
+GREETINGS = {
+    "nl": {"heer": "Geachte heer {surname}", "mevrouw": "Geachte mevrouw {surname}", None: "Beste {name}"},
+    "en": {"heer": "Dear Mr {surname}", "mevrouw": "Dear Ms {surname}", None: "Dear {name}"},
+}
+
+
+def surname(name: str) -> str:
+    """The family name in a full name: from its first particle on ("Van den Broeck"), else the last word."""
+    words = (name or "").split()
+    if len(words) < 2:
+        return " ".join(words)
+    start = next((i for i, w in enumerate(words[1:-1], 1) if w.casefold() in SURNAME_PARTICLES), len(words) - 1)
+    return " ".join(words[start:])
+
+
+def salutation(name: str, form: str | None, locale: str) -> str:
+    """"Geachte heer Vermeulen", "Geachte mevrouw Claes", or, no form chosen, "Beste Sofie Claes" (and in English)."""
+    pattern = GREETINGS[locale if locale in GREETINGS else "nl"].get(form or None, GREETINGS["nl"][None])
+    return pattern.format(surname=surname(name), name=" ".join((name or "").split()))
+
+
 def context_for(case, *, today: date, sender_name: str, locale: str = "nl") -> dict:
     """Everything a letter about `case` may say, as a plain dict (labels in `locale`; render re-labels)."""
     rights = [
@@ -196,6 +220,8 @@ def context_for(case, *, today: date, sender_name: str, locale: str = "nl") -> d
             # Art. 19: the letter says the recipients were told only when staff ticked that checklist line.
             "recipients_informed": any(a.checklist_item == "inform_recipients" and not a.not_applicable
                                        for a in r.actions),
+            # what was really done, so the letter says only that: e.g. "unsubscribed" only once that line is ticked
+            "ticked": sorted(a.checklist_item for a in r.actions if a.checklist_item and not a.not_applicable),
         }
         for r in case.rights
     ]
@@ -217,6 +243,7 @@ def context_for(case, *, today: date, sender_name: str, locale: str = "nl") -> d
         # the step of the identity ladder asked for: the letter asks for exactly that (never an ID card unless chosen)
         "identity_check": case.identity_check or "knowledge",
         "requester_name": case.requester_name,
+        "requester_salutation": case.requester_salutation,
         "requester_email": case.requester_email or "",
         "requester_address": case.requester_address or "",
         "channel": case.channel,
@@ -224,6 +251,7 @@ def context_for(case, *, today: date, sender_name: str, locale: str = "nl") -> d
         "sender_name": sender_name,
         "rights": _localised(rights, locale),
         "any_remedies": any(r["remedies"] for r in rights),
+        "package_by_email": False,  # the answer's data package goes out as an encrypted ZIP (correspondence.draft)
     }
 
 
@@ -243,7 +271,8 @@ def render(kind: str, context: dict, locale: str) -> Rendered:
     if kind not in KINDS:
         raise ValueError(f"unknown letter kind: {kind!r}")
     variables = {**context, "rights": _localised(context["rights"], locale), "locale": locale,
-                 "labelstudio": LABELSTUDIO, "gba": GBA}
+                 "labelstudio": LABELSTUDIO, "gba": GBA,
+                 "salutation": salutation(context["requester_name"], context.get("requester_salutation"), locale)}
     first, _, body = _template(kind, locale).render(variables).partition("\n")
     if not first.startswith("Subject:"):
         raise ValueError(f"{locale}/{kind}.txt must start with a 'Subject:' line")

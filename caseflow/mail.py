@@ -85,7 +85,7 @@ def build_email(message: OutboxMessage, sender: str) -> EmailMessage:
     """The same bytes on every attempt: headers come from the stored row only."""
     email = EmailMessage()
     email["Subject"] = message.subject
-    email["From"] = sender
+    email["From"] = current_app.config["LETTERS_SENDER"] if message.kind == "letter" else sender
     email["To"] = message.recipient
     email["Date"] = format_datetime(as_utc(message.created_at).astimezone(clock.BRUSSELS))
     email["Message-ID"] = message.message_id
@@ -108,6 +108,23 @@ def backoff(attempts: int, config) -> timedelta:
     """Growing delay before the next attempt: base, 2x base, 4x base... capped."""
     seconds = config["MAIL_RETRY_BASE_SECONDS"] * 2 ** max(0, attempts - 1)
     return timedelta(seconds=min(seconds, config["MAIL_RETRY_MAX_SECONDS"]))
+
+
+def _reply_text(reply) -> str:
+    """An SMTP server's reply as people read it: '550 5.1.1 mailbox unavailable', not "(550, b'5.1.1 ...')"."""
+    code, text = reply
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    return f"{code} {' '.join(str(text).split())}"
+
+
+def smtp_error_text(error: Exception) -> str:
+    """What went wrong in one readable line: the server's own words where it gave any."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return "; ".join(f"{rcpt}: {_reply_text(reply)}" for rcpt, reply in error.recipients.items())
+    if isinstance(error, smtplib.SMTPResponseException):
+        return _reply_text((error.smtp_code, error.smtp_error))
+    return f"{type(error).__name__}: {error}"
 
 
 class PermanentError(Exception):
@@ -150,11 +167,11 @@ class SMTPTransport:
             self.smtp.send_message(email)
         except smtplib.SMTPRecipientsRefused as error:
             if all(code >= 500 for code, _ in error.recipients.values()):
-                raise PermanentError(str(error)) from error
+                raise PermanentError(smtp_error_text(error)) from error
             raise
         except smtplib.SMTPResponseException as error:
             if error.smtp_code >= 500:
-                raise PermanentError(f"{error.smtp_code} {error.smtp_error!r}") from error
+                raise PermanentError(smtp_error_text(error)) from error
             raise
         except OSError:  # includes SMTPServerDisconnected: start afresh next time
             self.close()
@@ -262,7 +279,7 @@ def deliver_due(now: datetime | None = None, *, only_id: int | None = None) -> D
                 message.status, message.last_error = "failed", str(error)
                 report.failed.append(message_id)
             except OSError as error:
-                message.last_error = f"{type(error).__name__}: {error}"
+                message.last_error = smtp_error_text(error)
                 if message.attempts >= config["MAIL_MAX_ATTEMPTS"]:
                     message.status = "failed"
                     report.failed.append(message_id)

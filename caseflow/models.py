@@ -93,6 +93,8 @@ class Case(db.Model):
     requester_email = db.Column(db.String(254))
     requester_address = db.Column(db.Text)
     customer_number = db.Column(db.String(50))
+    requester_salutation = db.Column(db.String(10))  # "heer", "mevrouw" or None: "Beste <full name>"
+    form_token = db.Column(db.String(64), unique=True)  # the new-case form's token: a second submit makes no second case
     search_text = db.Column(db.Text, nullable=False, server_default="")  # search.case_search_text, kept on save
     request_text = db.Column(db.Text, nullable=False, default="")
     attachment_name = db.Column(db.String(255))
@@ -263,6 +265,9 @@ class ResolutionAction(db.Model):
     case_right = db.relationship("CaseRight", back_populates="actions")
     user = db.relationship("User")
 
+    # a checklist line is dealt with once: two colleagues ticking the same line at once, the second is told
+    __table_args__ = (db.UniqueConstraint("case_right_id", "checklist_item", name="uq_resolution_action_checklist_line"),)
+
 
 class AuditEvent(db.Model):
     """An immutable record of a change to a case: who, when, what, before -> after."""
@@ -360,6 +365,7 @@ class Letter(db.Model):
     delivered_on = db.Column(db.Date)  # the delivery the Bpost receipt shows, when it is earlier than presumed
     receipt_name = db.Column(db.String(255))
     receipt_path = db.Column(db.String(255))  # under instance/attachments
+    passphrase_channel = db.Column(db.String(20))  # an encrypted package's passphrase: how it reached the requester
 
     case = db.relationship("Case", backref=db.backref("letters", order_by="Letter.id"))
     created_by = db.relationship("User")
@@ -409,6 +415,7 @@ class PackageFile(db.Model):
     sha256 = db.Column(db.String(64), nullable=False)
     uploaded_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
     uploaded_by_id = db.Column(db.Integer, db.ForeignKey("user.id"), nullable=False)
+    purged_at = db.Column(UTCDateTime)  # deleted from the server after the retention period; name, size, hash kept
 
     case = db.relationship("Case", backref=db.backref("package_files", order_by="PackageFile.id"))
     uploaded_by = db.relationship("User")

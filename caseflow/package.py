@@ -5,8 +5,11 @@ import io
 import json
 import os
 import re
+import secrets
 import zipfile
 from datetime import datetime
+
+import pyzipper
 
 from .clock import BRUSSELS
 
@@ -93,3 +96,28 @@ def build_package(files, *, reference: str, info_sheet: bytes, created_at: datet
                    local)
         _add_bytes(zf, "manifest.csv", _manifest_csv(reference, created, entries), local)
     return buffer.getvalue()
+
+
+# A passphrase to read out on the phone or type from a letter: no 0/O, 1/I/L; 20 characters (~99 bits), in groups.
+PASSPHRASE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+def new_passphrase(length: int = 20, group: int = 4) -> str:
+    chars = "".join(secrets.choice(PASSPHRASE_ALPHABET) for _ in range(length))
+    return "-".join(chars[i:i + group] for i in range(0, length, group))
+
+
+def encrypt(data: bytes, passphrase: str) -> bytes:
+    """The same ZIP with every entry encrypted with AES-256 (WinZip AE-2: opened by 7-Zip, WinZip, macOS
+    Archive Utility with the passphrase; Windows Explorer cannot). Not deterministic: AES uses a fresh salt."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as plain, \
+            pyzipper.AESZipFile(out, "w", compression=pyzipper.ZIP_DEFLATED, encryption=pyzipper.WZ_AES) as zf:
+        zf.setpassword(passphrase.encode("utf-8"))
+        zf.setencryption(pyzipper.WZ_AES, nbits=256)
+        for info in plain.infolist():
+            entry = zf.zipinfo_cls(info.filename, date_time=info.date_time)
+            entry.compress_type = pyzipper.ZIP_DEFLATED
+            entry.external_attr = info.external_attr
+            zf.writestr(entry, plain.read(info))
+    return out.getvalue()

@@ -8,7 +8,7 @@ from fpdf.enums import Align, XPos, YPos
 
 from . import clock
 from .clock import BRUSSELS
-from .letters import LABELSTUDIO, art15_information
+from .letters import GBA, LABELSTUDIO, art15_information
 
 # Millimetres on A4. The address window follows DIN 5008 form B (common for C5/6 and DL envelopes):
 # 20 mm from the left, 45 mm from the top, 85 x 45 mm, its top 17.7 mm for the postal marker.
@@ -17,6 +17,7 @@ WINDOW_X, WINDOW_Y, WINDOW_W = 20, 45, 85
 ADDRESS_Y = WINDOW_Y + 17.7
 BODY_Y = 105
 LINE = 5  # body line height
+PARAGRAPH_GAP = 3.5  # the white between paragraphs (a blank line in the text)
 
 WORDS = {
     "nl": {"registered": "Aangetekend", "reference": "Ons kenmerk", "subject": "Betreft", "page": "Pagina",
@@ -54,13 +55,15 @@ def latin1(text: str) -> str:
 
 
 class _Document(FPDF):
-    """A4 with Labelstudio's letterhead on the first page and a footer with page numbers on every page."""
+    """A4 with Labelstudio's letterhead on the first page, a short one with the reference on every next page,
+    and a footer with page numbers on every page."""
 
-    def __init__(self, locale: str, title: str, created: datetime):
+    def __init__(self, locale: str, title: str, created: datetime, reference: str | None = None):
         if locale not in WORDS:
             raise ValueError(f"unknown letter language: {locale!r}")
         super().__init__(orientation="P", unit="mm", format="A4")
         self.words = WORDS[locale]
+        self.reference = reference
         self.set_margins(LEFT, TOP, RIGHT)
         self.set_auto_page_break(True, margin=BOTTOM)
         self.set_title(latin1(title))
@@ -78,6 +81,20 @@ class _Document(FPDF):
         for line in (LABELSTUDIO["street"], LABELSTUDIO["city"], f"{self.words['vat']} {LABELSTUDIO['vat']}",
                      LABELSTUDIO["email"], LABELSTUDIO["website"]):
             self.cell(0, 4.2, line, align=Align.R, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+    def header(self) -> None:
+        """Pages after the first: the company name and the reference, so a loose page is still known."""
+        if self.page_no() == 1:
+            return
+        self.set_font("Helvetica", "B", 9)
+        self.cell(0, 4.5, LABELSTUDIO["name"], align=Align.L)
+        if self.reference:
+            self.set_font("Helvetica", "", 9)
+            self.cell(0, 4.5, latin1(f"{self.words['reference']}: {self.reference}"), align=Align.R)
+        self.ln(4.5)
+        self.set_draw_color(160, 160, 160)
+        self.line(LEFT, self.get_y() + 1, self.w - RIGHT, self.get_y() + 1)
+        self.ln(7)
 
     def footer(self) -> None:
         self.set_y(-15)
@@ -136,7 +153,7 @@ class _Document(FPDF):
             stripped = line.lstrip()
             indent = min(len(line) - len(stripped), 8) * 1.2
             if not stripped:
-                self.ln(LINE / 2)
+                self.ln(PARAGRAPH_GAP)
             elif heading(lines, i):
                 self.ln(1)
                 self.paragraph(line, size=10.5, style="B")
@@ -153,11 +170,17 @@ class _Document(FPDF):
         """Start a new page first if the (short) block would not fit on this one, e.g. a greeting and signature."""
         width = self.epw
         self.set_font("Helvetica", "", 10)
-        height = sum(LINE / 2 if not line.strip() else
+        height = sum(PARAGRAPH_GAP if not line.strip() else
                      LINE * max(1, -(-self.get_string_width(latin1(line.strip())) // (width - 2)))
                      for line in text.strip("\n").splitlines())
         if self.get_y() + height > self.page_break_trigger:
             self.add_page()
+
+    def unbroken_block(self, text: str) -> None:
+        """A block that is never split over two pages (e.g. where to complain, with the GBA's address): if it does
+        not fit on what is left of this page, it starts on the next."""
+        self.keep_together(text)
+        self.text_block(text)
 
     def render(self) -> bytes:
         return bytes(self.output())
@@ -170,7 +193,7 @@ def _midnight(d: date) -> datetime:
 def letter_pdf(*, body: str, subject: str, requester_name: str, requester_address: str | None, reference: str,
                letter_date: date, locale: str) -> bytes:
     """A registered letter on Labelstudio's letterhead, addressed for a window envelope."""
-    doc = _Document(locale, subject, _midnight(letter_date))
+    doc = _Document(locale, subject, _midnight(letter_date), reference=reference)
     words = doc.words
     # Return address and postal marker in the top of the window, then the recipient.
     doc.set_xy(WINDOW_X, WINDOW_Y + 2)
@@ -196,15 +219,44 @@ def letter_pdf(*, body: str, subject: str, requester_name: str, requester_addres
     doc.ln(LINE)
     # The closing (greeting and signature, the last two blocks) never ends up split over two pages.
     blocks = body.strip("\n").split("\n\n")
-    head, tail = "\n\n".join(blocks[:-2]), "\n\n".join(blocks[-2:])
+    head, tail = blocks[:-2], "\n\n".join(blocks[-2:])
     if len(blocks) > 2 and len(tail.splitlines()) <= 12:
-        doc.text_block(head)
-        doc.ln(LINE / 2)
+        _blocks(doc, head)
+        doc.ln(PARAGRAPH_GAP)
         doc.keep_together(tail)
         doc.text_block(tail)
     else:
-        doc.text_block(body)
+        _blocks(doc, blocks)
     return doc.render()
+
+
+def _remedy_span(blocks: list[str]) -> tuple[int, int] | None:
+    """Where the complaint and remedy passage is: the GBA's address with the sentence before and after it, and the
+    heading above them if there is one (a short line without a full stop)."""
+    at = next((i for i, block in enumerate(blocks) if GBA["street"] in block), None)
+    if at is None:
+        return None
+    start, end = max(0, at - 1), min(len(blocks), at + 2)
+    if start > 0 and "\n" not in blocks[start - 1].strip() and len(blocks[start - 1]) < 90 \
+            and not blocks[start - 1].rstrip().endswith((".", ":", ",")):
+        start -= 1
+    return start, end
+
+
+def _blocks(doc: _Document, blocks: list[str]) -> None:
+    """Paragraphs with white between them; the complaint and remedy passage kept whole on one page."""
+    span = _remedy_span(blocks)
+    if span is None:
+        doc.text_block("\n\n".join(blocks))
+        return
+    start, end = span
+    if start:
+        doc.text_block("\n\n".join(blocks[:start]))
+        doc.ln(PARAGRAPH_GAP)
+    doc.unbroken_block("\n\n".join(blocks[start:end]))
+    if end < len(blocks):
+        doc.ln(PARAGRAPH_GAP)
+        doc.text_block("\n\n".join(blocks[end:]))
 
 
 def _is_heading(lines: list[str], i: int) -> bool:

@@ -7,7 +7,7 @@ from flask import current_app
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 
-from . import mail
+from . import clock, mail
 from .escalation import DECIDE_EXTENSION, DUE_SOON, IDENTITY_WAIT, OVERDUE
 
 GROUPS = (OVERDUE, DUE_SOON, DECIDE_EXTENSION, IDENTITY_WAIT)  # the order of the sections in an email
@@ -29,6 +29,7 @@ class Line:
     waited_days: int = 0
     unassigned: bool = False  # nobody (active) is assigned: shown to admins, marked "not assigned"
     extension_untold: bool = False  # extension decided, notice not sent: it does not count yet (Art. 12(3))
+    colleague: bool = False  # in an admin's overdue list: a case assigned to somebody else, who is named
 
 
 @dataclass
@@ -62,7 +63,7 @@ def case_url(case_id: int) -> str:
     return adapter.build("cases.show", {"case_id": case_id}, force_external=True)
 
 
-def line(case, level: str | None, today: date, unassigned: bool = False) -> Line:
+def line(case, level: str | None, today: date, unassigned: bool = False, colleague: bool = False) -> Line:
     return Line(
         reference=case.reference,
         requester=case.requester_name,
@@ -75,6 +76,7 @@ def line(case, level: str | None, today: date, unassigned: bool = False) -> Line
         waiting_since=case.identity_requested_on,
         waited_days=(today - case.identity_requested_on).days if case.identity_requested_on else 0,
         unassigned=unassigned,
+        colleague=colleague,
         extension_untold=case.extended and not case.extension_notified,
     )
 
@@ -92,13 +94,18 @@ def digest_for(user, cases: list, levels: dict, today: date, open_total: int) ->
 
     Admins also get the unassigned cases: those on a rung in that rung's section (an overdue case nobody
     is assigned to is first of all overdue), marked "not assigned"; the others in a section of their own.
+    And every overdue case, whoever it is assigned to: the overdue list reaches admins once a day, here,
+    not in a second email (DESIGN §3: overdue is escalated to every admin).
     """
     digest = Digest(user=user)
     mine = [c for c in cases if c.assignee_id == user.id]
     nobody = [c for c in cases if _is_unassigned(c)] if user.is_admin else []
+    others = [c for c in cases if c.assignee_id != user.id and not _is_unassigned(c)] if user.is_admin else []
     for level in GROUPS:
         lines = [line(c, level, today) for c in mine if levels.get(c.id) == level]
         lines += [line(c, level, today, unassigned=True) for c in nobody if levels.get(c.id) == level]
+        if level == OVERDUE:
+            lines += [line(c, level, today, colleague=True) for c in others if levels.get(c.id) == level]
         if lines:
             digest.groups[level] = _sorted(lines)
     if user.is_admin:
@@ -111,7 +118,7 @@ def digest_for(user, cases: list, levels: dict, today: date, open_total: int) ->
 def summary(counts: dict, warning_days: int) -> str:
     """'2 cases overdue (1 of them unassigned), 3 due within 7 days' in the current language; no zero parts.
 
-    counts: overdue, soon, identity, each with an optional "<key>_unassigned" (how many of them nobody is
+    counts: overdue, soon, extension, identity (one per section of the reminder, so subject and body agree), each with an optional "<key>_unassigned" (how many of them nobody is
     assigned to), and unassigned: the unassigned cases not counted in those.
     """
     def flagged(text, key):
@@ -130,11 +137,14 @@ def summary(counts: dict, warning_days: int) -> str:
         days = ngettext("%(num)d day", "%(num)d days", warning_days)
         parts.append(flagged(ngettext("%(num)d due within %(days)s", "%(num)d due within %(days)s",
                                       counts["soon"], days=days), "soon"))
+    if counts.get("extension"):
+        parts.append(flagged(ngettext("%(num)d to decide on an extension", "%(num)d to decide on an extension",
+                                      counts["extension"]), "extension"))
     if counts.get("identity"):
         parts.append(flagged(ngettext("%(num)d waiting for identity", "%(num)d waiting for identity",
                                       counts["identity"]), "identity"))
     if counts.get("unassigned"):
-        if any(counts.get(f"{key}_unassigned") for key in ("overdue", "soon", "identity")):
+        if any(counts.get(f"{key}_unassigned") for key in ("overdue", "soon", "extension", "identity")):
             parts.append(ngettext("%(num)d more unassigned", "%(num)d more unassigned", counts["unassigned"]))
         else:
             parts.append(ngettext("%(num)d unassigned", "%(num)d unassigned", counts["unassigned"]))
@@ -169,7 +179,8 @@ def render_reminder(digest: Digest, today: date) -> tuple[str, str, str]:
     """Subject, text and HTML of a daily reminder, in the recipient's language."""
     config = current_app.config
     with force_locale(digest.user.locale or "nl"):
-        rungs = {"overdue": (OVERDUE,), "soon": (DUE_SOON, DECIDE_EXTENSION), "identity": (IDENTITY_WAIT,)}
+        rungs = {"overdue": (OVERDUE,), "soon": (DUE_SOON,), "extension": (DECIDE_EXTENSION,),
+                 "identity": (IDENTITY_WAIT,)}
         counts = {"unassigned": len(digest.unassigned), "untriaged": digest.untriaged}
         for key, levels in rungs.items():
             counts[key] = digest.count(*levels)
@@ -192,3 +203,18 @@ def render_escalation(user, lines: list[Line], today: date) -> tuple[str, str, s
         text, html = mail.render("escalation", user.locale, groups=groups, user=user, today=today,
                                  headings=headings, base_url=config["BASE_URL"], subject=subject)
     return subject, text, html
+
+
+def tell_assignee(case, assignee, actor, *, now) -> None:
+    """A short email to a staff member a colleague gave the case to (never for one's own choice), queued in the
+    caller's unit of work."""
+    if assignee is None or actor is None or assignee.id == actor.id or not assignee.active:
+        return
+    config = current_app.config
+    today = now.astimezone(clock.BRUSSELS).date()
+    with force_locale(assignee.locale or "nl"):
+        subject = _("Caseflow: case %(ref)s assigned to you", ref=case.reference)
+        text, html = mail.render("assigned", assignee.locale, user=assignee, actor=actor, line=line(case, None, today),
+                                 suspended=case.is_suspended, base_url=config["BASE_URL"], subject=subject)
+    mail.enqueue(recipient=assignee.email, subject=subject, text=text, html=html, kind="assigned", user=assignee,
+                 locale=assignee.locale, now=now)

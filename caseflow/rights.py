@@ -127,3 +127,17 @@ DELIVERIES = {
     "email": _l("Email"),
     "registered_letter": _l("Registered letter"),
 }
+
+# How letters address the requester (letters.salutation): "Geachte heer Vermeulen", "Geachte mevrouw Claes";
+# none chosen: "Beste Sofie Claes".
+SALUTATIONS = {
+    "heer": _l("Mr (Dear Mr Vermeulen)"),
+    "mevrouw": _l("Ms (Dear Ms Claes)"),
+}
+
+# How the passphrase of a data package sent by email reaches the requester: never with the email itself.
+PASSPHRASE_CHANNELS = {
+    "registered_letter": _l("In a registered letter"),
+    "phone": _l("Read out by phone"),
+    "separate_email": _l("In a separate email (the requester agreed)"),
+}

@@ -10,6 +10,8 @@ import re
 import zipfile
 from datetime import timedelta
 
+import pyzipper
+
 import pytest
 from playwright.sync_api import expect
 
@@ -68,7 +70,7 @@ def test_erasure_by_email_checklist_answer_edited_sent_and_received(app, staff, 
     page.click("#compose-answer")
     alerts = page.locator("[role=alert]")
     expect(alerts.filter(has_text="beslissing")).to_have_count(1)  # every right needs an outcome
-    expect(alerts.filter(has_text=f"nog {len(items)} punt(en) open op de checklist")).to_have_count(1)
+    expect(alerts.filter(has_text=f"nog {len(items)} punten open op de checklist")).to_have_count(1)
     page.click("#submit")
     expect(page.locator(".flash.error, .error").first).to_be_visible()
     assert db.session.query(Letter).count() == 0
@@ -90,14 +92,11 @@ def test_erasure_by_email_checklist_answer_edited_sent_and_received(app, staff, 
     }
     for n, item in enumerate(items, start=1):
         na = item.key == "remove_mailchimp"
-        link = f"#item-erasure-{item.key} a[href*='item={item.key}']"
-        page.click(f"{link}[href*='na=1']" if na else f"{link}:not([href*='na=1'])")
-        expect(page.locator("#description")).to_have_value(item.nl)  # the line's own words, prefilled
+        line = page.locator(f"#item-erasure-{item.key}")  # ticked in place: one click, the note beside it
         if item.key in notes:
-            page.fill("#note", notes[item.key])
-        page.click("#submit")
-        expect(page).to_have_url(CASE_URL)
-        line = page.locator(f"#item-erasure-{item.key}")
+            line.locator("input.tick-note").fill(notes[item.key])
+        line.locator("button[value=na]" if na else "button[value=tick]").click()
+        expect(page).to_have_url(re.compile(rf"/cases/\d+#item-erasure-{item.key}$"))
         expect(line).to_have_class("na" if na else "done")
         if item.key in notes:
             expect(line).to_contain_text(notes[item.key])
@@ -216,13 +215,17 @@ def test_access_package_uploaded_downloaded_and_attached_to_the_answer(app, staf
     page.click("#compose-answer")
     expect(page.locator("[role=alert]")).to_have_count(0)
     expect(page.locator("#attach_package")).to_be_checked()
+    page.check("#passphrase_channel-1")  # read out by phone: the ZIP goes out encrypted
     page.click("#submit")
     expect(page).to_have_url(LETTER_URL)
+    shown = page.locator(".flash.passphrase").inner_text()
+    passphrase = re.search(r"[A-Z2-9]{4}(?:-[A-Z2-9]{4}){4}", shown)[0]
     assert len(deliver_outbox(app).sent) == 1
     (email,) = smtp_server.messages
     (attachment,) = list(email.iter_attachments())
     assert attachment.get_filename().endswith(".zip")
-    with zipfile.ZipFile(io.BytesIO(attachment.get_content())) as package:
+    with pyzipper.AESZipFile(io.BytesIO(attachment.get_content())) as package:
+        package.setpassword(passphrase.encode())
         assert any(n.endswith("webshop-bestellingen.csv") for n in package.namelist())
         orders_in_zip = next(n for n in package.namelist() if n.endswith("webshop-bestellingen.csv"))
         assert package.read(orders_in_zip) == orders.read_bytes()

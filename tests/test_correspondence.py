@@ -5,6 +5,7 @@ import zipfile
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
+import pyzipper
 from pypdf import PdfReader
 
 from caseflow import jobs, mail
@@ -42,7 +43,8 @@ def decided_erasure(actor):
 
 def send(case, actor, kind="answer", **kw):
     draft = correspondence.draft(case, kind, locale="nl", sender_name=actor.name, today=TODAY)
-    values = dict(kind=kind, locale="nl", subject=draft.subject, body=draft.body, today=TODAY)
+    values = dict(kind=kind, locale="nl", subject=draft.subject, body=draft.body, today=TODAY,
+                  passphrase_channel="phone")  # an emailed package is encrypted: its passphrase goes by phone
     values.update(kw)
     return correspondence.send(case, actor=actor, **values)
 
@@ -121,7 +123,7 @@ def test_the_answer_delivers_the_copy_and_ticks_that_line_itself(actor):
     case = db.session.get(Case, case.id)
     ticked = next(a for a in case.rights[0].actions if a.checklist_item == "send_copy")
     assert (ticked.performed_on, ticked.note, ticked.not_applicable) == (TODAY, letter.subject, False)
-    assert [e.action for e in case.events[-2:]] == ["letter_sent", "action_recorded"]
+    assert [e.action for e in case.events[-3:]] == ["letter_sent", "package_passphrase", "action_recorded"]
     svc.close(case, actor=actor, status="resolved", today=TODAY)
     assert case.status == "resolved" and case.answer_sent_on == TODAY
 
@@ -251,7 +253,7 @@ def test_an_extension_notice_that_never_arrived_does_not_extend(app, actor, smtp
     assert "550" in case.events[-2].after and case.events[-2].user is None
     auth.login(actor.email)
     page = client.get(f"/cases/{case.id}").get_data(as_text=True)
-    assert "De e-mail met de verlengingsbrief kon niet bezorgd worden." in page
+    assert "De e-mail met de kennisgeving van verlenging kon niet bezorgd worden." in page
     assert f'id="letter-failed-{case.letters[0].id}"' in page and "niet bezorgd" in page
 
     smtp_server.reject_with = None  # the address is fixed and the notice retried while there is still time
@@ -341,7 +343,8 @@ def test_letter_arrives_over_smtp_with_the_package(app, actor, smtp_server, tmp_
     assert "Sisow" in message.get_body(("plain",)).get_content()  # the Art. 15 recipients
     (attachment,) = list(message.iter_attachments())
     assert attachment.get_filename() == "DSR-2026-0001-gegevens.zip"
-    with zipfile.ZipFile(io.BytesIO(attachment.get_content())) as zf:
+    with pyzipper.AESZipFile(io.BytesIO(attachment.get_content())) as zf:  # encrypted: opened with the passphrase
+        zf.setpassword(letter.passphrase.encode())
         names = zf.namelist()
         manifest = json.loads(zf.read("manifest.json"))
     assert {"data/webshop.json", "data/mailchimp.csv", "manifest.json", "manifest.csv"} <= set(names)

@@ -136,3 +136,27 @@ def test_the_seeded_register_renders(runner, client, auth, staff):
     for case in all_cases():
         response = client.get(f"/cases/{case.id}")
         assert response.status_code == 200 and case.reference in response.text
+
+
+def test_seed_refuses_a_database_with_real_cases(runner, staff):
+    open_case(staff)  # a real case, logged by staff
+    out = runner.invoke(args=["demo", "seed", "--cases", "3", "--seed", "1"])
+    assert out.exit_code != 0 and "1 real (non-demo) cases" in out.output and "make demo" in out.output
+    assert db.session.scalar(select(func.count(Case.id))) == 1
+    out = runner.invoke(args=["demo", "seed", "--cases", "3", "--seed", "1", "--force"])
+    assert out.exit_code == 0 and db.session.scalar(select(func.count(Case.id))) == 4
+
+
+def test_seed_again_on_a_demo_database_and_if_empty(runner):
+    assert runner.invoke(args=["demo", "seed", "--cases", "3", "--seed", "1"]).exit_code == 0
+    assert runner.invoke(args=["demo", "seed", "--cases", "2", "--seed", "2"]).exit_code == 0  # only demo cases
+    out = runner.invoke(args=["demo", "seed", "--cases", "2", "--if-empty"])
+    assert out.exit_code == 0 and "nothing added" in out.output
+    assert db.session.scalar(select(func.count(Case.id))) == 5
+
+
+def test_the_demo_mails_nobody(runner):
+    assert runner.invoke(args=["demo", "seed", "--cases", "12", "--seed", "3"]).exit_code == 0
+    waiting = select(func.count(OutboxMessage.id)).where(OutboxMessage.status != "sent")  # demo letters: "sent" then
+    assert db.session.scalar(waiting) == 0
+    assert db.session.scalar(select(func.count(OutboxMessage.id)).where(OutboxMessage.kind == "assigned")) == 0

@@ -31,7 +31,8 @@ class Register:
         self.gone = make_user("gone@labelstudio.be", "Gert Gone", locale="nl")
 
         def new(received, assignee=None, name="Jan Claes", rights=("access",), **kw):
-            return open_case(self.els, received_on=D(received), today=TODAY, rights=rights, requester_name=name,
+            # each logs their own cases (a case Els gave to a colleague would also send them an email)
+            return open_case(assignee or self.els, received_on=D(received), today=TODAY, rights=rights, requester_name=name,
                              assignee_id=assignee.id if assignee else None, **kw)
 
         self.a = new("2026-03-02", self.an, "Anna Aerts", rights=("access", "erasure"))  # deadline 04-02: overdue
@@ -80,20 +81,37 @@ def test_escalate_records_levels_audits_and_notifies(register):
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.case_id == r.a.id, AuditEvent.action == "escalated"))
     assert (event.user_id, event.before, event.after) == (None, None, "overdue")
 
+    # a working day: the reminder tells them (every overdue case for admins), not a second email
+    assert outbox("escalation") == []
+    jobs.run("reminders", today=TODAY)
+    reminders = {m.recipient: m for m in outbox("reminder")}
+    els = reminders["els@labelstudio.be"].body_text
+    assert r.a.reference in els and r.b.reference in els and "assigned to An Peeters" not in els  # Dutch
+    assert "toegewezen aan An Peeters" in els
+    assert r.f.reference in reminders["piet@labelstudio.be"].body_text
+
+
+def test_escalation_gets_its_own_email_only_on_a_day_without_reminders(app):
+    r = Register()
+    saturday = D("2026-04-11")
+    jobs.run("escalate", today=saturday)
     notices = {m.recipient: m for m in outbox("escalation")}
     assert set(notices) == {"els@labelstudio.be", "piet@labelstudio.be"}  # admins: overdue; assignee: identity
     assert r.a.reference in notices["els@labelstudio.be"].body_text
     assert r.b.reference in notices["els@labelstudio.be"].body_text
     assert r.f.reference not in notices["els@labelstudio.be"].body_text
     assert r.f.reference in notices["piet@labelstudio.be"].body_text
+    assert jobs.run("reminders", today=saturday).status == "skipped"
 
 
 def test_escalate_notifies_once_and_follows_changes(register):
     r = register
+    jobs.run("escalate", today=D("2026-04-04"))  # a Saturday: no reminder, so the escalation is mailed
+    assert jobs.run("escalate", today=D("2026-04-04")).status == "already_done"
+    assert {m.recipient for m in outbox("escalation")} == {"els@labelstudio.be", "piet@labelstudio.be"}
     jobs.run("escalate", today=TODAY)
-    assert jobs.run("escalate", today=TODAY).status == "already_done"
     assert jobs.run("escalate", today=D("2026-04-09")).count == 0  # nothing moved a rung
-    assert len(outbox("escalation")) == 2
+    assert len(outbox("escalation")) == 2  # working days: in the reminder
 
     extend_and_tell(db.session.get(Case, r.c.id), r.an, reason="Complex request", today=D("2026-04-09"))
     result = jobs.run("escalate", today=D("2026-04-11"))  # Saturday: escalation runs every day
@@ -103,7 +121,7 @@ def test_escalate_notifies_once_and_follows_changes(register):
     assert [e.action for e in case_c.events][-1] == "deescalated"
     assert case_e.escalation_level == "decide_extension"  # 04-13 is two days away
     assert result.count == 1
-    jobs.run("escalate", today=D("2026-04-14"))
+    jobs.run("escalate", today=D("2026-04-18"))  # Saturday: E became overdue on the 14th
     assert db.session.get(Case, r.e.id).escalation_level == "overdue"
     latest = outbox("escalation")[-1]
     assert latest.recipient == "els@labelstudio.be"
@@ -116,7 +134,7 @@ def test_reminders_reach_those_with_something_to_do(register):
     by_recipient = {m.recipient: m for m in outbox("reminder")}
     assert set(by_recipient) == {"an@labelstudio.be", "piet@labelstudio.be", "els@labelstudio.be"}
     an = by_recipient["an@labelstudio.be"]
-    assert an.subject == "Caseflow: 2 cases overdue, 3 due within 7 days"
+    assert an.subject == "Caseflow: 2 cases overdue, 1 due within 7 days, 2 to decide on an extension"
     r = register
     for case in (r.a, r.b, r.c, r.d, r.e):
         assert case.reference in an.body_text and f"http://127.0.0.1:5000/cases/{case.id}" in an.body_text
@@ -241,10 +259,10 @@ def test_admin_page_shows_each_jobs_last_and_next_run(client, auth, register):
     html = page.data.decode()
     for job_id in ("escalate", "reminders", "mail"):
         assert f'id="job-{job_id}"' in html
-    assert "Done: 6 cases changed level, 2 notices" in html and "Done: 3 reminders queued" in html
+    assert "Done: 6 cases changed level, 0 notices" in html  # a working day: all in the reminders and "Done: 3 reminders queued" in html
     outbox_page = client.get("/admin/outbox")
     assert outbox_page.status_code == 200
-    assert b"Caseflow: 2 cases overdue, 3 due within 7 days" in outbox_page.data
+    assert b"Caseflow: 2 cases overdue, 1 due within 7 days, 2 to decide on an extension" in outbox_page.data
 
 
 def _row(html: str, job_id: str) -> str:
@@ -286,7 +304,7 @@ def test_admin_page_words_status_and_summary_in_the_readers_language(client, aut
     html = client.get("/admin/jobs").data.decode()
     with force_locale("nl"):
         done, skipped = str(jobs.STATUSES["done"]), str(jobs.STATUSES["skipped"])
-        escalated = jobs.describe("escalate", {"changed": 6, "notices": 2})
+        escalated = jobs.describe("escalate", {"changed": 6, "notices": 0})
         not_working = jobs.describe("reminders", {"reason": "not_working_day"})
     assert f"{done}: {escalated}" in _row(html, "escalate")
     assert f"{skipped}: {not_working}" in _row(html, "reminders")
@@ -295,7 +313,7 @@ def test_admin_page_words_status_and_summary_in_the_readers_language(client, aut
     register.els.locale = "en"
     db.session.commit()
     html = client.get("/admin/jobs").data.decode()
-    assert "Done: 6 cases changed level, 2 notices" in _row(html, "escalate")
+    assert "Done: 6 cases changed level, 0 notices" in _row(html, "escalate")
     assert "Skipped: not a working day" in _row(html, "reminders")
 
 
@@ -305,3 +323,14 @@ def test_admin_page_keeps_the_text_of_older_runs(client, auth, register):
     db.session.commit()
     auth.login("els@labelstudio.be")
     assert "4 cases changed level" in _row(client.get("/admin/jobs").data.decode(), "escalate")
+
+
+def test_preview_prints_the_days_reminders_and_sends_nothing(runner, register):
+    out = runner.invoke(args=["jobs", "preview", "reminders", "--today", "2026-04-08"])
+    assert out.exit_code == 0, out.output
+    assert "To: An Peeters <an@labelstudio.be>" in out.output
+    assert "Subject: Caseflow: 2 cases overdue, 1 due within 7 days, 2 to decide on an extension" in out.output
+    assert register.a.reference in out.output and "http://127.0.0.1:5000/cases/" in out.output
+    assert "3 reminder(s) for 2026-04-08; nothing was sent." in out.output
+    assert "links to http://127.0.0.1:5000" in out.output and "mail:" in out.output
+    assert outbox() == [] and db.session.scalar(select(JobRun)) is None  # nothing queued, the day not claimed

@@ -58,7 +58,7 @@ def test_every_kind_renders_for_every_right_and_outcome(actor, locale, outcome, 
         subject, body = letter(case, kind, locale)
         assert case.reference in subject and case.reference in body
         assert "None" not in body and "Undefined" not in body
-        assert "An Peeters" in body and "Labelstudio Comm. V" in body
+        assert "An Peeters" in body and "Labelstudio CommV" in body
         assert DATES[locale][0] in body
     for kind in ("acknowledgement", "answer"):
         body = letter(case, kind, locale).body.lower()
@@ -103,7 +103,7 @@ def test_partially_refused_erasure_keeps_invoices_and_gives_complaint_informatio
                  "www.gegevensbeschermingsautoriteit.be"):
         assert f"    {line}\n" in body
     assert "U kunt ook naar de rechter stappen (artikel 12, lid 4, en artikel 79 AVG)." in body
-    assert body.rstrip().endswith("An Peeters\nvoor Labelstudio Comm. V\nRommersheide K 15, 2960 Brecht\ninfo@labelstudio.be")
+    assert body.rstrip().endswith("An Peeters\nvoor Labelstudio CommV\nRommersheide K 15, 2960 Brecht\ninfo@labelstudio.be")
     english = letter(case, "answer", "en").body
     assert "(Article 17(3)(b) GDPR)" in english and "Drukpersstraat 35" in english
     assert "You also have the right to seek a judicial remedy before the courts (Article 12(4) and Article 79 GDPR)." in english
@@ -160,7 +160,7 @@ def test_identity_request_explains_the_suspension_and_how_to_reply(actor):
     # the lightest proof by default (the identity ladder): no identity card asked
     assert "bestellingen" in body and "identiteitskaart is niet nodig" in body and "rijksregisternummer" not in body
     assert "op deze e-mail antwoorden" in body
-    assert "Labelstudio Comm. V, Rommersheide K 15, 2960 Brecht" in body and "info@labelstudio.be" in body
+    assert "Labelstudio CommV, Rommersheide K 15, 2960 Brecht" in body and "info@labelstudio.be" in body
     english = letter(case, "identity_request", "en", today=D("2026-03-03")).body
     assert "card is not needed" in english and "suspended from 3 March 2026 until" in english
     svc.record_identity(case, actor=actor, method="kopie identiteitskaart", received_on=D("2026-03-10"),
@@ -190,7 +190,8 @@ def test_context_is_a_plain_dict_labelled_in_its_language(actor):
     assert context["received_on"] == RECEIVED and context["deadline"] == D("2026-04-07")
     assert context["rights"] == [{
         "key": "objection", "outcome": "refused", "refusal_code": "compelling_grounds", "reason": REASON,
-        "refused": True, "remedies": True, "recipients_informed": False, "label": "the right to object", "article": "Article 21 GDPR", "outcome_text": "refused",
+        "refused": True, "remedies": True, "recipients_informed": False, "ticked": [], "label": "the right to object",
+        "article": "Article 21 GDPR", "outcome_text": "refused",
         "refusal_text": letters.WORDING["en"]["refusals"]["compelling_grounds"],
     }]
     assert "het recht van bezwaar" in letters.render("answer", context, "nl").body.lower()  # render re-labels

@@ -38,7 +38,7 @@ def test_reminders_over_smtp(app, smtp_server):
     got = {tuple(rcpts): message for _, rcpts, message in smtp_server.received}
     assert set(got) == {("an@labelstudio.be",), ("piet@labelstudio.be",), ("els@labelstudio.be",)}
     an = got[("an@labelstudio.be",)]
-    assert an["Subject"] == "Caseflow: 2 cases overdue, 3 due within 7 days"
+    assert an["Subject"].strip() == "Caseflow: 2 cases overdue, 1 due within 7 days, 2 to decide on an extension"
     assert an["From"] == "Caseflow <caseflow@labelstudio.be>"
     assert an["Content-Language"] == "en"
     assert an["Message-ID"] == messages()[[m.recipient for m in messages()].index("an@labelstudio.be")].message_id

@@ -64,7 +64,7 @@ def test_a_deactivated_user_is_never_offered_for_other_cases(client, gone, logge
 def test_register_filter_lists_deactivated_staff_with_open_cases(client, gone):
     html = client.get("/").get_data(as_text=True)
     assert f'<option value="{gone.id}">{marked("Gert Gone")}</option>' in html
-    assert f'<td>{marked("Gert Gone")}</td>' in html  # the row says so too
+    assert f'<td class="assignee">{marked("Gert Gone")}</td>' in html  # the row says so too
     listed = client.get(f"/?assignee={gone.id}").get_data(as_text=True)
     assert "Ivo Items" in listed
     assert f'<option selected value="{gone.id}">{marked("Gert Gone")}</option>' in listed

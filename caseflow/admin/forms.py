@@ -1,13 +1,13 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, Length
+from wtforms.validators import DataRequired, Email
 
-from ..auth.forms import PASSWORD_RULE, strong_password
+from ..validators import PASSWORD_RULE, max_length, strong_password
 
 
 class UserForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(_l("Enter a name.")), Length(max=120)])
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Enter a name.")), max_length(120)])
     email = EmailField(_l("Email address"), validators=[DataRequired(), Email(_l("Enter a valid email address."))])
     password = PasswordField(_l("Password"), description=PASSWORD_RULE,
                              validators=[DataRequired(), strong_password])

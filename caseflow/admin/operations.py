@@ -19,6 +19,7 @@ JOB_LABELS = {
     "reminders": _l("Daily reminder emails"),
     "mail": _l("Deliver the mail outbox"),
     "intake": _l("Fetch new email from the mailbox (intake)"),
+    "packages": _l("Delete data packages past their retention period"),
 }
 OUTBOX_LIMIT = 200
 

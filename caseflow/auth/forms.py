@@ -1,24 +1,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+from wtforms.validators import DataRequired, Email, EqualTo, Length
 
-from ..services import ServiceError
-from ..services import users as user_service
-from ..services.users import MIN_PASSWORD_LENGTH
-
-PASSWORD_RULE = _l("At least %(n)d characters, not a common or easily guessed password (a few unrelated words work "
-                   "well).", n=MIN_PASSWORD_LENGTH)
-
-
-def strong_password(form, field) -> None:
-    """The service's password rule (services.users.check_password), shown with the form's other errors at once."""
-    email, name = getattr(form, "email", None), getattr(form, "name", None)
-    try:
-        user_service.check_password(field.data, email=(email.data or "") if email else "",
-                                    name=(name.data or "") if name else "")
-    except ServiceError as error:
-        raise ValidationError(str(error.message)) from None
+from ..validators import PASSWORD_RULE, max_length, strong_password
 
 
 class LoginForm(FlaskForm):
@@ -28,7 +13,7 @@ class LoginForm(FlaskForm):
 
 
 class SetupForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    name = StringField(_l("Name"), validators=[DataRequired(), max_length(120)])
     email = EmailField(_l("Email address"), validators=[DataRequired(), Email()])
     password = PasswordField(_l("Password"), description=PASSWORD_RULE,
                              validators=[DataRequired(), strong_password])

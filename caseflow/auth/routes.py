@@ -61,6 +61,7 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("cases.index"))
     if not user_service.any_user_exists():
+        session.pop("_flashes", None)  # "log in to see this page" makes no sense before the first account exists
         return redirect(url_for("auth.setup"))
     form = LoginForm()
     status = 200

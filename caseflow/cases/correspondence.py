@@ -4,13 +4,14 @@ import os
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .. import clock, letters, pdf
 from ..extensions import db
 from ..models import Letter
-from ..rights import LETTER_KINDS
+from ..rights import LETTER_KINDS, PASSPHRASE_CHANNELS
 from ..services import ServiceError, StaleCaseError
 from ..services import correspondence, packages
 from . import forms
@@ -37,7 +38,13 @@ def compose_letter(case_id):
     def perform(case, form):
         letter = correspondence.send(case, actor=current_user, kind=kind, locale=locale, subject=form.subject.data,
                                      body=form.body.data, attach_package=form.attach_package.data,
-                                     expected_version=form.version.data)
+                                     expected_version=form.version.data,
+                                     passphrase_channel=form.passphrase_channel.data or None)
+        if letter.passphrase:  # shown this once, never stored: the staff member passes it on by the chosen way
+            flash(_("Passphrase of the encrypted data package: %(passphrase)s. How it reaches the requester: "
+                    "%(channel)s. Pass it on now: it is shown only this once and Caseflow does not keep it.",
+                    passphrase=letter.passphrase, channel=PASSPHRASE_CHANNELS[letter.passphrase_channel]),
+                  "passphrase")
         if letter.delivery == "email":
             message = _("The email to %(to)s is in the outbox and goes out within a minute.", to=letter.recipient)
         else:
@@ -99,7 +106,13 @@ def upload_package_files(case_id):
         except ServiceError as error:
             flash(str(error.message), "error")
         else:
-            flash(_("%(n)d file(s) added to the data package.", n=len(added)), "success")
+            flash(ngettext("%(num)d file added to the data package.", "%(num)d files added to the data package.",
+                           len(added)), "success")
+            for record in added:
+                if record.same_as:
+                    flash(_("%(name)s has the same content (SHA-256) as %(other)s, already in the package: remove "
+                            "one of them unless both are meant to be there.", name=record.display_name,
+                            other=record.same_as), "warning")
     return redirect(url_for("cases.show", case_id=case.id) + "#package")
 
 

@@ -6,13 +6,15 @@ from wtforms import (
     DateField, EmailField, HiddenField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Email, InputRequired, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from .. import clock
 from ..rights import (
-    CHANNELS, CLOSE_STATUSES, IDENTITY_CHECKS, OUTCOMES, REFUSAL_CODES, RIGHTS, STATUSES, SYSTEMS, right_label,
+    CHANNELS, CLOSE_STATUSES, IDENTITY_CHECKS, OUTCOMES, PASSPHRASE_CHANNELS, REFUSAL_CODES, RIGHTS, SALUTATIONS,
+    STATUSES, SYSTEMS, right_label,
 )
+from ..validators import max_length
 
 DATE_REQUIRED = _l("Enter a valid date.")
 
@@ -55,15 +57,20 @@ class CaseForm(FlaskForm):
     received_on = DateField(_l("Received on"), validators=[
         InputRequired(DATE_REQUIRED), not_in_future(_l("The date received cannot be in the future."))])
     tracking_number = StringField(_l("Bpost tracking number (registered letter)"), validators=[
-        Optional(), Length(max=40)])
-    requester_name = StringField(_l("Name of the requester"), validators=[DataRequired(_l("Give the requester's name.")), Length(max=200)])
-    requester_email = EmailField(_l("Email address"), validators=[Optional(), Email(_l("Enter a valid email address.")), Length(max=254)])
-    requester_address = TextAreaField(_l("Postal address"), validators=[Optional(), Length(max=1000)])
-    customer_number = StringField(_l("Customer number (if known)"), validators=[Optional(), Length(max=50)])
+        Optional(), max_length(40)])
+    requester_name = StringField(_l("Name of the requester"), validators=[DataRequired(_l("Give the requester's name.")), max_length(200)])
+    requester_email = EmailField(_l("Email address"), validators=[Optional(), Email(_l("Enter a valid email address.")), max_length(254)])
+    requester_address = TextAreaField(_l("Postal address"), validators=[Optional(), max_length(1000)])
+    customer_number = StringField(_l("Customer number (if known)"), validators=[Optional(), max_length(50)])
+    requester_salutation = RadioField(_l("Letters address the requester as"), default="", validators=[Optional()],
+                                      choices=[("", _l("Neither (Dear Sofie Claes)"))] + choices(SALUTATIONS))
     rights = MultiCheckboxField(_l("Rights invoked"), choices=[])
-    request_text = TextAreaField(_l("Text of the request"), validators=[Optional(), Length(max=100_000)])
+    request_text = TextAreaField(_l("Text of the request"), validators=[Optional(), max_length(100_000)])
     attachment = FileField(_l("Attachment (scan or saved email)"))
     assignee_id = SelectField(_l("Assigned to"), coerce=str)
+    # one token per form shown: the same form saved twice makes one case (services.duplicates)
+    form_token = HiddenField()
+    confirm_duplicate = BooleanField(_l("I have looked at these cases: this is a new request, save it"))
     submit = SubmitField(_l("Save case"))
 
     def __init__(self, *args, **kwargs):
@@ -86,6 +93,7 @@ class RequesterForm(VersionedForm):
     requester_email = CaseForm.requester_email
     requester_address = CaseForm.requester_address
     customer_number = CaseForm.customer_number
+    requester_salutation = CaseForm.requester_salutation
     submit = SubmitField(_l("Save the details"))
 
     def validate(self, extra_validators=None):
@@ -103,8 +111,8 @@ class IdentityRequestForm(VersionedForm):
     asked_on = DateField(_l("Asked on"), validators=[InputRequired(DATE_REQUIRED), not_in_future()])
     check = RadioField(_l("What do you ask for? (lightest first)"), choices=choices(IDENTITY_CHECKS),
                        validators=[Optional()])
-    reason = TextAreaField(IDENTITY_REASON, description=IDENTITY_REASON_HELP, validators=[Optional(), Length(max=5000)])
-    note = TextAreaField(_l("What was asked (proof of identity or clarification), and how"), validators=[Optional(), Length(max=5000)])
+    reason = TextAreaField(IDENTITY_REASON, description=IDENTITY_REASON_HELP, validators=[Optional(), max_length(5000)])
+    note = TextAreaField(_l("What was asked (proof of identity or clarification), and how"), validators=[Optional(), max_length(5000)])
     submit = SubmitField(_l("Ask for proof of identity"))
 
 
@@ -112,12 +120,12 @@ class IdentityVerifyForm(VersionedForm):
     received_on = DateField(_l("Answer received on"), validators=[InputRequired(DATE_REQUIRED), not_in_future()])
     check = RadioField(_l("How was the identity verified? (lightest first)"), choices=choices(IDENTITY_CHECKS),
                        validators=[Optional()])
-    reason = TextAreaField(IDENTITY_REASON, description=IDENTITY_REASON_HELP, validators=[Optional(), Length(max=5000)])
+    reason = TextAreaField(IDENTITY_REASON, description=IDENTITY_REASON_HELP, validators=[Optional(), max_length(5000)])
     method = StringField(
         _l("What was checked"),
         description=_l("E.g. \u201crequest sent from the account's email address\u201d or \u201corder 10482, postcode "
                        "2960 match\u201d"),
-        validators=[Optional(), Length(max=1000)],
+        validators=[Optional(), max_length(1000)],
     )
     copy_destroyed = BooleanField(_l("The copy of the identity document has been destroyed (paper shredded, file and "
                                      "email deleted)"))
@@ -138,30 +146,30 @@ class ActionForm(VersionedForm):
     not_applicable = HiddenField()
     case_right_id = SelectField(_l("Right"), coerce=str, validators=[InputRequired()])
     system = SelectField(_l("System"), choices=choices(SYSTEMS, blank=""), validators=[InputRequired(_l("Choose the system in which the action took place."))])
-    description = StringField(_l("What was done"), validators=[DataRequired(_l("Describe what was done.")), Length(max=500)])
+    description = StringField(_l("What was done"), validators=[DataRequired(_l("Describe what was done.")), max_length(500)])
     performed_on = DateField(_l("Done on"), validators=[InputRequired(DATE_REQUIRED), not_in_future()])
-    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=5000)])
+    note = TextAreaField(_l("Note"), validators=[Optional(), max_length(5000)])
     submit = SubmitField(_l("Record action"))
 
 
 class OutcomeForm(VersionedForm):
     outcome = RadioField(_l("Outcome"), choices=choices(OUTCOMES), validators=[InputRequired(_l("Choose an outcome."))])
     refusal_code = SelectField(_l("Reason code (for a full or partial refusal)"), choices=choices(REFUSAL_CODES, blank=""), validators=[Optional()])
-    reason = TextAreaField(_l("Reasons (sent to the requester)"), validators=[Optional(), Length(max=10_000)])
+    reason = TextAreaField(_l("Reasons (sent to the requester)"), validators=[Optional(), max_length(10_000)])
     submit = SubmitField(_l("Save outcome"))
 
 
 class CloseForm(VersionedForm):
     status = RadioField(_l("Close as"), choices=choices(CLOSE_STATUSES), validators=[InputRequired(_l("Choose how the case ends."))])
     answer_sent_on = DateField(_l("Answer sent on"), validators=[Optional(), not_in_future()])
-    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=10_000)])
+    note = TextAreaField(_l("Note"), validators=[Optional(), max_length(10_000)])
     submit = SubmitField(_l("Close case"))
 
 
 class ReopenForm(VersionedForm):
     reason = TextAreaField(_l("Why is the case reopened?"),
                            description=_l("The deadline does not start again: it still runs from the date received."),
-                           validators=[DataRequired(_l("Say why the case is reopened.")), Length(max=5000)])
+                           validators=[DataRequired(_l("Say why the case is reopened.")), max_length(5000)])
     submit = SubmitField(_l("Reopen the case"))
 
 
@@ -181,9 +189,11 @@ class FilterForm(FlaskForm):
 
 
 class LetterForm(VersionedForm):
-    subject = StringField(_l("Subject"), validators=[DataRequired(_l("The subject cannot be empty.")), Length(max=255)])
-    body = TextAreaField(_l("Text"), validators=[DataRequired(_l("The text cannot be empty.")), Length(max=100_000)])
+    subject = StringField(_l("Subject"), validators=[DataRequired(_l("The subject cannot be empty.")), max_length(255)])
+    body = TextAreaField(_l("Text"), validators=[DataRequired(_l("The text cannot be empty.")), max_length(100_000)])
     attach_package = BooleanField(_l("Attach the data package (ZIP)"))
+    passphrase_channel = RadioField(_l("The ZIP goes out encrypted: how does the requester get its passphrase?"),
+                                    choices=choices(PASSPHRASE_CHANNELS), validate_choice=False)
     submit = SubmitField(_l("Send"))
 
 

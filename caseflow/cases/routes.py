@@ -1,20 +1,23 @@
 """The case register: list, log a new case, the case page and the forms that work a case."""
+import uuid
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired
 
 from .. import attachments, checklists, clock
 from ..extensions import db
 from ..models import Case
 from ..services import ServiceError, StaleCaseError
 from ..services import cases as case_service
-from ..services import closing, resolution
+from ..services import closing, duplicates, resolution
 from ..rights import REFUSAL_CODES_FOR
 from ..services.register import count_closed_matches, find_cases, inactive_assignees
 from ..services.users import active_staff
+from ..validators import max_length
 from ..views import apply_service_error
 from . import forms
 
@@ -63,12 +66,20 @@ def index():
 def new():
     form = forms.CaseForm()
     form.assignee_id.choices = _staff_choices(_l("Nobody yet"))
+    similar = []
     if request.method == "GET":
         form.received_on.data = clock.today()
         form.assignee_id.data = str(current_user.id)
+        form.form_token.data = uuid.uuid4().hex
     if form.validate_on_submit():
         upload = form.attachment.data
         has_file = bool(upload and getattr(upload, "filename", ""))
+        earlier = duplicates.saved_with_token(form.form_token.data)
+        if earlier is None and not form.confirm_duplicate.data:
+            similar = duplicates.similar_cases(name=form.requester_name.data, email=form.requester_email.data,
+                                               address=form.requester_address.data, now=clock.now())
+        if similar:  # shown above the form, with links; saving again with the box ticked goes on
+            return render_template("cases/new.html", form=form, similar=similar), 422
         try:
             case = case_service.open_case(
                 actor=current_user,
@@ -84,14 +95,19 @@ def new():
                 assignee_id=form.assignee_id.data or None,
                 attachment=upload.stream if has_file else None,
                 attachment_name=upload.filename if has_file else None,
+                requester_salutation=form.requester_salutation.data or None,
+                form_token=form.form_token.data,
             )
+        except duplicates.AlreadySaved as error:
+            flash(str(error.message), "warning")
+            return redirect(url_for("cases.show", case_id=error.case.id))
         except ServiceError as error:
             apply_service_error(form, error)
         else:
             flash(_("Case %(ref)s has been logged. Deadline: %(deadline)s.", ref=case.reference,
                     deadline=current_app.jinja_env.filters["long_date"](case.deadline)), "success")
             return redirect(url_for("cases.show", case_id=case.id))
-    return render_template("cases/new.html", form=form), 200 if request.method == "GET" or not form.errors else 422
+    return render_template("cases/new.html", form=form, similar=similar), 200 if request.method == "GET" or not form.errors else 422
 
 
 @bp.route("/cases/<int:case_id>")
@@ -180,7 +196,7 @@ def verify_identity(case_id):
         if clarifying:
             form.method.label.text = _("What did the requester clarify?")
             form.method.description = _("E.g. \u201cthe request is about the account with customer number K-1042\u201d")
-            form.method.validators = [DataRequired(_("Say what the requester clarified.")), Length(max=1000)]
+            form.method.validators = [DataRequired(_("Say what the requester clarified.")), max_length(1000)]
 
     def perform(case, form):
         case_service.record_identity(case, actor=current_user, method=form.method.data,
@@ -238,6 +254,35 @@ def record_action(case_id):
 
     return _case_form_view(case_id, forms.ActionForm, "action.html", _l("Record an action"), perform,
                            prepare=_prepare_action, defaults=defaults)
+
+
+@bp.route("/cases/<int:case_id>/rights/<int:right_id>/items/<item_key>", methods=["POST"])
+def tick_item(case_id, right_id, item_key):
+    """One checklist line ticked (do=tick) or marked not applicable (do=na) on the case page, with an optional note.
+
+    Not tied to the case's version: a colleague working on another line at the same time is no conflict.
+    """
+    case = _get_case(case_id)
+    if not any(r.id == right_id for r in case.rights):
+        abort(404)
+    not_applicable = request.form.get("do") == "na"
+    note = request.form.get("note", "")[:5000]
+    try:
+        resolution.tick(case, right_id, item_key, actor=current_user, not_applicable=not_applicable, note=note)
+    except ServiceError as error:
+        db.session.rollback()
+        case = _get_case(case_id)
+        right = next(r for r in case.rights if r.id == right_id)
+        key = right.right
+        if not case.is_open or any(a.checklist_item == item_key for a in right.actions):
+            # closed meanwhile, or a colleague was first (the line shows who): no form left to show the error at
+            flash(error.message, "error")
+            return redirect(url_for("cases.show", case_id=case.id, _anchor=f"item-{key}-{item_key}"))
+        return render_template("cases/show.html", case=case,
+                               tick_error={"line": f"{key}-{item_key}", "message": error.message, "note": note}), 422
+    flash(_("Checklist item marked not applicable.") if not_applicable else _("Checklist item ticked."), "success")
+    key = next(r.right for r in case.rights if r.id == right_id)
+    return redirect(url_for("cases.show", case_id=case.id, _anchor=f"item-{key}-{item_key}"))
 
 
 @bp.route("/cases/<int:case_id>/rights/<int:right_id>/outcome", methods=["GET", "POST"])

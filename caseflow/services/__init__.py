@@ -47,9 +47,14 @@ def moment(today=None, now=None):
     return today or now.astimezone(clock.BRUSSELS).date(), now
 
 
-def audit(case, actor, action: str, *, detail=None, before=None, after=None, at=None) -> AuditEvent:
-    """Record a change to the case; also bumps its version, so a concurrent edit of any part is detected."""
-    flag_modified(case, "status")
+def audit(case, actor, action: str, *, detail=None, before=None, after=None, at=None, bump=True) -> AuditEvent:
+    """Record a change to the case; also bumps its version, so a concurrent edit of any part is detected.
+
+    bump=False: a change that conflicts only with a change to the same thing (a checklist line, guarded by its own
+    unique constraint), so colleagues working on other parts of the case are not stopped.
+    """
+    if bump:
+        flag_modified(case, "status")
     event = AuditEvent(
         created_at=at or clock.now(),
         case=case,

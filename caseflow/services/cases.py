@@ -11,12 +11,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from .. import attachments, rules
+from .. import attachments, reminders, rules
 from ..registered import tracking
 from ..extensions import db
 from ..models import Case, CaseRight, Suspension, User
-from ..rights import CHANNELS, CLOSE_STATUSES, IDENTITY_CHECKS, RIGHTS
+from ..rights import CHANNELS, CLOSE_STATUSES, IDENTITY_CHECKS, RIGHTS, SALUTATIONS
 from . import ServiceError, audit, audit_parts, check_version, commit, moment, require_open, with_text
+from . import duplicates
 
 REFERENCE_ATTEMPTS = 5
 
@@ -53,11 +54,23 @@ def open_case(
     assignee_id: int | None = None,
     attachment=None,
     attachment_name: str | None = None,
+    requester_salutation: str | None = None,
+    form_token: str | None = None,
+    notify: bool = True,
     today: date | None = None,
     now: datetime | None = None,
 ) -> Case:
-    """Log an incoming request as a new case with its reference and legal deadline."""
+    """Log an incoming request as a new case with its reference and legal deadline.
+
+    notify: an assignee other than the actor gets an email (not for the demo's invented past).
+    form_token: the new-case form's own token; the same form saved again (a double submit, or the back button
+    and save) raises duplicates.AlreadySaved naming the case it made the first time.
+    """
     today, now = moment(today, now)
+    form_token = (form_token or "").strip()[:64] or None
+    earlier = duplicates.saved_with_token(form_token)
+    if earlier is not None:
+        raise duplicates.AlreadySaved(earlier)
     if channel not in CHANNELS:
         raise ServiceError(_l("Choose how the request arrived."), field="channel")
     if received_on > today:
@@ -69,6 +82,7 @@ def open_case(
         raise ServiceError(_l("Unknown right: %(right)s", right=", ".join(unknown)), field="rights")
     _check_requester(requester_name, requester_email, requester_address)
     tracking_number = _check_tracking_number(channel, tracking_number)
+    _check_salutation(requester_salutation)
     assignee = _active_user(assignee_id)
 
     stored = attachments.save(attachment, attachment_name) if attachment is not None else None
@@ -86,6 +100,8 @@ def open_case(
                 requester_address=(requester_address or "").strip() or None,
                 customer_number=(customer_number or "").strip() or None,
                 tracking_number=tracking_number,
+                requester_salutation=requester_salutation or None,
+                form_token=form_token,
                 request_text=request_text or "",
                 attachment_name=attachment_name if stored else None,
                 attachment_path=stored,
@@ -102,10 +118,16 @@ def open_case(
             if assignee:
                 audit(case, actor, "assigned", after=assignee.name, at=now)
             try:
+                if assignee and notify:
+                    db.session.flush()  # the case's id, for the link in the assignee's email
+                    reminders.tell_assignee(case, assignee, actor, now=now)
                 db.session.commit()
                 return case
             except IntegrityError:  # another case took this number meanwhile: take the next one
                 db.session.rollback()
+                earlier = duplicates.saved_with_token(form_token)
+                if earlier is not None:  # ...or the same form, saved by a second click a moment ago
+                    raise duplicates.AlreadySaved(earlier) from None
         raise ServiceError(_l("Could not assign a reference; please try again."))
     except BaseException:
         attachments.discard(stored)
@@ -131,7 +153,13 @@ def _check_requester(name: str, email: str | None, address: str | None) -> None:
         raise ServiceError(_l("Give the requester's name."), field="requester_name")
 
 
-REQUESTER_FIELDS = ("requester_name", "requester_email", "requester_address", "customer_number")
+def _check_salutation(salutation: str | None) -> None:
+    if salutation and salutation not in SALUTATIONS:
+        raise ServiceError(_l("Choose how letters address the requester."), field="requester_salutation")
+
+
+REQUESTER_FIELDS = ("requester_name", "requester_email", "requester_address", "customer_number",
+                    "requester_salutation")
 
 
 def update_requester(case: Case, *, actor: User, expected_version=None, now=None, **values) -> Case:
@@ -141,6 +169,7 @@ def update_requester(case: Case, *, actor: User, expected_version=None, now=None
     require_open(case)
     cleaned = {key: (values.get(key) or "").strip() or None for key in REQUESTER_FIELDS}
     _check_requester(cleaned["requester_name"], cleaned["requester_email"], cleaned["requester_address"])
+    _check_salutation(cleaned["requester_salutation"])
     changed = [key for key in REQUESTER_FIELDS if cleaned[key] != getattr(case, key)]
     if not changed:
         return case
@@ -350,5 +379,6 @@ def assign(case: Case, *, actor: User, assignee_id, expected_version=None, now=N
     before = case.assignee.name if case.assignee else None
     case.assignee = assignee
     audit(case, actor, "assigned", before=before, after=assignee.name if assignee else None, at=now)
+    reminders.tell_assignee(case, assignee, actor, now=now)
     commit()
     return case

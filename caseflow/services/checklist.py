@@ -1,5 +1,6 @@
 """Where a case stands on the per-right checklists of checklists.toml."""
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 
 from .. import checklists
 from ..rights import DISCLOSING_OUTCOMES
@@ -33,7 +34,9 @@ def open_items(case, *, before_answer: bool = False) -> list[tuple]:
 def still_open(items: list):
     """What to say while checklist lines are open (None when none are)."""
     if items:
-        return _l("%(n)d checklist item(s) are still open: tick them or mark them not applicable first.", n=len(items))
+        return lazy_ngettext("%(num)d checklist item is still open: tick it or mark it not applicable first.",
+                             "%(num)d checklist items are still open: tick them or mark them not applicable first.",
+                             len(items))
     return None
 
 

@@ -5,10 +5,10 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from .. import deadlines, letters, mail, rules
+from .. import deadlines, letters, mail, package, rules
 from ..extensions import db
 from ..models import Case, Letter, User
-from ..rights import REMEDY_OUTCOMES
+from ..rights import PASSPHRASE_CHANNELS, REMEDY_OUTCOMES
 from . import (
     ServiceError, closing, StaleCaseError, audit, check_version, commit, moment, packages, resolution,
 )
@@ -30,16 +30,19 @@ def delivery_for(case: Case) -> str:
 
 
 def draft(case: Case, kind: str, *, locale: str, sender_name: str, today: date) -> letters.Rendered:
-    return letters.render(kind, letters.context_for(case, today=today, sender_name=sender_name, locale=locale), locale)
+    context = letters.context_for(case, today=today, sender_name=sender_name, locale=locale)
+    context["package_by_email"] = kind == "answer" and sends_copy(case) and delivery_for(case) == "email"
+    return letters.render(kind, context, locale)
 
 
 def send_as_drafted(case: Case, kind: str, *, actor: User, today: date | None = None, now=None, locale: str = "nl",
-                    delivered: bool = False) -> Letter:
+                    delivered: bool = False, passphrase_channel: str = "phone") -> Letter:
     """Send the letter exactly as drafted, the answer with the data package where it gives a copy."""
     today = today or moment(None, now)[0]
     drafted = draft(case, kind, locale=locale, sender_name=actor.name, today=today)
     return send(case, actor=actor, kind=kind, locale=locale, subject=drafted.subject, body=drafted.body,
-                attach_package=kind == "answer" and sends_copy(case), today=today, now=now, delivered=delivered)
+                attach_package=kind == "answer" and sends_copy(case), today=today, now=now, delivered=delivered,
+                passphrase_channel=passphrase_channel)
 
 
 sends_copy = rules.sends_copy
@@ -83,12 +86,16 @@ def problems(case: Case, kind: str, *, today: date) -> list:
 
 def send(
     case: Case, *, actor: User, kind: str, locale: str, subject: str, body: str, attach_package: bool = False,
-    expected_version=None, today=None, now=None, delivered=False,
+    expected_version=None, today=None, now=None, delivered=False, passphrase_channel: str | None = None,
 ) -> Letter:
     """Send the (possibly edited) letter: by email through the outbox, or kept as a registered letter to print.
 
     The exact text, when and by whom are stored on the case and in the audit trail. `delivered`: the letter
     already went out by other means (the demo's invented past): recorded as sent, never mailed.
+
+    A data package sent by email is an encrypted ZIP; its passphrase reaches the requester another way
+    (`passphrase_channel`, recorded with the time); the passphrase itself is never stored: it is handed back
+    once as `letter.passphrase` for the staff member to pass on.
     """
     today, now = moment(today, now)
     check_version(case, expected_version)
@@ -120,12 +127,20 @@ def send(
                                   "and go to court. Put that passage back.", website=letters.GBA["website"]),
                                field="body")
     delivery = delivery_for(case)
+    encrypted = attach_package and delivery == "email"
+    if encrypted and passphrase_channel not in PASSPHRASE_CHANNELS:
+        raise ServiceError(_l("Choose how the requester gets the passphrase of the encrypted ZIP."),
+                           field="passphrase_channel")
     letter = Letter(case=case, kind=kind, locale=locale, delivery=delivery, subject=subject, body=body + "\n",
                     sent_on=today, created_at=now, created_by=actor,
                     recipient=case.requester_email if delivery == "email"
                     else f"{case.requester_name}\n{case.requester_address}")
+    letter.passphrase = package.new_passphrase() if encrypted else None  # not a column: never stored
     if attach_package:  # kept for every delivery: attached to the email, or downloaded to hand over with the letter
-        letter.package_name, letter.package_path = packages.snapshot(case, locale=locale, now=now)
+        letter.package_name, letter.package_path = packages.snapshot(case, locale=locale, now=now,
+                                                                     passphrase=letter.passphrase)
+    if encrypted:
+        letter.passphrase_channel = passphrase_channel
     if delivery == "email":
         letter.outbox_message = mail.enqueue(recipient=case.requester_email, subject=subject, text=letter.body,
                                              kind="letter", locale=locale, now=now)
@@ -140,6 +155,9 @@ def send(
     attached = f"\n\n[{letter.package_name}]" if letter.package_name else ""
     audit(case, actor, "letter_sent", detail=f"{kind} | {delivery}", after=f"{subject}\n\n{letter.body}{attached}",
           at=now)
+    if encrypted:
+        audit(case, actor, "package_passphrase", detail=f"{passphrase_channel} | {kind}", after=letter.package_name,
+              at=now)
     if kind == "answer" and letter.delivered:  # an email ticks them once the server took it (after_delivery)
         _tick_done_by_answer(case, letter, actor=actor, today=today, now=now)
     if kind == "extension_notice":  # the requester is told (in time): from now on the extended deadline counts

@@ -25,13 +25,18 @@ def folder(case) -> str:
 
 
 def add_files(case, uploads, *, actor, now=None) -> list[PackageFile]:
-    """Store uploaded exports (pairs of filename and stream) for the case's package."""
+    """Store uploaded exports (pairs of filename and stream) for the case's package.
+
+    An empty file refuses the whole upload (an export that went wrong). A file with the same content as one
+    already in the package is added but flagged: its `same_as` names the other file.
+    """
     _, now = moment(None, now)
     uploads = [(name, stream) for name, stream in uploads if name]
     if not uploads:
         raise ServiceError(_l("Choose one or more files to add."), field="files")
     require_open(case)
     added, written = [], []
+    known = {f.sha256: f.display_name for f in case.package_files if f.purged_at is None}
     try:
         for name, stream in uploads:
             stored = f"{uuid.uuid4().hex}_{secure_filename(name) or 'export'}"
@@ -43,8 +48,13 @@ def add_files(case, uploads, *, actor, now=None) -> list[PackageFile]:
                     digest.update(chunk)
                     size += len(chunk)
                     out.write(chunk)
+            if size == 0:
+                raise ServiceError(_l("%(name)s is empty (0 bytes): export it again; nothing was added.", name=name),
+                                   field="files")
             record = PackageFile(case=case, display_name=name, stored_name=stored, size=size,
                                  sha256=digest.hexdigest(), uploaded_by=actor, uploaded_at=now)
+            record.same_as = known.get(record.sha256)
+            known.setdefault(record.sha256, name)
             db.session.add(record)
             added.append(record)
             audit(case, actor, "package_file_added", detail=name, after=f"{size} B, sha256 {digest.hexdigest()[:12]}…",
@@ -85,6 +95,8 @@ def build(case, *, locale: str, now=None) -> tuple[str, bytes]:
     _, now = moment(None, now)
     if not case.package_files:
         raise ServiceError(_l("Add the exported data files first."))
+    if any(f.purged_at for f in case.package_files):
+        raise ServiceError(_l("The files of this package were deleted from the server after the retention period."))
     if case.identity_verified_on is None:
         raise ServiceError(IDENTITY_NOT_VERIFIED)
     files = [(f.display_name, os.path.join(folder(case), f.stored_name)) for f in case.package_files]
@@ -93,9 +105,14 @@ def build(case, *, locale: str, now=None) -> tuple[str, bytes]:
     return f"{case.reference}-gegevens.zip", data
 
 
-def snapshot(case, *, locale: str, now=None) -> tuple[str, str]:
-    """Write the package as sent with an answer; returns (file name, path relative to the instance folder)."""
+def snapshot(case, *, locale: str, now=None, passphrase: str | None = None) -> tuple[str, str]:
+    """Write the package as sent with an answer; returns (file name, path relative to the instance folder).
+
+    passphrase: the ZIP is encrypted (AES-256) with it, as it leaves by email; the passphrase is not kept.
+    """
     name, data = build(case, locale=locale, now=now)
+    if passphrase:
+        data = package.encrypt(data, passphrase)
     stored = f"sent-{uuid.uuid4().hex[:8]}-{name}"
     with open(os.path.join(folder(case), stored), "wb") as out:
         out.write(data)

@@ -6,8 +6,10 @@ commits one unit of work, or raises ServiceError and leaves the database untouch
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
-from .. import rules
+from .. import checklists, clock, rules
 from ..extensions import db
 from ..models import Case, CaseRight, ResolutionAction, User
 from ..rights import OUTCOMES, REFUSING_OUTCOMES, SYSTEMS
@@ -29,6 +31,31 @@ def _start_work(case: Case, actor: User, now: datetime) -> None:
         audit(case, actor, "status_changed", before="new", after="in_progress", at=now)
 
 
+def _start_work_quietly(case: Case, actor: User, now: datetime) -> None:
+    """new -> in_progress without touching the case's version: only the first of two colleagues acting at once
+    moves it (a guarded UPDATE), and neither is told the other changed the case."""
+    if case.status != "new":
+        return
+    moved = db.session.execute(update(Case).where(Case.id == case.id, Case.status == "new")
+                               .values(status="in_progress").execution_options(synchronize_session=False))
+    if moved.rowcount:
+        audit(case, actor, "status_changed", before="new", after="in_progress", at=now, bump=False)
+
+
+def already_dealt_with(action: ResolutionAction):
+    """What a colleague is told when the line was dealt with meanwhile: by whom and when."""
+    at = action.created_at.astimezone(clock.BRUSSELS)
+    when = at.strftime("%H:%M") if at.date() == clock.today() else at.strftime("%d/%m/%Y %H:%M")
+    if action.not_applicable:
+        return _l("Already marked not applicable by %(name)s at %(time)s.", name=action.user.name, time=when)
+    return _l("Already ticked by %(name)s at %(time)s.", name=action.user.name, time=when)
+
+
+def _line_action(right: CaseRight, item_key: str) -> ResolutionAction | None:
+    return db.session.scalar(select(ResolutionAction).where(ResolutionAction.case_right_id == right.id,
+                                                            ResolutionAction.checklist_item == item_key))
+
+
 def record_action(
     case: Case, case_right_id, *, actor: User, system: str, description: str, note: str = "",
     performed_on: date | None = None, checklist_item: str | None = None, not_applicable: bool = False,
@@ -36,14 +63,19 @@ def record_action(
 ) -> ResolutionAction:
     """Record what was done for one right (in which system, what, when, with a note), maybe ticking a checklist line.
 
-    A checklist line can also be marked not applicable; the note then says why.
+    A checklist line can also be marked not applicable; the note then says why. An action is added, never
+    overwrites: it does not check or bump the case's version (expected_version is accepted and ignored), so
+    colleagues working on other lines or rights are not stopped; the same line dealt with twice is refused,
+    also when two colleagues do it at the same moment (a unique constraint).
     """
     today, now = moment(today, now)
     performed_on = performed_on or today
-    check_version(case, expected_version)
     require_open(case)
     right = _case_right(case, case_right_id)
     if checklist_item:
+        done = next((a for a in right.actions if a.checklist_item == checklist_item), None)
+        if done is not None:
+            raise ServiceError(already_dealt_with(done))
         problems = rules.checklist_line(case, right, checklist_item, not_applicable=not_applicable)
         if problems:
             raise ServiceError(problems[0].message)
@@ -61,16 +93,37 @@ def record_action(
         raise ServiceError(_l("The date cannot be before the request was received."), field="performed_on")
     action = add_action(right, actor=actor, system=system, description=description, note=note,
                         performed_on=performed_on, checklist_item=checklist_item, not_applicable=not_applicable,
-                        now=now)
-    commit()
+                        now=now, quietly=True)
+    try:
+        commit()
+    except IntegrityError:  # a colleague dealt with the same line a moment ago
+        done = _line_action(right, checklist_item) if checklist_item else None
+        if done is None:
+            raise
+        raise ServiceError(already_dealt_with(done)) from None
     return action
+
+
+def tick(case: Case, case_right_id, item_key: str, *, actor: User, not_applicable: bool = False, note: str = "",
+         today=None, now=None) -> ResolutionAction:
+    """Tick a checklist line on the case page (or mark it not applicable, the note saying why): done today, in
+    the line's own system, described by the line itself."""
+    right = _case_right(case, case_right_id)
+    item = checklists.item(right.right, item_key)
+    if item is None:
+        raise ServiceError(_l("This checklist item does not belong to this right."))
+    return record_action(case, right.id, actor=actor, system=item.system, description=item.nl, note=note,
+                         checklist_item=item.key, not_applicable=not_applicable, today=today, now=now)
 
 
 def add_action(
     right: CaseRight, *, actor: User, system: str, description: str, note: str | None, performed_on: date,
-    checklist_item: str | None = None, not_applicable: bool = False, now: datetime,
+    checklist_item: str | None = None, not_applicable: bool = False, now: datetime, quietly: bool = False,
 ) -> ResolutionAction:
-    """Put an action (already checked) on the right, with its audit event, inside the caller's unit of work."""
+    """Put an action (already checked) on the right, with its audit event, inside the caller's unit of work.
+
+    quietly: without bumping the case's version (an action conflicts only with the same checklist line).
+    """
     case = right.case
     action = ResolutionAction(
         case_right=right, user=actor, system=system, description=description.strip(),
@@ -78,10 +131,10 @@ def add_action(
         checklist_item=checklist_item or None, not_applicable=bool(not_applicable),
     )
     db.session.add(action)
-    _start_work(case, actor, now)
+    (_start_work_quietly if quietly else _start_work)(case, actor, now)
     audit(case, actor, "item_not_applicable" if not_applicable else "action_recorded",
           detail=audit_parts(right.right, system, performed_on.isoformat(), action.description), after=action.note,
-          at=now)
+          at=now, bump=not quietly)
     return action
 
 
