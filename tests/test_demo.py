@@ -132,7 +132,7 @@ def test_after_seeding_the_services_stamp_the_real_time_again(runner, staff):
 def test_the_seeded_register_renders(runner, client, auth, staff):
     seed(runner, "--cases", "15", "--seed", "8")
     auth.login()
-    assert client.get("/?status=all").status_code == 200
+    assert client.get("/cases?status=all").status_code == 200
     for case in all_cases():
         response = client.get(f"/cases/{case.id}")
         assert response.status_code == 200 and case.reference in response.text

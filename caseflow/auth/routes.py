@@ -26,7 +26,7 @@ def load_user(session_id: str):
 def _safe_next(target: str | None) -> str:
     if target and not urlsplit(target).netloc and target.startswith("/"):
         return target
-    return url_for("cases.index")
+    return url_for("dashboard.index")
 
 
 def _start_session(user) -> None:
@@ -38,7 +38,7 @@ def _start_session(user) -> None:
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("cases.index"))
+        return redirect(url_for("dashboard.index"))
     if not user_service.any_user_exists():
         return redirect(url_for("auth.setup"))
     form = LoginForm()
@@ -78,7 +78,7 @@ def setup():
         else:
             _start_session(user)
             flash(_("Welcome! Your administrator account has been created."), "success")
-            return redirect(url_for("cases.index"))
+            return redirect(url_for("dashboard.index"))
     return render_template("auth/setup.html", form=form)
 
 
@@ -89,5 +89,5 @@ def language():
     if form.validate_on_submit():
         user_service.set_locale(current_user, form.locale.data)
         flash(_("Language saved."), "success")
-        return redirect(url_for("cases.index"))
+        return redirect(url_for("dashboard.index"))
     return render_template("auth/language.html", form=form)

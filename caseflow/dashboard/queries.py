@@ -1,0 +1,86 @@
+"""The dashboard's few queries: each groups in the database and returns a handful of rows, at any register size."""
+from datetime import date, timedelta
+
+from sqlalchemy import Integer, and_, case, cast, func, inspect, select
+
+from ..extensions import db
+from ..models import Case, CaseRight, User
+from ..rights import OPEN_STATUSES
+
+
+def _dialect() -> str:
+    return db.session.get_bind().dialect.name
+
+
+def _days_between(later, earlier):
+    if _dialect() == "sqlite":
+        return cast(func.julianday(later) - func.julianday(earlier), Integer)
+    return later - earlier  # date - date is a number of days on PostgreSQL
+
+
+def _month_of(day):
+    if _dialect() == "sqlite":
+        return func.substr(day, 1, 7)  # dates are stored as 'YYYY-MM-DD'
+    return func.to_char(day, "YYYY-MM")
+
+
+def counters(today: date, warning_days: int) -> dict:
+    """Open cases: how many, overdue, due within the warning window, waiting for the requester (clock stopped).
+    The stored deadline is the one in force (while the clock stands still, the earliest possible one)."""
+    running = Case.identity_requested_on.is_(None)
+    row = db.session.execute(select(
+        func.count(),
+        func.sum(case((and_(running, Case.deadline < today), 1), else_=0)),
+        func.sum(case((and_(running, Case.deadline >= today, Case.deadline <= today + timedelta(days=warning_days)),
+                       1), else_=0)),
+        func.sum(case((Case.identity_requested_on.is_not(None), 1), else_=0)),
+    ).where(Case.status.in_(OPEN_STATUSES))).one()
+    return {"open": row[0], "overdue": row[1] or 0, "due_soon": row[2] or 0, "waiting": row[3] or 0}
+
+
+def next_deadlines(limit: int = 10) -> list:
+    """The open cases whose clock runs, earliest deadline first (overdue ones first of all)."""
+    assignee = select(User.name).where(User.id == Case.assignee_id).scalar_subquery()
+    return db.session.execute(
+        select(Case.id, Case.reference, Case.requester_name, Case.deadline, Case.status, assignee.label("assignee"))
+        .where(Case.status.in_(OPEN_STATUSES), Case.identity_requested_on.is_(None))
+        .order_by(Case.deadline, Case.id).limit(limit)).all()
+
+
+def answers_since(since: date, today: date) -> list:
+    """(days to answer, answered on time, count) of the answers sent from `since` to `today`."""
+    days = _days_between(Case.answer_sent_on, Case.received_on)
+    on_time = case((Case.answer_sent_on <= Case.deadline, 1), else_=0)
+    return [(d, bool(t), n) for d, t, n in db.session.execute(
+        select(days, on_time, func.count()).where(Case.answer_sent_on >= since, Case.answer_sent_on <= today)
+        .group_by(days, on_time))]
+
+
+def rights_since(since: date) -> list:
+    """(month received, right, outcome, count) of the rights invoked in cases received from `since`."""
+    month = _month_of(Case.received_on)
+    return db.session.execute(
+        select(month, CaseRight.right, CaseRight.outcome, func.count())
+        .join(Case, Case.id == CaseRight.case_id).where(Case.received_on >= since)
+        .group_by(month, CaseRight.right, CaseRight.outcome)).all()
+
+
+def channels_since(since: date) -> list:
+    return db.session.execute(
+        select(Case.channel, func.count()).where(Case.received_on >= since).group_by(Case.channel)).all()
+
+
+def untriaged_mail() -> int | None:
+    """Mail waiting to be triaged, once Caseflow reads a mailbox (the intake table exists); else None."""
+    model = db.Model.registry._class_registry.get("IntakeMessage")
+    if model is None or not inspect(db.engine).has_table(model.__tablename__):
+        return None
+    return untriaged_count(model)
+
+
+def untriaged_count(model) -> int:  # the intake package's own notion of "untriaged" replaces this when it lands
+    status = getattr(model, "status", None)
+    query = select(func.count()).select_from(model)
+    if status is not None:
+        query = query.where(status.in_(("new", "untriaged")))
+    return db.session.scalar(query)
