@@ -38,6 +38,7 @@ def roll(d: date) -> date:
     return d
 
 
+@lru_cache(maxsize=65536)  # pure: the register and the daily jobs ask it for the same few dates all day
 def legal_deadline(received_on: date, *, extended: bool = False, suspended_days: int = 0) -> date:
     """The last day to answer a request received on `received_on`."""
     if suspended_days < 0:

@@ -73,8 +73,8 @@ def long_date(d) -> str:
 
 
 def short_date(d) -> str:
-    """25/11/2026"""
-    return format_date(d, "dd/MM/y") if d else ""
+    """25/11/2026, the same in every language (formatted directly: the register shows hundreds of them)"""
+    return d.strftime("%d/%m/%Y") if d else ""
 
 
 def local_datetime(dt) -> str:

@@ -125,7 +125,7 @@ class Case(db.Model):
         db.Index("ix_case_deadline_id", "deadline", "id"),
         db.Index("ix_case_closed_at_id", "closed_at", "id"),
         db.Index("ix_case_requester_name_id", "requester_name", "id"),
-        db.Index("ix_case_answer_sent_on", "answer_sent_on"),
+        db.Index("ix_case_answer_sent_on", "answer_sent_on", "received_on", "deadline"),
     )
     # Optimistic locking: a write based on a stale read fails instead of overwriting.
     __mapper_args__ = {"version_id_col": version}
@@ -237,7 +237,8 @@ class CaseRight(db.Model):
     )
 
     __table_args__ = (db.UniqueConstraint("case_id", "right", name="uq_case_right_case_id_right"),
-                      db.Index("ix_case_right_right_case_id", "right", "case_id"))
+                      db.Index("ix_case_right_right_case_id", "right", "case_id"),
+                      db.Index("ix_case_right_case_id_outcome", "case_id", "right", "outcome"))
 
 
 class ResolutionAction(db.Model):

@@ -1,7 +1,7 @@
 """What the register's search compares: text folded for case and accents, so "celine" finds "Céline Dupré".
 
-The folded text is kept on each case (Case.search_text) and indexed for substring search: an FTS5 trigram
-table on SQLite (case_fts, kept in sync by triggers), a pg_trgm GIN index on PostgreSQL (migration 0011).
+The folded text is kept on each case (Case.search_text) and indexed: an FTS5 word index on SQLite (case_fts, kept
+in sync by triggers), a pg_trgm GIN index on PostgreSQL (migration 0011); services/register.py searches them.
 """
 import unicodedata
 

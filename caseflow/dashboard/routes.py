@@ -15,7 +15,7 @@ from . import bp, charts, queries, stats
 @login_required
 def index():
     today = clock.today()
-    view = stats.overview(today, *_window(today))
+    view = stats.overview(today, *queries.window(stats.months_back(today)[0], today))
     counters = queries.counters(today, current_app.config["WARNING_DAYS"])
     counters["untriaged"] = queries.untriaged_mail()
     series = [(key, str(label)) for key, (label, _article) in RIGHTS.items()]
@@ -40,9 +40,4 @@ def days_text(value: float | None) -> str:
         return "—"
     rounded = round(value, 1)
     shown = format_decimal(rounded, format="#,##0.#")
-    return ngettext("%(num)s day", "%(num)s days", 1 if rounded == 1 else 2, num=shown)
-
-
-def _window(today):
-    since = stats.months_back(today)[0]
-    return queries.answers_since(since, today), queries.rights_since(since), queries.channels_since(since)
+    return ngettext("%(days)s day", "%(days)s days", 1 if rounded == 1 else 2, days=shown)

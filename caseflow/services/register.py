@@ -21,7 +21,8 @@ from ..search import fold
 # "DSR-2026-004", the start of 0040-0049 (a number with a leading zero has its four digits)
 REFERENCE = re.compile(r"(?:dsr[\s-]*)?(\d{4})[\s/-]+(\d{4,}|[1-9]\d{0,2})")
 CLOSED_MATCHES_CAP = 1000  # "more than 1000 closed cases found": counting further tells nobody anything
-_case_fts = table("case_fts", column("rowid"), column("search_text"))  # SQLite's trigram index (migration 0011)
+_case_fts = table("case_fts", column("rowid"), column("case_fts"))  # SQLite's word index (migration 0011)
+WORD = re.compile(r"[^\W_]+")  # a word as FTS5's unicode61 tokenizer reads it
 
 
 def _assignee_name():
@@ -98,15 +99,17 @@ def _status_condition(status: str):
 def _text_condition(q: str):
     """Folded like Case.search_text: no case, no accents ("celine" finds "Céline"); typed text, never a pattern.
 
-    SQLite asks its trigram table, which answers LIKE from the index unless the pattern needs an ESCAPE (typed
-    % or _): then it scans, still right. PostgreSQL's trigram index serves LIKE on the column itself."""
+    On PostgreSQL the trigram index serves LIKE on the column itself. On SQLite the FTS5 word index first finds the
+    cases with the typed words in that order, the last one as a beginning ("jan pee" -> "jan peeters"); LIKE then
+    keeps those holding the typed text exactly. Text without a word to look up ("%") is compared by LIKE alone."""
     folded = fold(q).strip()
     escaped = folded.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    pattern = f"%{escaped}%"
-    escape = "\\" if escaped != folded else None
-    if db.session.get_bind().dialect.name == "sqlite":
-        return Case.id.in_(select(_case_fts.c.rowid).where(_case_fts.c.search_text.like(pattern, escape=escape)))
-    return Case.search_text.like(pattern, escape="\\")
+    exact = Case.search_text.like(f"%{escaped}%", escape="\\")
+    words = WORD.findall(folded)
+    if db.session.get_bind().dialect.name != "sqlite" or not words:
+        return exact
+    phrase = '"' + " ".join(words) + '"*'
+    return and_(Case.id.in_(select(_case_fts.c.rowid).where(_case_fts.c.case_fts.match(phrase))), exact)
 
 
 def _conditions(f: Filters, *, status: bool = True) -> list:

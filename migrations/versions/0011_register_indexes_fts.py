@@ -1,5 +1,5 @@
 """register at scale: search text includes the request's text; indexes for every sort and filter of the register;
-substring search indexed (SQLite FTS5 trigram table kept by triggers, PostgreSQL pg_trgm GIN index)
+search indexed (SQLite FTS5 word index kept by triggers, PostgreSQL pg_trgm GIN index)
 
 Revision ID: 0011
 Revises: 0005
@@ -24,8 +24,9 @@ INDEXES = (
     ('ix_case_deadline_id', 'case', ['deadline', 'id']),
     ('ix_case_closed_at_id', 'case', ['closed_at', 'id']),
     ('ix_case_requester_name_id', 'case', ['requester_name', 'id']),
-    ('ix_case_answer_sent_on', 'case', ['answer_sent_on']),
+    ('ix_case_answer_sent_on', 'case', ['answer_sent_on', 'received_on', 'deadline']),  # covers the dashboard's
     ('ix_case_right_right_case_id', 'case_right', ['right', 'case_id']),
+    ('ix_case_right_case_id_outcome', 'case_right', ['case_id', 'right', 'outcome']),  # ...twelve months' figures
 )
 FTS_TRIGGERS = {
     'case_fts_ai': "AFTER INSERT ON \"case\" BEGIN "
@@ -63,7 +64,7 @@ def upgrade():
         op.create_index(name, table, columns)
     if bind.dialect.name == 'sqlite':
         op.execute("CREATE VIRTUAL TABLE IF NOT EXISTS case_fts USING fts5(search_text, content='case', "
-                   "content_rowid='id', tokenize='trigram')")
+                   "content_rowid='id', tokenize='unicode61 remove_diacritics 2')")
         for name, body in FTS_TRIGGERS.items():
             op.execute(f"DROP TRIGGER IF EXISTS {name}")
             op.execute(f"CREATE TRIGGER {name} {body}")
