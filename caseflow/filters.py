@@ -1,5 +1,6 @@
 """Jinja filters and globals: dates the Flemish way, labels for the case vocabulary, deadline colours."""
 from datetime import date, timezone
+from functools import lru_cache
 
 from flask_babel import format_date, format_datetime, get_locale, gettext, ngettext
 from flask_babel import lazy_gettext as _l
@@ -69,7 +70,12 @@ def label(key, kind: str) -> str:
 
 def long_date(d) -> str:
     """25 november 2026"""
-    return format_date(d, "d MMMM y") if d else ""
+    return _long_date(d, str(get_locale())) if d else ""
+
+
+@lru_cache(maxsize=4096)  # the reminders and the register write the same few hundred dates over and over
+def _long_date(d, locale: str) -> str:
+    return format_date(d, "d MMMM y")
 
 
 def short_date(d) -> str:
