@@ -7,7 +7,7 @@ import re
 from dataclasses import asdict, dataclass, fields
 from datetime import date
 
-from sqlalchemy import and_, column, func, or_, select, table, true
+from sqlalchemy import Integer, and_, column, func, literal_column, or_, select, table, true
 from sqlalchemy import case as sql_case
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -22,6 +22,7 @@ from ..search import fold
 REFERENCE = re.compile(r"(?:dsr[\s-]*)?(\d{4})[\s/-]+(\d{4,}|[1-9]\d{0,2})")
 CLOSED_MATCHES_CAP = 1000  # "more than 1000 closed cases found": counting further tells nobody anything
 _case_fts = table("case_fts", column("rowid"), column("case_fts"))  # SQLite's word index (migration 0011)
+MANY_HITS = 300
 WORD = re.compile(r"[^\W_]+")  # a word as FTS5's unicode61 tokenizer reads it
 
 
@@ -99,17 +100,30 @@ def _status_condition(status: str):
 def _text_condition(q: str):
     """Folded like Case.search_text: no case, no accents ("celine" finds "Céline"); typed text, never a pattern.
 
-    On PostgreSQL the trigram index serves LIKE on the column itself. On SQLite the FTS5 word index first finds the
-    cases with the typed words in that order, the last one as a beginning ("jan pee" -> "jan peeters"); LIKE then
-    keeps those holding the typed text exactly. Text without a word to look up ("%") is compared by LIKE alone."""
+    On PostgreSQL the trigram index serves LIKE on the column itself. On SQLite the FTS5 word index finds the
+    cases: plain words as words in that order, the last one as a beginning ("jan pee" finds "Jan Peeters");
+    text with other signs (an email address) by its longest whole word, then LIKE keeps those holding the typed
+    text exactly. Text without a word to look up ("%") is compared by LIKE alone."""
     folded = fold(q).strip()
     escaped = folded.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     exact = Case.search_text.like(f"%{escaped}%", escape="\\")
     words = WORD.findall(folded)
     if db.session.get_bind().dialect.name != "sqlite" or not words:
         return exact
-    phrase = '"' + " ".join(words) + '"*'
-    return and_(Case.id.in_(select(_case_fts.c.rowid).where(_case_fts.c.case_fts.match(phrase))), exact)
+    if folded == " ".join(words):
+        return _fts_match('"' + " ".join(words) + '"*')
+    # a word after the first starts a word in the text too (the first may be the end of a longer one)
+    inner = words[1:] or words
+    return and_(_fts_match('"' + max(inner, key=len) + '"*'), exact)
+
+
+def _fts_match(query: str):
+    """Cases the FTS5 index finds. Many hits (a common surname): read the register's order from its index and keep
+    the hits; few (an email address, a customer number): look the hits up by id. Asking how many costs little."""
+    hits = select(_case_fts.c.rowid).where(_case_fts.c.case_fts.match(query))
+    many = db.session.scalar(select(func.count()).select_from(hits.limit(MANY_HITS).subquery())) >= MANY_HITS
+    case_id = literal_column('+"case".id', Integer) if many else Case.id  # '+' keeps SQLite off the id index
+    return case_id.in_(hits)
 
 
 def _conditions(f: Filters, *, status: bool = True) -> list:
