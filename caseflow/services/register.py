@@ -100,7 +100,7 @@ def _status_condition(status: str):
 def _text_condition(q: str):
     """Folded like Case.search_text: no case, no accents ("celine" finds "Céline"); typed text, never a pattern.
 
-    On PostgreSQL the trigram index serves LIKE on the column itself. On SQLite the FTS5 word index finds the
+    On PostgreSQL the trigram index serves LIKE on the column itself (for the typed text's longest word). On SQLite the FTS5 word index finds the
     cases: plain words as words in that order, the last one as a beginning ("jan pee" finds "Jan Peeters");
     text with other signs (an email address) by its longest whole word, then LIKE keeps those holding the typed
     text exactly. Text without a word to look up ("%") is compared by LIKE alone."""
@@ -108,7 +108,14 @@ def _text_condition(q: str):
     escaped = folded.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     exact = Case.search_text.like(f"%{escaped}%", escape="\\")
     words = WORD.findall(folded)
-    if db.session.get_bind().dialect.name != "sqlite" or not words:
+    if db.session.get_bind().dialect.name != "sqlite":
+        longest = max(words, key=len, default="")
+        if len(longest) < 3 or longest == folded:
+            return exact
+        # The index is asked for the longest word alone: the trigrams of "example.be" are in nearly every row and
+        # would make it read them all. strpos() then checks the whole text, exactly and without the index.
+        return and_(Case.search_text.like(f"%{longest}%"), func.strpos(Case.search_text, folded) > 0)
+    if not words:
         return exact
     if folded == " ".join(words):
         return _fts_match('"' + " ".join(words) + '"*')
