@@ -61,7 +61,9 @@ def index():
     form, filters = _register_view()
     page = page_of(filters, request.args.get("page", 1, type=int), current_app.config["CASES_PER_PAGE"])
     closed_matches = count_closed_matches(filters) if filters.status == "open" else 0
-    return render_template("cases/index.html", form=form, page=page, filters=filters,
+    names = {"right": {key: str(label) for key, (label, _article) in forms.RIGHTS.items()},  # translated once,
+             "status": {key: str(label) for key, label in forms.STATUSES.items()}}  # not once per row
+    return render_template("cases/index.html", form=form, page=page, filters=filters, names=names,
                            closed_matches=closed_matches, closed_cap=CLOSED_MATCHES_CAP)
 
 
