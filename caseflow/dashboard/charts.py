@@ -32,7 +32,7 @@ def stacked_bars(chart_id: str, title: str, columns: list[tuple[str, dict]], ser
     peak = max([sum(values.values()) for _, values in columns] + [1])
     scale = (height - bottom - top) / peak
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="{escape(chart_id)}" role="img" '
-           f'viewBox="0 0 {width} {height + 24 * ((len(series) + 3) // 4)}" aria-labelledby="{escape(chart_id)}-title">',
+           f'viewBox="0 0 {width} {height + 24 * ((len(series) + 1) // 2)}" aria-labelledby="{escape(chart_id)}-title">',
            f'<title id="{escape(chart_id)}-title">{escape(title)}</title>', _defs(chart_id, len(series))]
     base = height - bottom
     out.append(f'<line x1="{left}" y1="{base}" x2="{width}" y2="{base}" stroke="#333"/>')
@@ -51,8 +51,8 @@ def stacked_bars(chart_id: str, title: str, columns: list[tuple[str, dict]], ser
         out.append(f'<text x="{x + bar / 2:.1f}" y="{y - 4:.1f}" text-anchor="middle" font-size="11">{total}</text>')
         out.append(f'<text x="{x + bar / 2:.1f}" y="{base + 16}" text-anchor="middle" font-size="11">'
                    f'{escape(label)}</text>')
-    for j, (key, name) in enumerate(series):  # the legend: four to a line
-        lx, ly = left + (j % 4) * 170, height + 4 + 24 * (j // 4)
+    for j, (key, name) in enumerate(series):  # the legend: two to a line (the rights have long names)
+        lx, ly = left + (j % 2) * 340, height + 4 + 24 * (j // 2)
         out.append(f'<rect x="{lx}" y="{ly}" width="16" height="16" fill="url(#{chart_id}-{j})" stroke="#333" '
                    f'stroke-width=".5"/><text x="{lx + 22}" y="{ly + 12}" font-size="12">{escape(name)}</text>')
     out.append("</svg>")
