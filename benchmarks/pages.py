@@ -123,7 +123,7 @@ def _pages(email, busy, dialect):
     """(name, url, floor SQL) for each page."""
     words = re.findall(r"[^\W_]+", email)
     longest = max(words[1:] or words, key=len)
-    newest = "ORDER BY received_on DESC, id DESC LIMIT 51"
+    newest = "ORDER BY received_on DESC, id DESC LIMIT 26"
     if dialect == "sqlite":  # the plans caseflow/services/register.py picks
         surname = "+id IN (SELECT rowid FROM case_fts WHERE case_fts MATCH :m)"
         exact = "id IN (SELECT rowid FROM case_fts WHERE case_fts MATCH :m) AND search_text LIKE :p"
@@ -133,7 +133,7 @@ def _pages(email, busy, dialect):
     return [
         ("dashboard", "/", "SELECT count(*) FROM \"case\" WHERE status IN " + OPEN, {}),
         ("register, open cases", "/cases", f"SELECT * FROM \"case\" WHERE status IN {OPEN} ORDER BY "
-         "CASE WHEN identity_requested_on IS NULL THEN 0 ELSE 1 END, identity_requested_on, deadline, id LIMIT 51", {}),
+         "CASE WHEN identity_requested_on IS NULL THEN 0 ELSE 1 END, identity_requested_on, deadline, id LIMIT 26", {}),
         ("filter by right, all statuses", "/cases?status=all&right=portability",
          "SELECT * FROM \"case\" c WHERE EXISTS (SELECT 1 FROM case_right r WHERE r.case_id = c.id AND "
          f"r.\"right\" = 'portability') {newest}", {}),
@@ -142,9 +142,9 @@ def _pages(email, busy, dialect):
         ("search an exact email, all", f"/cases?status=all&q={email}", f"SELECT * FROM \"case\" WHERE {exact} {newest}",
          {"p": f"%{email}%", "m": f'"{longest}"*', "w": f"%{longest}%", "e": email}),
         ("sorted by deadline, all", "/cases?status=all&sort=deadline",
-         "SELECT * FROM \"case\" ORDER BY deadline, id LIMIT 51", {}),
+         "SELECT * FROM \"case\" ORDER BY deadline, id LIMIT 26", {}),
         ("closed cases", "/cases?status=closed", f"SELECT * FROM \"case\" WHERE status IN {CLOSED} "
-         "ORDER BY closed_at DESC, id DESC LIMIT 51", {}),
+         "ORDER BY closed_at DESC, id DESC LIMIT 26", {}),
         ("case page", f"/cases/{busy}", "SELECT * FROM \"case\" WHERE id = :id", {"id": busy}),
     ]
 

@@ -102,7 +102,7 @@ def test_pages_without_counting_and_links_that_keep_the_view(app, client, cases)
         assert len(refs(second)) == 1 and 'rel="next"' not in second and 'rel="prev"' in second
         assert set(refs(first) + refs(second)) == {x.reference for x in cases[:3]}
     finally:
-        app.config["CASES_PER_PAGE"] = 50
+        app.config["CASES_PER_PAGE"] = 25
 
 
 def test_sort_links_and_export_keep_the_filters(client, cases):
@@ -127,7 +127,7 @@ def big_register(app, admin, today):
 
 
 def test_each_page_takes_a_few_queries_whatever_the_number_of_cases(client, auth, big_register):
-    """An N+1 guard on 300 cases (50 on a page): a query per case would show as hundreds."""
+    """An N+1 guard on 300 cases (25 on a page): a query per case would show as hundreds."""
     auth.login("admin@labelstudio.be")
     busy = db.session.scalar(db.select(Case.id).where(Case.status == "resolved").limit(1))
     email = db.session.scalar(db.select(Case.requester_email).where(Case.requester_email.is_not(None)).limit(1))
