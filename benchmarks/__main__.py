@@ -27,14 +27,15 @@ def main():
 
 def table(results) -> str:
     lines = [f"Caseflow bench: {results['cases']} cases ({results['open']} open), {results['database']}, "
-             f"seeded in {results['seed_s']:.1f} s; bare Flask request p50 {results['bare_ms']['p50']:.2f} ms",
-             f"{'page':34} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8} {'floor ms':>9}  target",
-             "-" * 84]
+             f"seeded in {results['seed_s']:.1f} s; bare Flask request p50 {results['bare_ms']['p50']:.2f} ms; "
+             f"load average {results['load_average'][0]:.1f}",
+             f"{'page':34} {'p50 ms':>8} {'p95 ms':>8} {'cpu p50':>8} {'queries':>8} {'floor ms':>9}  target",
+             "-" * 93]
     for row in results["pages"]:
-        lines.append(f"{row['name']:34} {row['p50']:8.1f} {row['p95']:8.1f} {row['queries']:8d} "
+        lines.append(f"{row['name']:34} {row['p50']:8.1f} {row['p95']:8.1f} {row['cpu_p50']:8.1f} {row['queries']:8d} "
                      f"{row['floor_ms']:9.2f}  {row['target']}{'' if row['ok'] else '  MISSED'}")
     for row in results["other"]:
-        lines.append(f"{row['name']:34} {row['value']:>8} {'':8} {row.get('queries', ''):>8} "
+        lines.append(f"{row['name']:34} {row['value']:>8} {'':8} {'':8} {row.get('queries', ''):>8} "
                      f"{row.get('floor', ''):>9}  {row['target']}{'' if row['ok'] else '  MISSED'}")
     return "\n".join(lines)
 
