@@ -17,7 +17,7 @@ class Config:
     TIMEZONE = "Europe/Brussels"
     WARNING_DAYS = 7  # the "due soon" window of the escalation ladder
     IDENTITY_WAIT_DAYS = 30  # suggest closing as unverified after this many days
-    CASES_PER_PAGE = 50
+    CASES_PER_PAGE = 25  # the register pages with "next" (nothing counted): a few screens of cases
     SCHEDULER_ENABLED = False  # run.py and `flask scheduler` switch it on
     BASE_URL = "http://127.0.0.1:5000"  # links in emails; left at this default, python run.py uses its HOST and PORT
     # Letters emailed to requesters come from the shop, whose name they know; staff notices come from Caseflow.

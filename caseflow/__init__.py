@@ -90,9 +90,12 @@ def create_app(test_config=None) -> Flask:
     from .admin.routes import bp as admin_bp
     from .auth.routes import bp as auth_bp
     from .cases.routes import bp as cases_bp
+    from .dashboard import routes as _dashboard_routes  # noqa: F401 (registers the views on the blueprint)
+    from .dashboard import bp as dashboard_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(cases_bp)
+    app.register_blueprint(dashboard_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
     from . import intake
 

@@ -91,6 +91,7 @@ def explain(received_on: date, *, extended: bool = False, suspended_days: int = 
     )
 
 
+@lru_cache(maxsize=65536)  # pure: the register and the daily jobs ask it for the same few dates all day
 def legal_deadline(received_on: date, *, extended: bool = False, suspended_days: int = 0) -> date:
     """The last day to answer a request received on `received_on`."""
     return explain(received_on, extended=extended, suspended_days=suspended_days).result

@@ -336,10 +336,12 @@ def real_case_count() -> int:
 
 
 demo_cli = AppGroup("demo", help="Demo data for trying Caseflow out.")
+BULK_FROM = 500  # more cases than this are written in bulk instead of replayed through the services
 
 
 @demo_cli.command("seed")
-@click.option("--cases", "count", type=click.IntRange(1, 5000), default=40, show_default=True)
+@click.option("--cases", "count", type=click.IntRange(1, 1_000_000), default=40, show_default=True,
+              help=f"How many; above {BULK_FROM} written in bulk over five years (caseflow/demo_scale.py).")
 @click.option("--seed", "seed_value", type=int, help="Random seed; the same seed (and day) gives the same cases.")
 @click.option("--today", type=click.DateTime(["%Y-%m-%d"]), help="Replay up to this day (default: today, Brussels).")
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already holds cases (make demo).")
@@ -363,6 +365,13 @@ def seed_command(count, seed_value, today, if_empty, force):
     if today > clock.today():
         raise click.BadParameter("cannot be in the future", param_hint="--today")
     seed_value = secrets.randbelow(100_000) if seed_value is None else seed_value
+    if count > BULK_FROM:
+        from .demo_scale import seed_bulk
+
+        statuses = seed_bulk(count, seed=seed_value, today=today, staff=_staff(click.echo), echo=click.echo)
+        click.echo(f"Created {count} demo cases in bulk (seed {seed_value}, today {today}).")
+        click.echo("  " + " · ".join(f"{key} {statuses.get(key, 0)}" for key in STATUSES))
+        return
     try:
         cases = seed_cases(count, seed=seed_value, today=today, echo=click.echo)
     except ServiceError as error:

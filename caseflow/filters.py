@@ -1,5 +1,6 @@
 """Jinja filters and globals: dates the Flemish way, labels for the case vocabulary, deadline colours."""
 from datetime import date, timezone
+from functools import lru_cache
 
 from flask_babel import format_date, format_datetime, get_locale, gettext, ngettext
 from flask_babel import lazy_gettext as _l
@@ -84,12 +85,17 @@ def label(key, kind: str) -> str:
 
 def long_date(d) -> str:
     """25 november 2026"""
-    return format_date(d, "d MMMM y") if d else ""
+    return _long_date(d, str(get_locale())) if d else ""
+
+
+@lru_cache(maxsize=4096)  # the reminders and the register write the same few hundred dates over and over
+def _long_date(d, locale: str) -> str:
+    return format_date(d, "d MMMM y")
 
 
 def short_date(d) -> str:
-    """25/11/2026"""
-    return format_date(d, "dd/MM/y") if d else ""
+    """25/11/2026, the same in every language (formatted directly: the register shows hundreds of them)"""
+    return d.strftime("%d/%m/%Y") if d else ""
 
 
 def local_datetime(dt) -> str:

@@ -135,7 +135,15 @@ class Case(db.Model):
     )
     events = db.relationship("AuditEvent", back_populates="case", order_by="AuditEvent.id")
 
-    __table_args__ = (db.UniqueConstraint("year", "number", name="uq_case_year_number"),)
+    __table_args__ = (
+        db.UniqueConstraint("year", "number", name="uq_case_year_number"),
+        # the register sorts and filters by these (migration 0013); search has its own index (caseflow/search.py)
+        db.Index("ix_case_received_on_id", "received_on", "id"),
+        db.Index("ix_case_deadline_id", "deadline", "id"),
+        db.Index("ix_case_closed_at_id", "closed_at", "id"),
+        db.Index("ix_case_requester_name_id", "requester_name", "id"),
+        db.Index("ix_case_answer_sent_on", "answer_sent_on", "received_on", "deadline"),
+    )
     # Optimistic locking: a write based on a stale read fails instead of overwriting.
     __mapper_args__ = {"version_id_col": version}
 
@@ -245,7 +253,9 @@ class CaseRight(db.Model):
         "ResolutionAction", back_populates="case_right", order_by="ResolutionAction.id", cascade="all, delete-orphan"
     )
 
-    __table_args__ = (db.UniqueConstraint("case_id", "right", name="uq_case_right_case_id_right"),)
+    __table_args__ = (db.UniqueConstraint("case_id", "right", name="uq_case_right_case_id_right"),
+                      db.Index("ix_case_right_right_case_id", "right", "case_id"),
+                      db.Index("ix_case_right_case_id_outcome", "case_id", "right", "outcome"))
 
 
 class ResolutionAction(db.Model):

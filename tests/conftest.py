@@ -50,6 +50,8 @@ def _app(tmp_path_factory):
 def _drop_everything():
     db.drop_all()
     with db.engine.begin() as conn:
+        if db.engine.dialect.name == "sqlite":
+            conn.execute(text("DROP TABLE IF EXISTS case_fts"))  # the search index (migration 0013)
         conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
 
 

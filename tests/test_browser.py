@@ -260,7 +260,7 @@ def test_registered_letter_with_two_rights_from_logging_to_resolution(app, staff
     snap(page, "case-resolved")
 
     # The register's closed filter finds it, and leads back to the case.
-    page.goto("/?status=closed")
+    page.goto("/cases?status=closed")
     page.click(f"a:text-is('{reference}')")
     expect(page).to_have_url(CASE_URL)
     expect(page.locator("#status")).to_have_text(status["resolved"])

@@ -29,7 +29,7 @@ def test_long_names_emails_and_subjects_keep_the_registers_columns_in_view(page,
               rights=("access", "erasure", "restriction", "objection", "portability"), assignee_id=staff.id)
     open_case(staff, requester_name="Jan Claes", received_on=today, today=today)
     log_in(page)
-    page.goto("/")
+    page.goto("/cases")
     for column in ("td.deadline", "td.status", "td.assignee"):
         assert _within_viewport(page, f"table.cases {column}"), column
     assert page.evaluate("document.documentElement.scrollWidth") <= 1280  # no sideways scrolling either

@@ -132,7 +132,7 @@ def test_after_seeding_the_services_stamp_the_real_time_again(runner, staff):
 def test_the_seeded_register_renders(runner, client, auth, staff):
     seed(runner, "--cases", "15", "--seed", "8")
     auth.login()
-    assert client.get("/?status=all").status_code == 200
+    assert client.get("/cases?status=all").status_code == 200
     for case in all_cases():
         response = client.get(f"/cases/{case.id}")
         assert response.status_code == 200 and case.reference in response.text
@@ -160,3 +160,28 @@ def test_the_demo_mails_nobody(runner):
     waiting = select(func.count(OutboxMessage.id)).where(OutboxMessage.status != "sent")  # demo letters: "sent" then
     assert db.session.scalar(waiting) == 0
     assert db.session.scalar(select(func.count(OutboxMessage.id)).where(OutboxMessage.kind == "assigned")) == 0
+
+
+def test_a_large_seed_is_written_in_bulk_over_five_years(runner):
+    """Above 500 cases the register is written in bulk (caseflow/demo_scale.py), with the same spread."""
+    from caseflow.demo import BULK_FROM
+
+    count = 2000
+    assert count > BULK_FROM
+    output = seed(runner, "--cases", str(count), "--seed", "4")
+    assert f"Created {count} demo cases in bulk" in output
+    cases = all_cases()
+    today = date.fromisoformat(TODAY)
+    assert len(cases) == count and len({c.reference for c in cases}) == count
+    assert {c.status for c in cases} == set(STATUSES) - {"closed_mistake"}  # the demo logs nothing by mistake
+    assert {c.channel for c in cases} == set(CHANNELS)
+    assert {key for c in cases for key in c.right_keys} == set(RIGHTS)
+    assert min(c.received_on for c in cases) < today.replace(year=today.year - 4)
+    assert any(c.is_open and not c.is_suspended and c.days_left(today) < 0 for c in cases), "no overdue case"
+    assert all(c.extension_effective for c in cases if c.extended)  # each extension has its notice
+    assert all(c.deadline == c.current_deadline() for c in cases if not c.is_suspended)  # stored = legal
+    assert all(c.answer_sent_on and c.answer_sent_on >= c.received_on for c in cases
+               if c.status in ("resolved", "refused"))
+    assert all(r.outcome for c in cases if c.status == "resolved" for r in c.rights)
+    assert {r.outcome for c in cases for r in c.rights} >= {"granted", "partially_granted", "refused",
+                                                              "not_applicable"}

@@ -56,7 +56,7 @@ def seeded(client, auth, admin):
     message, _ = intake.take_in(raw, source="upload")
     db.session.commit()
     return {"case_id": case.id, "letter_id": letter.id, "right_id": case.rights[0].id, "user_id": admin.id,
-            "filename": "caseflow.css", "message_id": message.id, "attachment_id": message.attachments[0].id}
+            "filename": "caseflow.css", "fmt": "csv", "message_id": message.id, "attachment_id": message.attachments[0].id}
 
 
 def test_every_get_route_sends_the_hardening_headers(app, client, seeded):

@@ -238,7 +238,7 @@ def test_case_list_and_page_show_the_escalation(client, auth, register):
     assert page.status_code == 200
     assert b'badge overdue escalation' in page.data and b"08/04/2026" in page.data  # since when, in the title
     assert b'badge soon escalation' in client.get(f"/cases/{register.c.id}").data  # decide on extension
-    listing = client.get("/?status=open").data
+    listing = client.get("/cases?status=open").data
     assert listing.count(b"badge overdue escalation") == 2
     assert b"badge soon escalation" in listing
 

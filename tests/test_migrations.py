@@ -6,8 +6,12 @@ from caseflow.extensions import db
 
 
 def test_migrated_schema_matches_models(app):
+    def described(name, type_, parent_names):
+        """The search indexes live outside the models: the FTS5 table (SQLite) and the trigram index (PostgreSQL)."""
+        return not (name or "").startswith(("case_fts", "ix_case_search_text_trgm"))
+
     with db.engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"include_name": described}), db.metadata)
     assert diff == []
 
 

@@ -47,22 +47,22 @@ def cases(logged_in):
 def test_a_closed_case_is_found_by_its_reference_whatever_the_status_filter(client, cases):
     _, _, closed = cases
     for typed in (closed.reference, closed.reference.lower(), closed.reference.removeprefix("DSR-")):
-        html = client.get("/", query_string={"q": typed}).get_data(as_text=True)
+        html = client.get("/cases", query_string={"q": typed}).get_data(as_text=True)
         assert "Mia Peeters" in html and "Jan Claes" not in html, typed
         assert 'id="closed-matches"' not in html  # it is in the list, no need to point to it
-    html = client.get("/", query_string={"q": closed.reference, "status": "in_progress"}).get_data(as_text=True)
+    html = client.get("/cases", query_string={"q": closed.reference, "status": "in_progress"}).get_data(as_text=True)
     assert "Mia Peeters" in html
 
 
 def test_part_of_a_reference_still_searches_open_cases_only(client, cases):
     current, _, closed = cases
-    html = client.get("/", query_string={"q": closed.reference[:-1]}).get_data(as_text=True)  # DSR-YYYY-000
+    html = client.get("/cases", query_string={"q": closed.reference[:-1]}).get_data(as_text=True)  # DSR-YYYY-000
     assert "Jan Claes" in html and "Mia Peeters" not in html
     assert closed_found(2) in html
 
 
 def test_a_name_with_only_closed_cases_points_to_them(client, cases):
-    html = client.get("/", query_string={"q": "mia peeters"}).get_data(as_text=True)
+    html = client.get("/cases", query_string={"q": "mia peeters"}).get_data(as_text=True)
     assert "Mia Peeters" not in html.split('id="closed-matches"')[0]
     with force_locale("nl"):
         assert gettext("No open cases match.") in html and closed_found(1) in html
@@ -72,17 +72,17 @@ def test_a_name_with_only_closed_cases_points_to_them(client, cases):
 
 
 def test_open_hits_are_listed_and_the_closed_ones_counted(client, cases):
-    html = client.get("/", query_string={"q": "jan claes"}).get_data(as_text=True)
+    html = client.get("/cases", query_string={"q": "jan claes"}).get_data(as_text=True)
     assert html.count("Jan Claes") == 1 and "jan@oud.example.be" not in html  # the open case only
     assert closed_found(1) in html
 
 
 def test_no_note_without_a_search_or_outside_the_open_view(client, cases):
-    assert 'id="closed-matches"' not in client.get("/").get_data(as_text=True)
-    assert 'id="closed-matches"' not in client.get("/?q=mia&status=all").get_data(as_text=True)
-    html = client.get("/?q=niemand").get_data(as_text=True)
+    assert 'id="closed-matches"' not in client.get("/cases").get_data(as_text=True)
+    assert 'id="closed-matches"' not in client.get("/cases?q=mia&status=all").get_data(as_text=True)
+    html = client.get("/cases?q=niemand").get_data(as_text=True)
     assert "Geen dossiers gevonden." in html and 'id="closed-matches"' not in html
 
 
 def test_other_filters_still_apply_to_the_closed_count(client, cases):
-    assert 'id="closed-matches"' not in client.get("/?q=mia&right=erasure").get_data(as_text=True)
+    assert 'id="closed-matches"' not in client.get("/cases?q=mia&right=erasure").get_data(as_text=True)

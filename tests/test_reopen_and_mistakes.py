@@ -91,9 +91,9 @@ def test_a_case_logged_by_mistake_is_closed_with_a_reason_and_kept_apart(actor, 
     assert db.session.get(Case, real.id).escalation_level == "overdue"
     # the register: not among the requests handled, but under a filter of its own, with its own badge
     auth.login()
-    closed = client.get("/?status=closed").get_data(as_text=True)
+    closed = client.get("/cases?status=closed").get_data(as_text=True)
     assert dup.reference not in closed
-    mistakes = client.get("/?status=closed_mistake").get_data(as_text=True)
+    mistakes = client.get("/cases?status=closed_mistake").get_data(as_text=True)
     assert dup.reference in mistakes and real.reference not in mistakes
     assert 'class="badge mistake">Ten onrechte geregistreerd<' in mistakes
 

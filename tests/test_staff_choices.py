@@ -62,10 +62,10 @@ def test_a_deactivated_user_is_never_offered_for_other_cases(client, gone, logge
 
 
 def test_register_filter_lists_deactivated_staff_with_open_cases(client, gone):
-    html = client.get("/").get_data(as_text=True)
+    html = client.get("/cases").get_data(as_text=True)
     assert f'<option value="{gone.id}">{marked("Gert Gone")}</option>' in html
     assert f'<td class="assignee">{marked("Gert Gone")}</td>' in html  # the row says so too
-    listed = client.get(f"/?assignee={gone.id}").get_data(as_text=True)
+    listed = client.get(f"/cases?assignee={gone.id}").get_data(as_text=True)
     assert "Ivo Items" in listed
     assert f'<option selected value="{gone.id}">{marked("Gert Gone")}</option>' in listed
 
@@ -74,4 +74,4 @@ def test_register_filter_leaves_out_deactivated_staff_without_open_cases(client,
     from caseflow.services import cases as svc
 
     svc.close(case_of("Ivo Items"), actor=logged_in, status="withdrawn", note="Ingetrokken", today=TODAY)
-    assert "Gert Gone" not in client.get("/").get_data(as_text=True)
+    assert "Gert Gone" not in client.get("/cases").get_data(as_text=True)

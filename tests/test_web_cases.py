@@ -298,14 +298,14 @@ def test_register_lists_open_cases_by_deadline_with_colours(client, logged_in):
     closed = open_case(logged_in, received_on=TODAY, requester_name="Dicht Dirk", today=TODAY)
     from caseflow.services import cases as svc
     svc.close(closed, actor=logged_in, status="withdrawn", note="ingetrokken")
-    html = client.get("/").get_data(as_text=True)
+    html = client.get("/cases").get_data(as_text=True)
     assert html.index("Laat Leen") < html.index("Snel Sofie") < html.index("Vers Victor")
     assert "Dicht Dirk" not in html
     rows = html.split('<tr class="')
     assert next(r for r in rows if "Laat Leen" in r).startswith("overdue")
     assert next(r for r in rows if "Snel Sofie" in r).startswith("soon")
     assert next(r for r in rows if "Vers Victor" in r).startswith('"')
-    closed_html = client.get("/?status=closed").get_data(as_text=True)
+    closed_html = client.get("/cases?status=closed").get_data(as_text=True)
     assert "Dicht Dirk" in closed_html and "Vers Victor" not in closed_html
     assert late and soon and fresh
 
@@ -315,17 +315,17 @@ def test_register_filters_and_search(client, logged_in):
     open_case(logged_in, requester_name="Anna Erasure", rights=("erasure",), today=TODAY, received_on=TODAY)
     open_case(logged_in, requester_name="Bart Access", rights=("access",), requester_email="bart@example.be",
               assignee_id=colleague.id, today=TODAY, received_on=TODAY)
-    by_right = client.get("/?right=erasure").get_data(as_text=True)
+    by_right = client.get("/cases?right=erasure").get_data(as_text=True)
     assert "Anna Erasure" in by_right and "Bart Access" not in by_right
-    by_assignee = client.get(f"/?assignee={colleague.id}").get_data(as_text=True)
+    by_assignee = client.get(f"/cases?assignee={colleague.id}").get_data(as_text=True)
     assert "Bart Access" in by_assignee and "Anna Erasure" not in by_assignee
-    unassigned = client.get("/?assignee=none").get_data(as_text=True)
+    unassigned = client.get("/cases?assignee=none").get_data(as_text=True)
     assert "Anna Erasure" in unassigned and "Bart Access" not in unassigned
-    by_email = client.get("/?q=BART@example").get_data(as_text=True)
+    by_email = client.get("/cases?q=BART@example").get_data(as_text=True)
     assert "Bart Access" in by_email and "Anna Erasure" not in by_email
-    by_ref = client.get(f"/?q=DSR-{TODAY.year}-0001").get_data(as_text=True)
+    by_ref = client.get(f"/cases?q=DSR-{TODAY.year}-0001").get_data(as_text=True)
     assert "Anna Erasure" in by_ref and "Bart Access" not in by_ref
-    by_status = client.get("/?status=in_progress").get_data(as_text=True)
+    by_status = client.get("/cases?status=in_progress").get_data(as_text=True)
     assert "Anna Erasure" not in by_status
 
 
@@ -334,16 +334,16 @@ def test_search_ignores_case_beyond_ascii(client, logged_in):
               received_on=TODAY)
     open_case(logged_in, requester_name="Jan Claes", today=TODAY, received_on=TODAY)
     for query in ("élise", "ÇELIK", "elise@example", "celik", "Elise Celik"):  # case and accents do not matter
-        page = client.get("/", query_string={"q": query}).get_data(as_text=True)
+        page = client.get("/cases", query_string={"q": query}).get_data(as_text=True)
         assert "Élise Çelik" in page and "Jan Claes" not in page, query
 
 
 def test_search_treats_percent_and_underscore_as_text(client, logged_in):
     open_case(logged_in, requester_name="Anna_Peeters", today=TODAY, received_on=TODAY)
     open_case(logged_in, requester_name="AnnaXPeeters", today=TODAY, received_on=TODAY)
-    html = client.get("/?q=anna_p").get_data(as_text=True)
+    html = client.get("/cases?q=anna_p").get_data(as_text=True)
     assert "Anna_Peeters" in html and "AnnaXPeeters" not in html
-    assert "Geen dossiers gevonden" in client.get("/?q=%25").get_data(as_text=True)
+    assert "Geen dossiers gevonden" in client.get("/cases?q=%25").get_data(as_text=True)
 
 
 def test_identity_request_errors_keep_the_note(client, case):
@@ -384,7 +384,7 @@ def test_cases_waiting_for_the_requester_come_after_running_clocks(client, logge
     assert waiting.deadline < running.deadline  # stored without the running suspension...
     late = open_case(logged_in, received_on=TODAY - timedelta(days=60), today=TODAY, requester_name="Al Te Laat")
     svc.request_identity(late, actor=logged_in, asked_on=TODAY - timedelta(days=2), today=TODAY)
-    page = client.get("/").get_data(as_text=True)
+    page = client.get("/cases").get_data(as_text=True)
     assert page.index("Loopt Nog") < page.index("Wacht Op Id")  # ...but it is not the most urgent
     assert page.index("Al Te Laat") < page.index("Loopt Nog")  # one overdue before the clock stopped stays on top
 
@@ -440,7 +440,7 @@ def test_the_requesters_details_are_corrected_with_old_and_new_in_the_trail(clie
     assert "jan.claes@telenet.be" in event.after
     trail = client.get(f"/cases/{case.id}").get_data(as_text=True).split('id="audit"', 1)[1]
     assert "Gegevens van de verzoeker verbeterd" in trail and "E-mailadres" in trail
-    assert client.get("/?q=telenet").get_data(as_text=True).count(changed.reference) >= 1  # search follows
+    assert client.get("/cases?q=telenet").get_data(as_text=True).count(changed.reference) >= 1  # search follows
 
 
 def test_a_checklist_line_ticked_in_dutch_reads_once_in_english(client, auth, logged_in):

@@ -45,7 +45,7 @@ def client() -> dict:
 def _safe_next(target: str | None) -> str:
     if target and not urlsplit(target).netloc and target.startswith("/") and not target.startswith("//"):
         return target
-    return url_for("cases.index")
+    return url_for("dashboard.index")
 
 
 def start_session(user, now) -> None:
@@ -59,7 +59,7 @@ def start_session(user, now) -> None:
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("cases.index"))
+        return redirect(url_for("dashboard.index"))
     if not user_service.any_user_exists():
         session.pop("_flashes", None)  # "log in to see this page" makes no sense before the first account exists
         return redirect(url_for("auth.setup"))
@@ -107,7 +107,7 @@ def setup():
         else:
             start_session(user, security.now())
             flash(_("Welcome! Your administrator account has been created."), "success")
-            return redirect(url_for("cases.index"))
+            return redirect(url_for("dashboard.index"))
     return render_template("auth/setup.html", form=form)
 
 
@@ -118,7 +118,7 @@ def language():
     if form.validate_on_submit():
         user_service.set_locale(current_user, form.locale.data)
         flash(_("Language saved."), "success")
-        return redirect(url_for("cases.index"))
+        return redirect(url_for("dashboard.index"))
     return render_template("auth/language.html", form=form)
 
 

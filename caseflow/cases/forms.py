@@ -185,7 +185,18 @@ class FilterForm(FlaskForm):
     q = StringField(_l("Search"))
     status = SelectField(_l("Status"), choices=[("open", _l("All open")), ("closed", _l("All closed")), ("all", _l("All"))] + choices(STATUSES))
     right = SelectField(_l("Right"), choices=[("", _l("All rights"))] + [(k, v[0]) for k, v in RIGHTS.items()])
+    channel = SelectField(_l("Received by"), choices=choices(CHANNELS, _l("All channels")))
     assignee = SelectField(_l("Assigned to"), coerce=str)
+    level = SelectField(_l("Escalation"), choices=[("", _l("Any escalation")), ("due_soon", _l("Due soon")),
+                                                   ("decide_extension", _l("Decide on extension")),
+                                                   ("identity_wait", _l("Waiting for identity too long")),
+                                                   ("overdue", _l("Overdue"))])
+    received_from = DateField(_l("Received from"), validators=[Optional()])
+    received_to = DateField(_l("Received until"), validators=[Optional()])
+    deadline_from = DateField(_l("Deadline from"), validators=[Optional()])
+    deadline_to = DateField(_l("Deadline until"), validators=[Optional()])
+    sort = HiddenField()
+    with_requester = BooleanField(_l("Include the requester's details"))
 
 
 class LetterForm(VersionedForm):

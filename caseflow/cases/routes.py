@@ -1,7 +1,10 @@
 """The case register: list, log a new case, the case page and the forms that work a case."""
 import uuid
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint, Response, abort, current_app, flash, redirect, render_template, request, send_file,
+    stream_with_context, url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -15,7 +18,8 @@ from ..services import ServiceError, StaleCaseError
 from ..services import cases as case_service
 from ..services import closing, duplicates, resolution
 from ..rights import REFUSAL_CODES_FOR
-from ..services.register import count_closed_matches, find_cases, inactive_assignees
+from ..services import export as export_service
+from ..services.register import CLOSED_MATCHES_CAP, Filters, count_closed_matches, inactive_assignees, page_of
 from ..services.users import active_staff
 from ..validators import max_length
 from ..views import apply_service_error
@@ -46,20 +50,37 @@ def _get_case(case_id: int) -> Case:
     return db.get_or_404(Case, case_id)
 
 
-@bp.route("/")
-def index():
+def _register_view():
+    """The register's filter form and the Filters it asks for, from the URL (so a view is bookmarkable)."""
     form = forms.FilterForm(request.args)
     form.assignee.choices = [("", _l("Everyone")), ("none", _l("Unassigned"))] + [
         (str(u.id), _staff_label(u)) for u in active_staff() + inactive_assignees()
     ]
-    args = {k: (getattr(form, k).data or "") for k in ("status", "right", "assignee", "q")}
-    args["status"] = args["status"] or "open"
-    if args["assignee"] and args["assignee"] != "none" and not args["assignee"].isdigit():
-        args["assignee"] = ""
-    page = db.paginate(find_cases(**args), per_page=current_app.config["CASES_PER_PAGE"], error_out=False)
-    closed_matches = count_closed_matches(**{k: args[k] for k in ("right", "assignee", "q")}) \
-        if args["status"] == "open" else 0
-    return render_template("cases/index.html", form=form, page=page, filters=args, closed_matches=closed_matches)
+    return form, Filters.of(**{name: field.data for name, field in form._fields.items()})
+
+
+@bp.route("/cases")
+def index():
+    form, filters = _register_view()
+    page = page_of(filters, request.args.get("page", 1, type=int), current_app.config["CASES_PER_PAGE"])
+    closed_matches = count_closed_matches(filters) if filters.status == "open" else 0
+    names = {"right": {key: str(label) for key, (label, _article) in forms.RIGHTS.items()},  # translated once,
+             "status": {key: str(label) for key, label in forms.STATUSES.items()}}  # not once per row
+    return render_template("cases/index.html", form=form, page=page, filters=filters, names=names,
+                           closed_matches=closed_matches, closed_cap=CLOSED_MATCHES_CAP)
+
+
+@bp.route("/cases/export.<any(csv, json):fmt>")
+def export(fmt):
+    """The register of the cases the current filters show, for the authority (GDPR Art. 5(2)), streamed."""
+    _, filters = _register_view()
+    with_requester = request.args.get("with_requester") in ("y", "1", "on", "true")
+    rows = export_service.rows(filters, with_requester=with_requester, today=clock.today())
+    body = export_service.csv_lines(rows, with_requester) if fmt == "csv" else export_service.json_chunks(rows)
+    name = f"caseflow-register-{clock.today().isoformat()}.{fmt}"
+    mimetype = "text/csv; charset=utf-8" if fmt == "csv" else "application/json"
+    return Response(stream_with_context(body), mimetype=mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @bp.route("/cases/new", methods=["GET", "POST"])

@@ -9,7 +9,7 @@ import os
 import secrets
 from datetime import datetime
 
-from flask import current_app
+from flask import current_app, has_request_context
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -212,6 +212,15 @@ def answer_received(case: Case, message: IntakeMessage, *, actor: User, expected
 
 
 def untriaged_count() -> int:
+    """Emails in the triage inbox; counted once per request (the menu and the dashboard both show it)."""
+    if has_request_context():
+        from .. import nav
+
+        return nav.counts()["untriaged"]
+    return _count_untriaged()
+
+
+def _count_untriaged() -> int:
     return db.session.scalar(select(func.count(IntakeMessage.id)).where(IntakeMessage.status == "new")) or 0
 
 

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from . import log, throttle
@@ -48,7 +49,8 @@ def end_reason(record: UserSession, now) -> str | None:
 
 def resume(session_id: str, *, now):
     """The user of an open session, its last use brought up to `now`; None when it ended or may not go on."""
-    record = db.session.get(UserSession, session_id) if session_id else None
+    # the session and its user in one query: this runs on every request
+    record = db.session.get(UserSession, session_id, options=[joinedload(UserSession.user)]) if session_id else None
     if record is None or record.ended_at is not None:
         return None
     reason = end_reason(record, now)

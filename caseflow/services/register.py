@@ -1,18 +1,84 @@
-"""Finding cases for the register (the home page): filters, search, order by deadline."""
-import re
+"""Finding cases for the register: filters, search, sorting and paging, fast at 100,000 cases.
 
-from sqlalchemy import and_, func, or_, select, true
+Every filter and sort is served by an index (migration 0013); a page is read as `per_page + 1` rows (is there a
+next page?) instead of counting every match; the search uses the substring index of caseflow/search.py.
+"""
+import re
+from dataclasses import asdict, dataclass, fields
+from datetime import date
+
+from sqlalchemy import Integer, and_, column, func, literal_column, or_, select, table, true
 from sqlalchemy import case as sql_case
 from sqlalchemy.orm import joinedload, selectinload
 
+from ..escalation import LEVELS
 from ..extensions import db
 from ..models import Case, CaseRight, Letter, User
-from ..rights import HANDLED_CLOSED_STATUSES, OPEN_STATUSES, STATUSES
+from ..rights import CHANNELS, CLOSED_STATUSES, HANDLED_CLOSED_STATUSES, OPEN_STATUSES, RIGHTS, STATUSES
 from ..search import fold
 
 # "DSR-2026-0041", "dsr 2026 41", "2026-0041": a case reference as people read it out on the phone; not
 # "DSR-2026-004", the start of 0040-0049 (a number with a leading zero has its four digits)
 REFERENCE = re.compile(r"(?:dsr[\s-]*)?(\d{4})[\s/-]+(\d{4,}|[1-9]\d{0,2})")
+CLOSED_MATCHES_CAP = 1000  # "more than 1000 closed cases found": counting further tells nobody anything
+_case_fts = table("case_fts", column("rowid"), column("case_fts"))  # SQLite's word index (migration 0013)
+MANY_HITS = 300
+WORD = re.compile(r"[^\W_]+")  # a word as FTS5's unicode61 tokenizer reads it
+
+
+def _assignee_name():
+    return select(User.name).where(User.id == Case.assignee_id).scalar_subquery()
+
+
+# The register's sortable columns: URL key -> (sort expression, tie-breaker needed)
+SORTS = {
+    "reference": lambda: (Case.reference,),
+    "requester": lambda: (Case.requester_name, Case.id),
+    "status": lambda: (Case.status, Case.id),
+    "received": lambda: (Case.received_on, Case.id),
+    "deadline": lambda: (Case.deadline, Case.id),
+    "closed": lambda: (Case.closed_at, Case.id),
+    "assignee": lambda: (_assignee_name(), Case.id),
+}
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the register shows, as carried in its URL (bookmarkable): filters, search, sort."""
+
+    status: str = "open"
+    right: str = ""
+    channel: str = ""
+    assignee: str = ""  # a user id, "none" for unassigned, "" for everyone
+    level: str = ""  # escalation level
+    received_from: date | None = None
+    received_to: date | None = None
+    deadline_from: date | None = None
+    deadline_to: date | None = None
+    q: str = ""
+    sort: str = ""  # a key of SORTS, "-key" for descending; "" for the status's natural order
+
+    @classmethod
+    def of(cls, **values) -> "Filters":
+        """From (form) values, anything unknown dropped: a hand-edited URL shows a register, not an error."""
+        wanted = {f.name: values.get(f.name) for f in fields(cls) if values.get(f.name) not in (None, "")}
+        f = cls(**wanted)
+        clean = {
+            "status": f.status if f.status in ("open", "closed", "all", *STATUSES) else "open",
+            "right": f.right if f.right in RIGHTS else "",
+            "channel": f.channel if f.channel in CHANNELS else "",
+            "assignee": f.assignee if f.assignee == "none" or str(f.assignee).isdigit() else "",
+            "level": f.level if f.level in LEVELS else "",
+            "sort": f.sort if f.sort.lstrip("-") in SORTS else "",
+            "q": (f.q or "").strip(),
+        }
+        return cls(**{**asdict(f), **clean})
+
+    def args(self, **changes) -> dict:
+        """The URL query of this view (non-default values only), with `changes` applied."""
+        values = {**asdict(self), **changes}
+        return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in values.items()
+                if v not in (None, "") and not (k == "status" and v == "open")}
 
 
 def as_reference(q: str) -> str | None:
@@ -32,56 +98,133 @@ def _status_condition(status: str):
 
 
 def _text_condition(q: str):
-    """Folded like Case.search_text: no case, no accents ("celine" finds "Céline"); typed text, never a pattern."""
-    escaped = fold(q).strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return Case.search_text.like(f"%{escaped}%", escape="\\")
+    """Folded like Case.search_text: no case, no accents ("celine" finds "Céline"); typed text, never a pattern.
+
+    On PostgreSQL the trigram index serves LIKE on the column itself (for the typed text's longest word). On SQLite the FTS5 word index finds the
+    cases: plain words as words in that order, the last one as a beginning ("jan pee" finds "Jan Peeters");
+    text with other signs (an email address) by its longest whole word, then LIKE keeps those holding the typed
+    text exactly. Text without a word to look up ("%") is compared by LIKE alone."""
+    folded = fold(q).strip()
+    escaped = folded.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    exact = Case.search_text.like(f"%{escaped}%", escape="\\")
+    words = WORD.findall(folded)
+    if db.session.get_bind().dialect.name != "sqlite":
+        longest = max(words, key=len, default="")
+        if len(longest) < 3 or longest == folded:
+            return exact
+        # The index is asked for the longest word alone: the trigrams of "example.be" are in nearly every row and
+        # would make it read them all. strpos() then checks the whole text, exactly and without the index.
+        return and_(Case.search_text.like(f"%{longest}%"), func.strpos(Case.search_text, folded) > 0)
+    if not words:
+        return exact
+    if folded == " ".join(words):
+        return _fts_match('"' + " ".join(words) + '"*')
+    # a word after the first starts a word in the text too (the first may be the end of a longer one)
+    inner = words[1:] or words
+    return and_(_fts_match('"' + max(inner, key=len) + '"*'), exact)
 
 
-def _filtered(query, right: str, assignee: str):
-    if right:
-        query = query.where(Case.id.in_(select(CaseRight.case_id).where(CaseRight.right == right)))
-    if assignee == "none":
-        query = query.where(Case.assignee_id.is_(None))
-    elif assignee:
-        query = query.where(Case.assignee_id == int(assignee))
-    return query
+def _fts_match(query: str):
+    """Cases the FTS5 index finds. Many hits (a common surname): read the register's order from its index and keep
+    the hits; few (an email address, a customer number): look the hits up by id. Asking how many costs little."""
+    hits = select(_case_fts.c.rowid).where(_case_fts.c.case_fts.match(query))
+    many = db.session.scalar(select(func.count()).select_from(hits.limit(MANY_HITS).subquery())) >= MANY_HITS
+    case_id = literal_column('+"case".id', Integer) if many else Case.id  # '+' keeps SQLite off the id index
+    return case_id.in_(hits)
 
 
-def find_cases(*, status: str = "open", right: str = "", assignee: str = "", q: str = ""):
-    """A select() of cases, open ones by default, most urgent deadline first (clock-suspended ones last).
+def _conditions(f: Filters, *, status: bool = True) -> list:
+    """Every filter but the search, as SQL conditions."""
+    wanted = [_status_condition(f.status)] if status else []
+    if f.right:
+        wanted.append(select(CaseRight.id).where(CaseRight.case_id == Case.id, CaseRight.right == f.right).exists())
+    if f.channel:
+        wanted.append(Case.channel == f.channel)
+    if f.assignee == "none":
+        wanted.append(Case.assignee_id.is_(None))
+    elif f.assignee:
+        wanted.append(Case.assignee_id == int(f.assignee))
+    if f.level:
+        wanted.append(Case.escalation_level == f.level)
+    for col, lo, hi in ((Case.received_on, f.received_from, f.received_to),
+                        (Case.deadline, f.deadline_from, f.deadline_to)):
+        if lo:
+            wanted.append(col >= lo)
+        if hi:
+            wanted.append(col <= hi)
+    return wanted
+
+
+def matching(f: Filters):
+    """A select() of the cases a register view shows, unordered and without loader options."""
+    wanted = and_(*_conditions(f))
+    if fold(f.q).strip():
+        wanted = and_(wanted, _text_condition(f.q))
+        if reference := as_reference(f.q):
+            wanted = or_(wanted, Case.reference == reference)
+    return select(Case).where(wanted)
+
+
+def _order(f: Filters):
+    """The sort asked for; else open cases most urgent first, closed ones latest closed first, all newest first."""
+    if f.sort:
+        descending = f.sort.startswith("-")
+        columns = SORTS[f.sort.lstrip("-")]()
+        return [c.desc() if descending else c.asc() for c in columns]
+    if f.status in ("closed", *CLOSED_STATUSES):
+        return [Case.closed_at.desc(), Case.id.desc()]
+    if f.status == "all":
+        return [Case.received_on.desc(), Case.id.desc()]
+    # By deadline; a case waiting for the requester (clock suspended, its deadline moving a day for every day of
+    # waiting) comes after them, longest waiting first, unless it was already overdue when the clock stopped.
+    waiting = and_(Case.identity_requested_on.is_not(None), Case.deadline >= Case.identity_requested_on)
+    return [sql_case((waiting, 1), else_=0), sql_case((waiting, Case.identity_requested_on)), Case.deadline, Case.id]
+
+
+def find_cases(f: Filters | None = None, **values):
+    """A select() of the cases a register view shows, in its order, with everything a register row shows loaded in
+    a few queries instead of a few per row.
 
     A search for a case's exact reference finds that case whatever its status: the requester phoning
     about a closed case gives its reference, and the "open" default must not hide it.
     """
-    # everything a register row shows, loaded in a few queries instead of a few per row
-    query = _filtered(select(Case).options(
+    f = f or Filters.of(**values)
+    return matching(f).options(
         selectinload(Case.rights), selectinload(Case.suspensions),
         selectinload(Case.letters).selectinload(Letter.outbox_message), joinedload(Case.assignee),
-    ), right, assignee)
-    wanted = _status_condition(status)
-    if fold(q).strip():
-        wanted = and_(wanted, _text_condition(q))
-        if reference := as_reference(q):
-            wanted = or_(wanted, Case.reference == reference)
-    query = query.where(wanted)
-    if status == "closed":
-        return query.order_by(Case.closed_at.desc(), Case.id.desc())
-    # By deadline; a case waiting for the requester (clock suspended, its deadline moving a day for every day of
-    # waiting) comes after them, longest waiting first, unless it was already overdue when the clock stopped.
-    waiting = and_(Case.identity_requested_on.is_not(None), Case.deadline >= Case.identity_requested_on)
-    return query.order_by(sql_case((waiting, 1), else_=0), sql_case((waiting, Case.identity_requested_on)),
-                          Case.deadline, Case.id)
+    ).order_by(*_order(f))
 
 
-def count_closed_matches(*, right: str = "", assignee: str = "", q: str = "") -> int:
-    """How many closed cases a search of the open ones leaves out (not counting one found by its reference)."""
-    if not fold(q).strip():
+@dataclass
+class Page:
+    """One page of the register: its cases and whether there are more, without counting every match."""
+
+    items: list
+    number: int
+    per_page: int
+    has_next: bool
+
+    @property
+    def has_prev(self) -> bool:
+        return self.number > 1
+
+
+def page_of(f: Filters, number: int, per_page: int) -> Page:
+    number = max(1, number)
+    rows = db.session.scalars(find_cases(f).offset((number - 1) * per_page).limit(per_page + 1)).unique().all()
+    return Page(items=rows[:per_page], number=number, per_page=per_page, has_next=len(rows) > per_page)
+
+
+def count_closed_matches(f: Filters) -> int:
+    """How many closed cases a search of the open ones leaves out (not counting one found by its reference);
+    counted up to CLOSED_MATCHES_CAP + 1."""
+    if not fold(f.q).strip():
         return 0
-    query = _filtered(select(func.count(Case.id)), right, assignee).where(
-        Case.status.in_(HANDLED_CLOSED_STATUSES), _text_condition(q))
-    if reference := as_reference(q):
+    query = select(Case.id).where(*_conditions(f, status=False), Case.status.in_(HANDLED_CLOSED_STATUSES),
+                                  _text_condition(f.q))
+    if reference := as_reference(f.q):
         query = query.where(Case.reference != reference)
-    return db.session.scalar(query)
+    return db.session.scalar(select(func.count()).select_from(query.limit(CLOSED_MATCHES_CAP + 1).subquery()))
 
 
 def inactive_assignees() -> list[User]:
