@@ -48,6 +48,7 @@ def create_app(test_config=None) -> Flask:
     from flask_babel import lazy_gettext as _l
 
     from . import cli, filters, mail
+    from .audit import chain  # noqa: F401  (the hash chain's listeners on AuditEvent)
     from .extensions import babel, csrf, db, login_manager, migrate
 
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

@@ -164,7 +164,10 @@ def register(app) -> None:
         label=label, long_date=long_date, short_date=short_date, local_datetime=local_datetime,
         days_left_text=days_left_text, audit_value=audit_value, audit_detail=audit_detail,
     )
+    from .audit.verify import PROBLEMS
     from .services import checklist
+
+    app.jinja_env.filters["chain_problem"] = lambda key: str(PROBLEMS.get(key, key))
 
     app.jinja_env.globals.update(checklist_state=checklist.state, checklist_progress=checklist.progress,
                                  needs_checklist=checklist.needs_checklist, LETTER_KINDS=LETTER_KINDS)

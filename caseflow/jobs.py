@@ -20,6 +20,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from . import clock, escalation, mail, reminders
+from .audit.chain import latest_hash
+from .audit.verify import verify_all
 from .deadlines import is_working_day
 from .extensions import db
 from .models import Case, JobRun, Letter, User
@@ -69,6 +71,9 @@ def describe(job_id: str, counts: dict) -> str:
     if job_id == "escalate":
         parts.append(ngettext("%(num)d case changed level", "%(num)d cases changed level", counts.get("changed", 0)))
         parts.append(ngettext("%(num)d notice", "%(num)d notices", counts.get("notices", 0)))
+        if counts.get("chain_broken"):
+            parts.append(ngettext("audit trail tampered with: %(num)d broken link",
+                                  "audit trail tampered with: %(num)d broken links", counts["chain_broken"]))
     elif job_id == "reminders" and "queued" in counts:
         parts.append(ngettext("%(num)d reminder queued", "%(num)d reminders queued", counts["queued"]))
     elif job_id == "mail":
@@ -145,7 +150,17 @@ def escalate(today: date, now: datetime):
         subject, text, html = reminders.render_escalation(user, lines, today)
         mail.enqueue(recipient=user.email, subject=subject, text=text, html=html, kind="escalation",
                      key=f"escalate:{today.isoformat()}:user:{user.id}", user=user, locale=user.locale, now=now)
-    return "done", changed, {"changed": changed, "notices": len(notices)}
+    counts = {"changed": changed, "notices": len(notices)}
+    report = verify_all(db.session)  # today's events included: they are flushed, and chained, first
+    if not report.ok:
+        log.error("audit chain broken: %s", report.first.describe())
+        counts["chain_broken"] = len(report.breaks)
+        for user in admins:
+            subject, text, html = reminders.render_chain_alert(user, report, today)
+            mail.enqueue(recipient=user.email, subject=subject, text=text, html=html, kind="audit_alert",
+                         key=f"audit-chain:{today.isoformat()}:user:{user.id}", user=user, locale=user.locale,
+                         now=now)
+    return "done", changed, counts
 
 
 def send_reminders(today: date, now: datetime):
@@ -154,9 +169,12 @@ def send_reminders(today: date, now: datetime):
         return "skipped", 0, {"reason": "not_working_day"}
     cases = _open_cases()
     levels = {case.id: level_of(case, today) for case in cases}
+    chain_hash = latest_hash(db.session)  # in the admins' mail: rewriting history would mean rewriting sent mail
     queued = 0
     for user in _active_users():
         digest = reminders.digest_for(user, cases, levels, today, open_total=len(cases))
+        if user.is_admin:
+            digest.chain_hash = chain_hash
         if digest.empty:
             continue
         subject, text, html = reminders.render_reminder(digest, today)

@@ -260,9 +260,31 @@ class AuditEvent(db.Model):
     detail = db.Column(db.Text)
     before = db.Column(db.Text)
     after = db.Column(db.Text)
+    # sha256 over this event's fields and the previous event's hash (caseflow.audit.chain): tamper-evident
+    hash = db.Column(db.String(64))
+    # Retention (caseflow.retention) blanks personal data in detail/before/after; the digests of what was there
+    # stay here (JSON), so the chain still verifies and nothing can be put in their place.
+    redacted = db.Column(db.Text)
 
     case = db.relationship("Case", back_populates="events")
     user = db.relationship("User")
+
+
+class AuditChainHead(db.Model):
+    """One row: the last event of the audit chain. Appending locks it, so two writers never fork the chain."""
+
+    __tablename__ = "audit_chain_head"
+    id = db.Column(db.Integer, primary_key=True)  # always 1
+    last_id = db.Column(db.Integer)
+    last_hash = db.Column(db.String(64), nullable=False)
+
+
+class CaseCounter(db.Model):
+    """The last reference number given per year; taken with an atomic UPDATE, so numbers are unique and gapless."""
+
+    __tablename__ = "case_counter"
+    year = db.Column(db.Integer, primary_key=True, autoincrement=False)
+    last_number = db.Column(db.Integer, nullable=False)
 
 
 class ImmutableAuditError(RuntimeError):

@@ -39,6 +39,7 @@ class Digest:
     groups: dict[str, list[Line]] = field(default_factory=dict)  # for admins incl. unassigned cases on that rung
     unassigned: list[Line] = field(default_factory=list)  # admins only: unassigned cases on no rung (yet)
     open_total: int | None = None  # admins only
+    chain_hash: str | None = None  # admins only: the audit chain's latest hash, kept in delivered mail
 
     @property
     def empty(self) -> bool:
@@ -188,4 +189,14 @@ def render_escalation(user, lines: list[Line], today: date) -> tuple[str, str, s
         headings = _headings(config["WARNING_DAYS"], config["IDENTITY_WAIT_DAYS"])
         text, html = mail.render("escalation", user.locale, groups=groups, user=user, today=today,
                                  headings=headings, base_url=config["BASE_URL"], subject=subject)
+    return subject, text, html
+
+
+def render_chain_alert(user, report, today: date) -> tuple[str, str, str]:
+    """Subject, text and HTML of the alert that the audit chain no longer verifies."""
+    config = current_app.config
+    with force_locale(user.locale or "nl"):
+        subject = _("Caseflow: the audit trail has been tampered with")
+        text, html = mail.render("audit_alert", user.locale, user=user, today=today, report=report,
+                                 base_url=config["BASE_URL"], subject=subject)
     return subject, text, html

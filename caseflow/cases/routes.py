@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from wtforms.validators import DataRequired, Length
 
 from .. import attachments, checklists, clock
+from ..audit.verify import case_breaks
 from ..extensions import db
 from ..models import Case
 from ..services import ServiceError, StaleCaseError
@@ -96,7 +97,7 @@ def new():
 @bp.route("/cases/<int:case_id>")
 def show(case_id):
     case = _get_case(case_id)
-    return render_template("cases/show.html", case=case)
+    return render_template("cases/show.html", case=case, chain_breaks=case_breaks(db.session, case.id))
 
 
 @bp.route("/cases/<int:case_id>/attachment")

@@ -5,16 +5,18 @@ The work per right (actions, checklist lines, outcomes) is in services.resolutio
 Every function validates against the rules of DESIGN §2-3, writes audit events and
 commits one unit of work, or raises ServiceError and leaves the database untouched.
 """
+import random
+import time
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from .. import attachments
 from ..extensions import db
 from ..mail import as_utc
-from ..models import Case, CaseRight, Suspension, User
+from ..models import Case, CaseCounter, CaseRight, Suspension, User
 from ..rights import CHANNELS, CLOSE_STATUSES, RIGHTS
 from . import ServiceError, audit, audit_parts, check_version, commit, moment, require_open, with_text
 from .checklist import (
@@ -22,7 +24,7 @@ from .checklist import (
     still_open,
 )
 
-REFERENCE_ATTEMPTS = 5
+REFERENCE_ATTEMPTS = 30  # each a whole new try after another writer won a race (it waits a little longer each time)
 
 
 def _refresh_deadline(case: Case) -> None:
@@ -30,7 +32,23 @@ def _refresh_deadline(case: Case) -> None:
 
 
 def _next_number(year: int) -> int:
-    return (db.session.scalar(select(func.max(Case.number)).where(Case.year == year)) or 0) + 1
+    """Take the year's next number: the counter row's UPDATE is the transaction's first write, so it holds the row
+    (PostgreSQL) or the database's write lock (SQLite) until commit; a rolled back case gives its number back."""
+    taken = db.session.execute(update(CaseCounter).where(CaseCounter.year == year)
+                               .values(last_number=CaseCounter.last_number + 1)).rowcount
+    if not taken:  # the year's first case (or cases from before the counter): start after the highest number
+        highest = db.session.scalar(select(func.max(Case.number)).where(Case.year == year)) or 0
+        db.session.add(CaseCounter(year=year, last_number=highest + 1))
+        db.session.flush()  # a concurrent first case of the year: IntegrityError, and the caller tries again
+    return db.session.scalar(select(CaseCounter.last_number).where(CaseCounter.year == year))
+
+
+def _lost_race(error: Exception) -> bool:
+    """A conflict worth a new try: a unique number taken, SQLite's lock busy, a PostgreSQL deadlock."""
+    if isinstance(error, IntegrityError):
+        return True
+    text = str(error).lower()
+    return any(word in text for word in ("database is locked", "deadlock", "could not serialize"))
 
 
 def _active_user(user_id) -> User | None:
@@ -76,7 +94,14 @@ def open_case(
     stored = attachments.save(attachment, attachment_name) if attachment is not None else None
     try:
         for attempt in range(REFERENCE_ATTEMPTS):
-            number = _next_number(received_on.year)
+            try:
+                number = _next_number(received_on.year)
+            except (IntegrityError, OperationalError) as error:
+                db.session.rollback()
+                if not _lost_race(error):
+                    raise
+                time.sleep(random.uniform(0, 0.02 * (attempt + 1)))  # nosec B311: jitter, not security
+                continue
             case = Case(
                 reference=f"DSR-{received_on.year}-{number:04d}",
                 year=received_on.year,
@@ -105,8 +130,11 @@ def open_case(
             try:
                 db.session.commit()
                 return case
-            except IntegrityError:  # another case took this number meanwhile: take the next one
+            except (IntegrityError, OperationalError) as error:  # a writer won a race: try again
                 db.session.rollback()
+                if not _lost_race(error):
+                    raise
+                time.sleep(random.uniform(0, 0.02 * (attempt + 1)))  # nosec B311: jitter, not security
         raise ServiceError(_l("Could not assign a reference; please try again."))
     except BaseException:
         attachments.discard(stored)
