@@ -78,6 +78,7 @@ def create_app(test_config=None) -> Flask:
     login_manager.login_message = _l("Log in to see this page.")
     login_manager.login_message_category = "warning"
 
+    _ids_fit_the_database(app)
     from .admin.routes import bp as admin_bp
     from .auth.routes import bp as auth_bp
     from .cases.routes import bp as cases_bp
@@ -91,6 +92,18 @@ def create_app(test_config=None) -> Flask:
     cli.register(app)
     _register_error_pages(app)
     return app
+
+
+def _ids_fit_the_database(app: Flask) -> None:
+    """<int:...> in a URL matches only ids a database integer can hold: /cases/99999999999999999999 is a 404."""
+    from werkzeug.routing import IntegerConverter
+
+    class DatabaseId(IntegerConverter):
+        def __init__(self, map, *args, **kwargs):
+            kwargs.setdefault("max", 2**31 - 1)
+            super().__init__(map, *args, **kwargs)
+
+    app.url_map.converters["int"] = DatabaseId
 
 
 def _form_pages_check_their_own_token(app: Flask) -> None:

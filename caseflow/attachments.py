@@ -12,9 +12,26 @@ def directory() -> str:
     return path
 
 
+MAX_NAME = 255  # what the database columns and most file systems hold
+
+
+def shorten(name: str, limit: int = MAX_NAME) -> str:
+    """A file name cut to `limit` characters, keeping its extension (a 300-character upload name still fits)."""
+    if len(name) <= limit:
+        return name
+    stem, ext = os.path.splitext(name)
+    ext = ext[:20]
+    return stem[: limit - len(ext)] + ext
+
+
+def stored_name(filename: str, fallback: str) -> str:
+    """A unique, safe name to store an upload under (at most 33 + 100 characters)."""
+    return f"{uuid.uuid4().hex}_{shorten(secure_filename(filename or ''), 100) or fallback}"
+
+
 def save(stream, filename: str) -> str:
     """Store the upload under a unique name; return that name (relative to the attachments folder)."""
-    stored = f"{uuid.uuid4().hex}_{secure_filename(filename) or 'bijlage'}"
+    stored = stored_name(filename, "bijlage")
     with open(os.path.join(directory(), stored), "wb") as out:
         while chunk := stream.read(64 * 1024):
             out.write(chunk)
@@ -23,6 +40,10 @@ def save(stream, filename: str) -> str:
 
 def path_of(stored: str) -> str:
     return os.path.join(directory(), os.path.basename(stored))
+
+
+def size_of(stored: str) -> int:
+    return os.path.getsize(path_of(stored))
 
 
 def discard(stored: str | None) -> None:

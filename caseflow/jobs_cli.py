@@ -1,4 +1,6 @@
 """Flask commands for the scheduled jobs: `jobs run escalate|reminders|mail [--today]` and `scheduler`."""
+import os
+
 import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
@@ -6,6 +8,20 @@ from flask.cli import AppGroup, with_appcontext
 from . import clock, jobs, scheduler
 
 jobs_cli = AppGroup("jobs", help="Run the scheduled jobs by hand.")
+BASE_URL_RULE = "CASEFLOW_BASE_URL, else http://HOST:PORT as `make run` serves"
+
+
+def link_base_url(app, environ=os.environ) -> str:
+    """The server's address, by the same rule as run.py: CASEFLOW_BASE_URL (or instance/config.py) when set,
+    else HOST and PORT from the environment, as `PORT=5077 make run` serves; so a job run by hand links where
+    the server is."""
+    from config import Config
+
+    if app.config["BASE_URL"] == Config.BASE_URL and ("PORT" in environ or "HOST" in environ):
+        host, port = environ.get("HOST", "127.0.0.1"), int(environ.get("PORT", "5000"))
+        link_host = "127.0.0.1" if host in ("", "0.0.0.0", "::") else host
+        app.config["BASE_URL"] = f"http://{f'[{link_host}]' if ':' in link_host else link_host}:{port}"
+    return app.config["BASE_URL"]
 
 
 @jobs_cli.command("run")
@@ -19,6 +35,7 @@ def run_job(job, today):
     the real run of that day do nothing.
     """
     day = today.date() if today else None
+    click.echo(f"links in emails use {link_base_url(current_app)} ({BASE_URL_RULE})")
     real_today = clock.today()
     if day is not None and day > real_today:
         raise click.BadParameter(

@@ -42,6 +42,12 @@ def _reachable(form) -> bool:
     return False
 
 
+def one_line(form, field):
+    """A subject is one line: a line break would break the email's headers."""
+    if field.data and any(ch in field.data for ch in "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"):
+        raise ValidationError(str(_l("The subject must be a single line.")))
+
+
 class VersionedForm(FlaskForm):
     """A form that changes a case carries the version it was based on (no silent overwrites)."""
 
@@ -59,6 +65,7 @@ class CaseForm(FlaskForm):
     rights = MultiCheckboxField(_l("Rights invoked"), choices=[])
     request_text = TextAreaField(_l("Text of the request"), validators=[Optional(), Length(max=100_000)])
     attachment = FileField(_l("Attachment (scan or saved email)"))
+    confirm_old = BooleanField(_l("Yes, the request was received on this date (more than a year ago)"))
     assignee_id = SelectField(_l("Assigned to"), coerce=str)
     submit = SubmitField(_l("Save case"))
 
@@ -110,7 +117,8 @@ class ExtendForm(VersionedForm):
     reason = TextAreaField(
         _l("Reason for the extension"),
         description=_l("Complexity or number of requests. The requester must be told before the original deadline."),
-        validators=[DataRequired(_l("Give the reason for the extension (complexity or number of requests)."))],
+        validators=[DataRequired(_l("Give the reason for the extension (complexity or number of requests).")),
+                    Length(max=5000)],
     )
     submit = SubmitField(_l("Extend by two months"))
 
@@ -149,14 +157,15 @@ class FilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField(_l("Search"))
+    q = StringField(_l("Search"), filters=[lambda v: (v or "")[:200]])
     status = SelectField(_l("Status"), choices=[("open", _l("All open")), ("closed", _l("All closed")), ("all", _l("All"))] + choices(STATUSES))
     right = SelectField(_l("Right"), choices=[("", _l("All rights"))] + [(k, v[0]) for k, v in RIGHTS.items()])
     assignee = SelectField(_l("Assigned to"), coerce=str)
 
 
 class LetterForm(VersionedForm):
-    subject = StringField(_l("Subject"), validators=[DataRequired(_l("The subject cannot be empty.")), Length(max=255)])
+    subject = StringField(_l("Subject"), validators=[DataRequired(_l("The subject cannot be empty.")), Length(max=255),
+                                                     one_line])
     body = TextAreaField(_l("Text"), validators=[DataRequired(_l("The text cannot be empty.")), Length(max=100_000)])
     attach_package = BooleanField(_l("Attach the data package (ZIP)"))
     submit = SubmitField(_l("Send"))

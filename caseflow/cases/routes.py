@@ -20,6 +20,7 @@ from ..views import apply_service_error
 from . import forms
 
 bp = Blueprint("cases", __name__)
+MAX_ID = 2**31 - 1  # ids are 32-bit integers: a larger one in a filter matches nobody
 
 
 @bp.before_request
@@ -52,7 +53,8 @@ def index():
     ]
     args = {k: (getattr(form, k).data or "") for k in ("status", "right", "assignee", "q")}
     args["status"] = args["status"] or "open"
-    if args["assignee"] and args["assignee"] != "none" and not args["assignee"].isdigit():
+    if args["assignee"] and args["assignee"] != "none" and not (
+            args["assignee"].isascii() and args["assignee"].isdigit() and int(args["assignee"]) <= MAX_ID):
         args["assignee"] = ""
     page = db.paginate(find_cases(**args), per_page=current_app.config["CASES_PER_PAGE"], error_out=False)
     closed_matches = count_closed_matches(**{k: args[k] for k in ("right", "assignee", "q")}) \
@@ -84,6 +86,7 @@ def new():
                 assignee_id=form.assignee_id.data or None,
                 attachment=upload.stream if has_file else None,
                 attachment_name=upload.filename if has_file else None,
+                confirm_old=form.confirm_old.data,
             )
         except ServiceError as error:
             apply_service_error(form, error)

@@ -47,9 +47,13 @@ def moment(today=None, now=None):
     return today or now.astimezone(clock.BRUSSELS).date(), now
 
 
-def audit(case, actor, action: str, *, detail=None, before=None, after=None, at=None) -> AuditEvent:
-    """Record a change to the case; also bumps its version, so a concurrent edit of any part is detected."""
-    flag_modified(case, "status")
+def audit(case, actor, action: str, *, detail=None, before=None, after=None, at=None,
+          changes_case: bool = True) -> AuditEvent:
+    """Record a change to the case; also bumps its version, so a concurrent edit of any part is detected.
+
+    changes_case=False: a record of reading (a download), which must not make a colleague's open form stale."""
+    if changes_case:
+        flag_modified(case, "status")
     event = AuditEvent(
         created_at=at or clock.now(),
         case=case,

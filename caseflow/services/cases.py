@@ -24,6 +24,8 @@ from .checklist import (
     still_open,
 )
 
+GDPR_APPLIES_FROM = date(2018, 5, 25)  # Art. 99(2): no GDPR request can have been received before
+OLD_AFTER_DAYS = 365  # a receipt date further back must be confirmed (a typo in the year is likelier)
 REFERENCE_ATTEMPTS = 30  # each a whole new try after another writer won a race (it waits a little longer each time)
 
 
@@ -74,6 +76,7 @@ def open_case(
     assignee_id: int | None = None,
     attachment=None,
     attachment_name: str | None = None,
+    confirm_old: bool = False,
     today: date | None = None,
     now: datetime | None = None,
 ) -> Case:
@@ -83,6 +86,12 @@ def open_case(
         raise ServiceError(_l("Choose how the request arrived."), field="channel")
     if received_on > today:
         raise ServiceError(_l("The date received cannot be in the future."), field="received_on")
+    if received_on < GDPR_APPLIES_FROM:
+        raise ServiceError(_l("The date received cannot be before 25 May 2018, when the GDPR began to apply."),
+                           field="received_on")
+    if (today - received_on).days > OLD_AFTER_DAYS and not confirm_old:
+        raise ServiceError(_l("This date is more than a year ago. Check it, and tick the box below to confirm it "
+                              "is right."), field="confirm_old")
     if not rights:
         raise ServiceError(_l("Tick at least one right."), field="rights")
     unknown = [r for r in rights if r not in RIGHTS]
@@ -92,6 +101,10 @@ def open_case(
     assignee = _active_user(assignee_id)
 
     stored = attachments.save(attachment, attachment_name) if attachment is not None else None
+    if stored and attachments.size_of(stored) == 0:
+        attachments.discard(stored)
+        raise ServiceError(_l("The attachment is empty (0 bytes): choose the scan or saved email again."),
+                           field="attachment")
     try:
         for attempt in range(REFERENCE_ATTEMPTS):
             try:
@@ -113,7 +126,7 @@ def open_case(
                 requester_address=(requester_address or "").strip() or None,
                 customer_number=(customer_number or "").strip() or None,
                 request_text=request_text or "",
-                attachment_name=attachment_name if stored else None,
+                attachment_name=attachments.shorten(attachment_name) if stored else None,
                 attachment_path=stored,
                 assignee=assignee,
                 created_by=actor,

@@ -8,9 +8,8 @@ import uuid
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from werkzeug.utils import secure_filename
 
-from .. import package, pdf
+from .. import attachments, package, pdf
 from ..extensions import db
 from ..models import PackageFile
 from . import IDENTITY_NOT_VERIFIED, ServiceError, audit, check_version, commit, moment, require_open
@@ -34,7 +33,7 @@ def add_files(case, uploads, *, actor, now=None) -> list[PackageFile]:
     added, written = [], []
     try:
         for name, stream in uploads:
-            stored = f"{uuid.uuid4().hex}_{secure_filename(name) or 'export'}"
+            stored = attachments.stored_name(name, "export")
             path = os.path.join(folder(case), stored)
             digest, size = hashlib.sha256(), 0
             with open(path, "wb") as out:
@@ -43,6 +42,10 @@ def add_files(case, uploads, *, actor, now=None) -> list[PackageFile]:
                     digest.update(chunk)
                     size += len(chunk)
                     out.write(chunk)
+            if size == 0:
+                raise ServiceError(_l("%(name)s is empty (0 bytes): choose the exported file again.", name=name),
+                                   field="files")
+            name = attachments.shorten(name)
             record = PackageFile(case=case, display_name=name, stored_name=stored, size=size,
                                  sha256=digest.hexdigest(), uploaded_by=actor, uploaded_at=now)
             db.session.add(record)
@@ -106,7 +109,8 @@ def record_download(case, *, actor, files=None, source: str | None = None, now=N
     """Audit a download: which files it held (default: the package as it is now) and, for a letter's ZIP, which."""
     _, now = moment(None, now)
     names = ", ".join(files if files is not None else [f.display_name for f in case.package_files])
-    audit(case, actor, "package_downloaded", detail=f"{source}: {names}" if source else names, at=now)
+    audit(case, actor, "package_downloaded", detail=f"{source}: {names}" if source else names, at=now,
+          changes_case=False)  # reading never changes the case's version
     commit()
 
 
