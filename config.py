@@ -39,6 +39,15 @@ class Config:
     MAIL_RETRY_BASE_SECONDS = 60  # retry after 1, 2, 4, 8... minutes
     MAIL_RETRY_MAX_SECONDS = 4 * 3600
     MAIL_STUCK_AFTER_SECONDS = 15 * 60  # 'sending' for longer: a crash mid-send, failed for an admin to judge
+    # Retention (caseflow/retention): closed cases are anonymised after this many years; stored files that belong
+    # to no case (left by a crash) are removed once they are this old.
+    RETENTION_YEARS = 5
+    RETENTION_TIME = "05:30"
+    ORPHAN_MIN_AGE_HOURS = 24
+    # Daily backup (caseflow/backup): off unless BACKUP_DIR is set; keeps the newest BACKUP_KEEP archives.
+    BACKUP_DIR = None
+    BACKUP_TIME = "02:30"
+    BACKUP_KEEP = 14
 
 
 class TestConfig(Config):

@@ -32,6 +32,27 @@ def write_secret_key(instance_path: str) -> str:
     return path
 
 
+def _owner_only(app: Flask) -> None:
+    """instance/ (scans, packages, mail) and the SQLite database are readable by their owner only (0700/0600).
+
+    The database file is created empty with 0600 before SQLite opens it; its journal takes the same mode."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        os.chmod(app.instance_path, 0o700)
+    except OSError:  # not ours (a shared folder): leave it, the files inside are still created 0600
+        pass
+    url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        path = url.database if os.path.isabs(url.database) else os.path.join(app.instance_path, url.database)
+        if os.path.isdir(os.path.dirname(path) or "."):
+            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))  # no-op for an existing file
+            try:
+                os.chmod(path, 0o600)
+            except OSError:
+                pass
+
+
 def select_locale():
     """The user's chosen language; Dutch until somebody chooses otherwise."""
     if not has_request_context():
@@ -63,9 +84,10 @@ def create_app(test_config=None) -> Flask:
     app.config.from_prefixed_env("CASEFLOW")
     if test_config is not None:
         app.config.from_mapping(test_config) if isinstance(test_config, dict) else app.config.from_object(test_config)
-    os.makedirs(app.instance_path, exist_ok=True)
+    os.makedirs(app.instance_path, mode=0o700, exist_ok=True)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "caseflow.sqlite")
+    _owner_only(app)
     _load_secret_key(app)
 
     db.init_app(app)

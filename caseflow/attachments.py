@@ -8,8 +8,13 @@ from werkzeug.utils import secure_filename
 
 def directory() -> str:
     path = os.path.join(current_app.instance_path, "attachments")
-    os.makedirs(path, exist_ok=True)
+    os.makedirs(path, mode=0o700, exist_ok=True)
     return path
+
+
+def create_private(path: str):
+    """A new file open for writing, readable by the owner only."""
+    return os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb")
 
 
 MAX_NAME = 255  # what the database columns and most file systems hold
@@ -32,7 +37,7 @@ def stored_name(filename: str, fallback: str) -> str:
 def save(stream, filename: str) -> str:
     """Store the upload under a unique name; return that name (relative to the attachments folder)."""
     stored = stored_name(filename, "bijlage")
-    with open(os.path.join(directory(), stored), "wb") as out:
+    with create_private(os.path.join(directory(), stored)) as out:
         while chunk := stream.read(64 * 1024):
             out.write(chunk)
     return stored

@@ -56,6 +56,7 @@ AUDIT_ACTIONS = {
     "package_downloaded": _l("Data package downloaded"),
     "escalated": _l("Escalated by the system"),
     "deescalated": _l("Escalation lowered by the system"),
+    "anonymised": _l("Personal data removed at the end of the retention period"),
 }
 
 

@@ -76,6 +76,14 @@ def describe(job_id: str, counts: dict) -> str:
                                   "audit trail tampered with: %(num)d broken links", counts["chain_broken"]))
     elif job_id == "reminders" and "queued" in counts:
         parts.append(ngettext("%(num)d reminder queued", "%(num)d reminders queued", counts["queued"]))
+    elif job_id == "retention":
+        parts.append(ngettext("%(num)d case anonymised", "%(num)d cases anonymised", counts.get("anonymised", 0)))
+        parts.append(ngettext("%(num)d stray file removed", "%(num)d stray files removed", counts.get("orphans", 0)))
+    elif job_id == "backup":
+        if counts.get("reason") == "not_configured":
+            parts.append(_("no backup folder set (CASEFLOW_BACKUP_DIR)"))
+        elif "files" in counts:
+            parts.append(ngettext("archive with %(num)d file", "archive with %(num)d files", counts["files"]))
     elif job_id == "mail":
         parts.append(ngettext("%(num)d sent", "%(num)d sent", counts.get("sent", 0)))
         parts.append(ngettext("%(num)d to retry", "%(num)d to retry", counts.get("deferred", 0)))
@@ -100,6 +108,10 @@ class Job:
     func: Callable  # (today, now) -> (status, count, counts for describe())
     daily: bool
     time_setting: str | None = None  # config key holding "HH:MM" (Europe/Brussels) for daily jobs
+    enabled_setting: str | None = None  # config key that must be set for the scheduler to run the job
+
+    def enabled(self, config) -> bool:
+        return self.enabled_setting is None or bool(config.get(self.enabled_setting))
 
 
 def _open_cases() -> list[Case]:
@@ -191,12 +203,33 @@ def deliver_mail(today: date, now: datetime):
                                       "failed": len(report.failed)}
 
 
+def retention(today: date, now: datetime):
+    """Anonymise cases closed longer than RETENTION_YEARS; remove stored files of no case."""
+    from .retention import job
+
+    return job.run(today, now)
+
+
+def backup(today: date, now: datetime):
+    """One archive into BACKUP_DIR, keeping the newest BACKUP_KEEP (off while BACKUP_DIR is unset)."""
+    from .backup.cli import make_backup
+
+    target = current_app.config.get("BACKUP_DIR")
+    if not target:
+        return "skipped", 0, {"reason": "not_configured"}
+    db.session.commit()  # the claim first: the snapshot is taken outside this transaction
+    result = make_backup(target, keep=int(current_app.config["BACKUP_KEEP"]), now=now)
+    return "done", 1, {"size": result.size, "files": result.files, "removed": len(result.removed)}
+
+
 JOBS = {
     job.id: job
     for job in (
         Job("escalate", escalate, daily=True, time_setting="ESCALATE_TIME"),
         Job("reminders", send_reminders, daily=True, time_setting="REMINDERS_TIME"),
         Job("mail", deliver_mail, daily=False),
+        Job("retention", retention, daily=True, time_setting="RETENTION_TIME"),
+        Job("backup", backup, daily=True, time_setting="BACKUP_TIME", enabled_setting="BACKUP_DIR"),
     )
 }
 

@@ -107,6 +107,7 @@ class Case(db.Model):
     # Set by the daily escalate job (caseflow.escalation): the rung of the ladder and since when.
     escalation_level = db.Column(db.String(20))
     escalated_on = db.Column(db.Date)
+    anonymised_on = db.Column(db.Date)  # retention (caseflow.retention): personal data removed on this day
 
     assignee = db.relationship("User", foreign_keys=[assignee_id])
     created_by = db.relationship("User", foreign_keys=[created_by_id])

@@ -18,6 +18,8 @@ JOB_LABELS = {
     "escalate": _l("Escalate due and overdue cases"),
     "reminders": _l("Daily reminder emails"),
     "mail": _l("Deliver the mail outbox"),
+    "retention": _l("Anonymise cases past the retention period; remove stray files"),
+    "backup": _l("Back up the database and stored files"),
 }
 OUTBOX_LIMIT = 200
 

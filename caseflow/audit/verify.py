@@ -56,6 +56,7 @@ def _references(session, case_ids) -> dict:
 
 def verify_all(session, limit: int = 20) -> Report:
     """Check every event in id order; after a break, go on from the stored hash to find further breaks."""
+    session.flush()  # this transaction's own new events first (Core selects below do not autoflush)
     table = AuditEvent.__table__
     prev_hash, prev_id, checked, found = GENESIS, None, 0, []
     last_of_case = {}  # case id -> the id of its latest event so far
@@ -89,6 +90,7 @@ def case_breaks(session, case_id: int) -> list[int]:
     own event before them: changed, inserted, or following one of the case's events that was deleted.
 
     (A deleted *last* event of a case shows in `audit verify` and the daily check, not here.)"""
+    session.flush()
     table = AuditEvent.__table__
     p = table.alias("p")
     prev_hash = select(p.c.hash).where(p.c.id < table.c.id).order_by(p.c.id.desc()).limit(1).scalar_subquery()

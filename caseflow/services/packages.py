@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 
 def folder(case) -> str:
     path = os.path.join(current_app.instance_path, "packages", str(case.id))
-    os.makedirs(path, exist_ok=True)
+    os.makedirs(path, mode=0o700, exist_ok=True)
     return path
 
 
@@ -36,7 +36,7 @@ def add_files(case, uploads, *, actor, now=None) -> list[PackageFile]:
             stored = attachments.stored_name(name, "export")
             path = os.path.join(folder(case), stored)
             digest, size = hashlib.sha256(), 0
-            with open(path, "wb") as out:
+            with attachments.create_private(path) as out:
                 written.append(path)
                 while chunk := stream.read(64 * 1024):
                     digest.update(chunk)
@@ -100,7 +100,7 @@ def snapshot(case, *, locale: str, now=None) -> tuple[str, str]:
     """Write the package as sent with an answer; returns (file name, path relative to the instance folder)."""
     name, data = build(case, locale=locale, now=now)
     stored = f"sent-{uuid.uuid4().hex[:8]}-{name}"
-    with open(os.path.join(folder(case), stored), "wb") as out:
+    with attachments.create_private(os.path.join(folder(case), stored)) as out:
         out.write(data)
     return name, os.path.relpath(os.path.join(folder(case), stored), current_app.instance_path)
 

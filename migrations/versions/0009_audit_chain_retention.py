@@ -1,4 +1,5 @@
-"""audit events chained by hash (audit_chain_head), digests of redacted texts; per-year case counter
+"""audit events chained by hash (audit_chain_head), digests of redacted texts; per-year case counter; the day a
+case was anonymised
 
 Revision ID: 0009
 Revises: 0005
@@ -54,6 +55,8 @@ def upgrade():
         sa.Column('last_number', sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint('year', name=op.f('pk_case_counter')),
     )
+    with op.batch_alter_table('case', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('anonymised_on', sa.Date(), nullable=True))
     bind = op.get_bind()
     event = sa.table('audit_event', sa.column('id', sa.Integer), sa.column('case_id', sa.Integer),
                      sa.column('user_id', sa.Integer), sa.column('created_at', sa.DateTime(timezone=True)),
@@ -71,6 +74,8 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table('case', schema=None) as batch_op:
+        batch_op.drop_column('anonymised_on')
     op.drop_table('case_counter')
     op.drop_table('audit_chain_head')
     with op.batch_alter_table('audit_event', schema=None) as batch_op:
