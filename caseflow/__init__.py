@@ -100,6 +100,7 @@ def create_app(test_config=None) -> Flask:
     login_manager.login_message = _l("Log in to see this page.")
     login_manager.login_message_category = "warning"
 
+    app.request_class = _request_class()
     _ids_fit_the_database(app)
     from .admin.routes import bp as admin_bp
     from .auth.routes import bp as auth_bp
@@ -114,6 +115,22 @@ def create_app(test_config=None) -> Flask:
     cli.register(app)
     _register_error_pages(app)
     return app
+
+
+def _request_class():
+    """Form values without NUL characters: PostgreSQL refuses them in text, and no one types them."""
+    from flask import Request
+    from werkzeug.datastructures import ImmutableMultiDict
+
+    class CleanFormRequest(Request):
+        def _load_form_data(self) -> None:
+            super()._load_form_data()
+            form = self.__dict__.get("form")
+            if form and any("\x00" in value for value in form.values()):
+                self.__dict__["form"] = ImmutableMultiDict(
+                    [(key, value.replace("\x00", "")) for key, value in form.items(multi=True)])
+
+    return CleanFormRequest
 
 
 def _ids_fit_the_database(app: Flask) -> None:

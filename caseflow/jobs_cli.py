@@ -19,7 +19,7 @@ def link_base_url(app, environ=os.environ) -> str:
 
     if app.config["BASE_URL"] == Config.BASE_URL and ("PORT" in environ or "HOST" in environ):
         host, port = environ.get("HOST", "127.0.0.1"), int(environ.get("PORT", "5000"))
-        link_host = "127.0.0.1" if host in ("", "0.0.0.0", "::") else host
+        link_host = "127.0.0.1" if host in ("", "0.0.0.0", "::") else host  # nosec B104  # compared, not bound
         app.config["BASE_URL"] = f"http://{f'[{link_host}]' if ':' in link_host else link_host}:{port}"
     return app.config["BASE_URL"]
 

@@ -3,7 +3,7 @@ import glob
 import os
 import shutil
 import sqlite3
-import subprocess  # nosec B404: pg_dump/pg_restore run with an argument list, never through a shell
+import subprocess  # nosec B404  # pg_dump/pg_restore run with an argument list, never through a shell
 
 from sqlalchemy.engine import make_url
 
@@ -54,7 +54,7 @@ def _pg_args(uri: str) -> tuple[list[str], dict]:
 
 
 def _run(command: list[str], env: dict) -> None:
-    done = subprocess.run(command, env=env, capture_output=True, text=True)  # nosec B603: fixed tool, no shell
+    done = subprocess.run(command, env=env, capture_output=True, text=True)  # nosec B603  # fixed tool, no shell
     if done.returncode != 0:
         raise BackupError(f"{os.path.basename(command[0])} failed: {done.stderr.strip()[-2000:]}")
 

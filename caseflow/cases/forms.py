@@ -157,7 +157,7 @@ class FilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField(_l("Search"), filters=[lambda v: (v or "")[:200]])
+    q = StringField(_l("Search"), filters=[lambda v: (v or "").replace("\x00", "")[:200]])
     status = SelectField(_l("Status"), choices=[("open", _l("All open")), ("closed", _l("All closed")), ("all", _l("All"))] + choices(STATUSES))
     right = SelectField(_l("Right"), choices=[("", _l("All rights"))] + [(k, v[0]) for k, v in RIGHTS.items()])
     assignee = SelectField(_l("Assigned to"), coerce=str)

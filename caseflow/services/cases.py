@@ -113,7 +113,7 @@ def open_case(
                 db.session.rollback()
                 if not _lost_race(error):
                     raise
-                time.sleep(random.uniform(0, 0.02 * (attempt + 1)))  # nosec B311: jitter, not security
+                time.sleep(random.uniform(0, 0.02 * (attempt + 1)))  # nosec B311  # jitter, not security
                 continue
             case = Case(
                 reference=f"DSR-{received_on.year}-{number:04d}",
@@ -147,7 +147,7 @@ def open_case(
                 db.session.rollback()
                 if not _lost_race(error):
                     raise
-                time.sleep(random.uniform(0, 0.02 * (attempt + 1)))  # nosec B311: jitter, not security
+                time.sleep(random.uniform(0, 0.02 * (attempt + 1)))  # nosec B311  # jitter, not security
         raise ServiceError(_l("Could not assign a reference; please try again."))
     except BaseException:
         attachments.discard(stored)
