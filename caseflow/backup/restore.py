@@ -6,7 +6,8 @@ import tarfile
 import tempfile
 from dataclasses import dataclass
 
-from sqlalchemy import inspect, text
+from sqlalchemy import func, inspect, select, text
+from sqlalchemy import table as sql_table
 
 from . import database
 from .archive import MANIFEST, sha256_of, stored_files
@@ -53,7 +54,7 @@ def existing_data(engine, instance_path: str, db_file: str | None) -> list[str]:
     tables = set(inspect(engine).get_table_names())
     with engine.connect() as conn:
         for table in ("case", "user", "audit_event"):
-            if table in tables and conn.execute(text(f'SELECT COUNT(*) FROM "{table}"')).scalar():  # nosec B608
+            if table in tables and conn.execute(select(func.count()).select_from(sql_table(table))).scalar():
                 found.append(f"table {table}")
     files = stored_files(instance_path, db_file) if os.path.isdir(instance_path) else []
     if files:
