@@ -271,15 +271,6 @@ class AuditEvent(db.Model):
     user = db.relationship("User")
 
 
-class AuditChainHead(db.Model):
-    """One row: the last event of the audit chain. Appending locks it, so two writers never fork the chain."""
-
-    __tablename__ = "audit_chain_head"
-    id = db.Column(db.Integer, primary_key=True)  # always 1
-    last_id = db.Column(db.Integer)
-    last_hash = db.Column(db.String(64), nullable=False)
-
-
 class CaseCounter(db.Model):
     """The last reference number given per year; taken with an atomic UPDATE, so numbers are unique and gapless."""
 

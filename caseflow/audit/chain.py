@@ -11,7 +11,8 @@ from datetime import timezone
 
 from sqlalchemy import event, func, insert, select, update
 
-from ..models import AuditChainHead, AuditEvent
+from ..models import AuditEvent
+from .models import AuditChainHead
 
 GENESIS = "0" * 64
 HEAD_ID = 1

@@ -4,7 +4,8 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from ..models import AuditChainHead, AuditEvent, Case
+from ..models import AuditEvent, Case
+from .models import AuditChainHead
 from .chain import GENESIS, HEAD_ID, event_hash
 
 BATCH = 2000
