@@ -73,6 +73,15 @@ class Config:
     # Behind a reverse proxy that terminates TLS: how many proxies to trust for X-Forwarded-For and -Proto
     # (werkzeug's ProxyFix). 0: no proxy; the client address is the connection's.
     PROXY_FIX_X_FOR = 0
+    # Retention (caseflow/retention): closed cases are anonymised after this many years; stored files that belong
+    # to no case (left by a crash) are removed once they are this old.
+    RETENTION_YEARS = 5
+    RETENTION_TIME = "05:30"
+    ORPHAN_MIN_AGE_HOURS = 24
+    # Daily backup (caseflow/backup): off unless BACKUP_DIR is set; keeps the newest BACKUP_KEEP archives.
+    BACKUP_DIR = None
+    BACKUP_TIME = "02:30"
+    BACKUP_KEEP = 14
 
 
 class TestConfig(Config):

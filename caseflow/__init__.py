@@ -32,6 +32,27 @@ def write_secret_key(instance_path: str) -> str:
     return path
 
 
+def _owner_only(app: Flask) -> None:
+    """instance/ (scans, packages, mail) and the SQLite database are readable by their owner only (0700/0600).
+
+    The database file is created empty with 0600 before SQLite opens it; its journal takes the same mode."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        os.chmod(app.instance_path, 0o700)
+    except OSError:  # not ours (a shared folder): leave it, the files inside are still created 0600
+        pass
+    url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        path = url.database if os.path.isabs(url.database) else os.path.join(app.instance_path, url.database)
+        if os.path.isdir(os.path.dirname(path) or "."):
+            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))  # no-op for an existing file
+            try:
+                os.chmod(path, 0o600)
+            except OSError:
+                pass
+
+
 def select_locale():
     """The user's chosen language; Dutch until somebody chooses otherwise."""
     if not has_request_context():
@@ -51,6 +72,7 @@ def create_app(test_config=None) -> Flask:
     from .security import headers
     from .security import log as security_log
     from .security import models as security_models  # noqa: F401  (their tables are part of the schema)
+    from .audit import chain  # noqa: F401  (the hash chain's listeners on AuditEvent)
     from .extensions import babel, csrf, db, login_manager, migrate
 
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -65,9 +87,10 @@ def create_app(test_config=None) -> Flask:
     app.config.from_prefixed_env("CASEFLOW")
     if test_config is not None:
         app.config.from_mapping(test_config) if isinstance(test_config, dict) else app.config.from_object(test_config)
-    os.makedirs(app.instance_path, exist_ok=True)
+    os.makedirs(app.instance_path, mode=0o700, exist_ok=True)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "caseflow.sqlite")
+    _owner_only(app)
     _load_secret_key(app)
     if app.config.get("SESSION_COOKIE_SECURE") is None:  # Secure cookies whenever staff reach Caseflow over https
         app.config["SESSION_COOKIE_SECURE"] = str(app.config.get("BASE_URL") or "").startswith("https://")
@@ -87,6 +110,8 @@ def create_app(test_config=None) -> Flask:
     login_manager.login_message = _l("Log in to see this page.")
     login_manager.login_message_category = "warning"
 
+    app.request_class = _request_class()
+    _ids_fit_the_database(app)
     from .admin.routes import bp as admin_bp
     from .auth.routes import bp as auth_bp
     from .cases.routes import bp as cases_bp
@@ -113,6 +138,34 @@ def create_app(test_config=None) -> Flask:
     headers.register(app)
     app.jinja_env.globals.update(security_kinds=security_log.KINDS, session_end_reasons=security_log.SESSION_END_REASONS)
     return app
+
+
+def _request_class():
+    """Form values without NUL characters: PostgreSQL refuses them in text, and no one types them."""
+    from flask import Request
+    from werkzeug.datastructures import ImmutableMultiDict
+
+    class CleanFormRequest(Request):
+        def _load_form_data(self) -> None:
+            super()._load_form_data()
+            form = self.__dict__.get("form")
+            if form and any("\x00" in value for value in form.values()):
+                self.__dict__["form"] = ImmutableMultiDict(
+                    [(key, value.replace("\x00", "")) for key, value in form.items(multi=True)])
+
+    return CleanFormRequest
+
+
+def _ids_fit_the_database(app: Flask) -> None:
+    """<int:...> in a URL matches only ids a database integer can hold: /cases/99999999999999999999 is a 404."""
+    from werkzeug.routing import IntegerConverter
+
+    class DatabaseId(IntegerConverter):
+        def __init__(self, map, *args, **kwargs):
+            kwargs.setdefault("max", 2**31 - 1)
+            super().__init__(map, *args, **kwargs)
+
+    app.url_map.converters["int"] = DatabaseId
 
 
 def _form_pages_check_their_own_token(app: Flask) -> None:

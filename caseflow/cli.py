@@ -5,6 +5,8 @@ import click
 from flask.cli import AppGroup
 
 from . import jobs_cli
+from .audit.cli import audit_cli
+from .backup import cli as backup_cli
 from .demo import demo_cli
 from .services import ServiceError
 from .services import users as user_service
@@ -34,4 +36,6 @@ def create_user(email, name, admin, locale, password_stdin):
 def register(app) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(audit_cli)
+    backup_cli.register(app)
     jobs_cli.register(app)

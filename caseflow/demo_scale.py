@@ -8,14 +8,17 @@ its answer date and outcomes, and each case has its audit trail (opened, decided
 """
 import random
 from datetime import date, datetime, time, timedelta
+from types import SimpleNamespace
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import delete, func, insert, select, text, update
 
 from . import clock, deadlines, escalation, search
 from .demo import (CHANNEL_WEIGHTS, CLOSE_NOTES, ENDINGS, EXTEND_REASONS, FIRST_NAMES, LAST_NAMES, DOMAINS, OPENERS,
                    CLOSERS, REQUEST_TEXTS, RIGHT_WEIGHTS, STREETS, TOWNS, _slug)
+from .audit import chain
+from .audit.models import AuditChainHead
 from .extensions import db
-from .models import AuditEvent, Case, CaseRight, Letter
+from .models import AuditEvent, Case, CaseCounter, CaseRight, Letter
 
 BATCH = 2000
 DAYS = 5 * 365  # five years of requests
@@ -138,6 +141,33 @@ def _drop_search_index() -> str | None:
     return definition
 
 
+class _Chain:
+    """Bulk events get their ids and hashes here, chained as caseflow.audit.chain does one by one (the ORM's
+    listeners do not see a bulk insert), so `audit verify` passes on a seeded register."""
+
+    def __init__(self):
+        connection = db.session.connection()
+        _, self.last_hash = chain.lock_head(connection)
+        self.last_id = None
+        self.next_id = (db.session.scalar(select(func.max(AuditEvent.id))) or 0) + 1
+
+    def link(self, events: list[dict]) -> None:
+        case_prev_id = None  # the case is new: its events are all here, in order
+        for event in events:
+            for name in ("detail", "before", "after"):
+                event.setdefault(name, None)
+            event["id"], self.next_id = self.next_id, self.next_id + 1
+            row = SimpleNamespace(redacted=None, **event)
+            event["hash"] = self.last_hash = chain.event_hash(self.last_hash, row, case_prev_id)
+            case_prev_id = self.last_id = event["id"]
+
+    def close(self) -> None:
+        if self.last_id is not None:
+            head = AuditChainHead.__table__
+            db.session.execute(update(head).where(head.c.id == chain.HEAD_ID)
+                               .values(last_id=self.last_id, last_hash=self.last_hash))
+
+
 def _flush(tables: dict) -> None:
     for model, rows in tables.items():
         if rows:
@@ -154,6 +184,7 @@ def seed_bulk(count: int, *, seed: int, today: date, staff: list, echo=print) ->
     days = sorted(today - timedelta(days=int(DAYS * rng.random() ** 1.0)) for _ in range(count))
     tables = {Case: [], CaseRight: [], AuditEvent: [], Letter: []}
     statuses = {}
+    links = _Chain()
     for i, received in enumerate(days):
         case, rights, events, letters = _case_row(rng, next_id + i, received, today, numbers, staff)
         statuses[case["status"]] = statuses.get(case["status"], 0) + 1
@@ -164,6 +195,7 @@ def seed_bulk(count: int, *, seed: int, today: date, staff: list, echo=print) ->
         case["escalation_level"], case["escalated_on"] = level, today if level else None
         tables[Case].append(case)
         tables[CaseRight].extend(rights)
+        links.link(events)
         tables[AuditEvent].extend(events)
         tables[Letter].extend(letters)
         if len(tables[Case]) >= BATCH:
@@ -171,9 +203,13 @@ def seed_bulk(count: int, *, seed: int, today: date, staff: list, echo=print) ->
         if (i + 1) % 20000 == 0:
             echo(f"  {i + 1} cases written")
     _flush(tables)
-    if db.session.get_bind().dialect.name == "postgresql":  # ids were given: move the sequence past them
-        db.session.execute(text("SELECT setval(pg_get_serial_sequence('\"case\"', 'id'), "
-                                "(SELECT max(id) FROM \"case\"))"))
+    links.close()
+    # the per-year counters start again after the highest number of each year (services.cases._next_number)
+    db.session.execute(delete(CaseCounter).where(CaseCounter.year.in_({day.year for day in days})))
+    if db.session.get_bind().dialect.name == "postgresql":  # ids were given: move the sequences past them
+        for table in ("case", "audit_event"):
+            db.session.execute(text(f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
+                                    f"(SELECT max(id) FROM \"{table}\"))"))
     if rebuild:
         db.session.execute(text(rebuild))
     db.session.commit()

@@ -72,6 +72,7 @@ AUDIT_ACTIONS = {
     "package_purged": _l("Data package files deleted from the server (retention period over)"),
     "escalated": _l("Escalated by the system"),
     "deescalated": _l("Escalation lowered by the system"),
+    "anonymised": _l("Personal data removed at the end of the retention period"),
 }
 
 
@@ -196,7 +197,10 @@ def register(app) -> None:
         days_left_text=days_left_text, audit_value=audit_value, audit_detail=audit_detail,
     )
     from . import rules
+    from .audit.verify import PROBLEMS
     from .services import checklist, closing
+
+    app.jinja_env.filters["chain_problem"] = lambda key: str(PROBLEMS.get(key, key))
 
     app.jinja_env.globals.update(checklist_state=checklist.state, checklist_progress=checklist.progress,
                                  needs_checklist=checklist.needs_checklist, LETTER_KINDS=LETTER_KINDS,

@@ -22,11 +22,14 @@ from sqlalchemy.orm import selectinload
 from . import clock, escalation, mail, reminders
 from .intake import poll as intake_poll
 from .intake import services as intake_services
+from .audit.chain import latest_hash
+from .audit.verify import verify_all
 from .deadlines import is_working_day
 from .extensions import db
 from .models import Case, JobRun, Letter, Suspension, User
 from .rights import OPEN_STATUSES
-from .services import StaleCaseError, audit, commit, correspondence, retention
+from .services import StaleCaseError, audit, commit, correspondence
+from .services import retention as package_retention
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +74,9 @@ def describe(job_id: str, counts: dict) -> str:
     if job_id == "escalate":
         parts.append(ngettext("%(num)d case changed level", "%(num)d cases changed level", counts.get("changed", 0)))
         parts.append(ngettext("%(num)d notice", "%(num)d notices", counts.get("notices", 0)))
+        if counts.get("chain_broken"):
+            parts.append(ngettext("audit trail tampered with: %(num)d broken link",
+                                  "audit trail tampered with: %(num)d broken links", counts["chain_broken"]))
     elif job_id == "reminders" and "queued" in counts:
         parts.append(ngettext("%(num)d reminder queued", "%(num)d reminders queued", counts["queued"]))
     elif job_id == "intake":
@@ -79,6 +85,14 @@ def describe(job_id: str, counts: dict) -> str:
     elif job_id == "packages":
         parts.append(ngettext("%(num)d case's data package deleted", "%(num)d cases' data packages deleted",
                               counts.get("purged", 0)))
+    elif job_id == "retention":
+        parts.append(ngettext("%(num)d case anonymised", "%(num)d cases anonymised", counts.get("anonymised", 0)))
+        parts.append(ngettext("%(num)d stray file removed", "%(num)d stray files removed", counts.get("orphans", 0)))
+    elif job_id == "backup":
+        if counts.get("reason") == "not_configured":
+            parts.append(_("no backup folder set (CASEFLOW_BACKUP_DIR)"))
+        elif "files" in counts:
+            parts.append(ngettext("archive with %(num)d file", "archive with %(num)d files", counts["files"]))
     elif job_id == "mail":
         parts.append(ngettext("%(num)d sent", "%(num)d sent", counts.get("sent", 0)))
         parts.append(ngettext("%(num)d to retry", "%(num)d to retry", counts.get("deferred", 0)))
@@ -104,6 +118,10 @@ class Job:
     daily: bool
     time_setting: str | None = None  # config key holding "HH:MM" (Europe/Brussels) for daily jobs
     interval_setting: str = "MAIL_INTERVAL_SECONDS"  # config key holding the seconds between runs of the others
+    enabled_setting: str | None = None  # config key that must be set for the scheduler to run the job
+
+    def enabled(self, config) -> bool:
+        return self.enabled_setting is None or bool(config.get(self.enabled_setting))
 
 
 def _cases(ids) -> list[Case]:
@@ -200,7 +218,17 @@ def escalate(today: date, now: datetime):
         subject, text, html = reminders.render_escalation(user, lines, today)
         mail.enqueue(recipient=user.email, subject=subject, text=text, html=html, kind="escalation",
                      key=f"escalate:{today.isoformat()}:user:{user.id}", user=user, locale=user.locale, now=now)
-    return "done", changed, {"changed": changed, "notices": len(notices)}
+    counts = {"changed": changed, "notices": len(notices)}
+    report = verify_all(db.session)  # today's events included: they are flushed, and chained, first
+    if not report.ok:
+        log.error("audit chain broken: %s", report.first.describe())
+        counts["chain_broken"] = len(report.breaks)
+        for user in _active_users(admins_only=True):  # every day: a broken chain never waits for a reminder
+            subject, text, html = reminders.render_chain_alert(user, report, today)
+            mail.enqueue(recipient=user.email, subject=subject, text=text, html=html, kind="audit_alert",
+                         key=f"audit-chain:{today.isoformat()}:user:{user.id}", user=user, locale=user.locale,
+                         now=now)
+    return "done", changed, counts
 
 
 def reminder_messages(today: date) -> list[tuple]:
@@ -214,10 +242,13 @@ def reminder_messages(today: date) -> list[tuple]:
     listed = [row.id for row in rows if levels[row.id] in reminders.GROUPS or row.assignee_id not in active_ids]
     cases = _cases(listed)
     untriaged = intake_services.untriaged_count()  # emails in the triage inbox: everyone may take them
+    chain_hash = latest_hash(db.session)  # in the admins' mail: rewriting history would mean rewriting sent mail
     out = []
     for user in users:
         digest = reminders.digest_for(user, cases, levels, today, open_total=len(rows))
         digest.untriaged = untriaged
+        if user.is_admin:
+            digest.chain_hash = chain_hash
         if not digest.empty:
             out.append((user, *reminders.render_reminder(digest, today)))
     return out
@@ -237,7 +268,7 @@ def send_reminders(today: date, now: datetime):
 
 def purge_packages(today: date, now: datetime):
     """Delete data package files past their retention period (names, sizes and hashes stay)."""
-    purged = retention.purge_delivered_packages(today, now)
+    purged = package_retention.purge_delivered_packages(today, now)
     return "done", purged, {"purged": purged}
 
 
@@ -248,6 +279,25 @@ def deliver_mail(today: date, now: datetime):
                                       "failed": len(report.failed)}
 
 
+def retention(today: date, now: datetime):
+    """Anonymise cases closed longer than RETENTION_YEARS; remove stored files of no case."""
+    from .retention import job
+
+    return job.run(today, now)
+
+
+def backup(today: date, now: datetime):
+    """One archive into BACKUP_DIR, keeping the newest BACKUP_KEEP (off while BACKUP_DIR is unset)."""
+    from .backup.cli import make_backup
+
+    target = current_app.config.get("BACKUP_DIR")
+    if not target:
+        return "skipped", 0, {"reason": "not_configured"}
+    db.session.commit()  # the claim first: the snapshot is taken outside this transaction
+    result = make_backup(target, keep=int(current_app.config["BACKUP_KEEP"]), now=now)
+    return "done", 1, {"size": result.size, "files": result.files, "removed": len(result.removed)}
+
+
 JOBS = {
     job.id: job
     for job in (
@@ -256,6 +306,8 @@ JOBS = {
         Job("mail", deliver_mail, daily=False),
         Job("intake", intake_poll.run_job, daily=False, interval_setting="INTAKE_INTERVAL_SECONDS"),
         Job("packages", purge_packages, daily=True, time_setting="PACKAGES_TIME"),
+        Job("retention", retention, daily=True, time_setting="RETENTION_TIME"),
+        Job("backup", backup, daily=True, time_setting="BACKUP_TIME", enabled_setting="BACKUP_DIR"),
     )
 }
 

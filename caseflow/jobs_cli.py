@@ -4,6 +4,8 @@ They read the same settings as the server (config.py, instance/config.py, CASEFL
 links and mail delivery they use: python run.py derives its links from HOST/PORT, a command cannot know those,
 so set CASEFLOW_BASE_URL (or BASE_URL in instance/config.py) whenever the server is not on the default address.
 """
+import os
+
 import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
@@ -11,6 +13,20 @@ from flask.cli import AppGroup, with_appcontext
 from . import clock, jobs, scheduler
 
 jobs_cli = AppGroup("jobs", help="Run the scheduled jobs by hand.")
+BASE_URL_RULE = "CASEFLOW_BASE_URL, else http://HOST:PORT as `make run` serves"
+
+
+def link_base_url(app, environ=os.environ) -> str:
+    """The server's address, by the same rule as run.py: CASEFLOW_BASE_URL (or instance/config.py) when set,
+    else HOST and PORT from the environment, as `PORT=5077 make run` serves; so a job run by hand links where
+    the server is."""
+    from config import Config
+
+    if app.config["BASE_URL"] == Config.BASE_URL and ("PORT" in environ or "HOST" in environ):
+        host, port = environ.get("HOST", "127.0.0.1"), int(environ.get("PORT", "5000"))
+        link_host = "127.0.0.1" if host in ("", "0.0.0.0", "::") else host  # nosec B104  # compared, not bound
+        app.config["BASE_URL"] = f"http://{f'[{link_host}]' if ':' in link_host else link_host}:{port}"
+    return app.config["BASE_URL"]
 
 
 @jobs_cli.command("run")
@@ -42,7 +58,7 @@ def _say_settings() -> None:
     config = current_app.config
     delivery = (f"SMTP {config['MAIL_SERVER']}:{config.get('MAIL_PORT') or 'default port'}" if config.get("MAIL_SERVER")
                 else f"no mail server: .eml files in {current_app.instance_path}/mail")
-    click.echo(f"links to {config['BASE_URL']} · mail: {delivery}", err=True)
+    click.echo(f"links in emails use {link_base_url(current_app)} ({BASE_URL_RULE}) · mail: {delivery}", err=True)
 
 
 @jobs_cli.command("preview")

@@ -163,7 +163,7 @@ _env = Environment(
     undefined=StrictUndefined,
     trim_blocks=True,
     lstrip_blocks=True,
-    autoescape=False,
+    autoescape=False,  # nosec B701  # letters are plain text (an email's text part, a PDF); pages escape them
 )
 _env.filters["long_date"] = _long_date
 

@@ -124,6 +124,7 @@ class Case(db.Model):
     # Set by the daily escalate job (caseflow.escalation): the rung of the ladder and since when.
     escalation_level = db.Column(db.String(20))
     escalated_on = db.Column(db.Date)
+    anonymised_on = db.Column(db.Date)  # retention (caseflow.retention): personal data removed on this day
 
     assignee = db.relationship("User", foreign_keys=[assignee_id])
     created_by = db.relationship("User", foreign_keys=[created_by_id])
@@ -290,9 +291,22 @@ class AuditEvent(db.Model):
     detail = db.Column(db.Text)
     before = db.Column(db.Text)
     after = db.Column(db.Text)
+    # sha256 over this event's fields and the previous event's hash (caseflow.audit.chain): tamper-evident
+    hash = db.Column(db.String(64))
+    # Retention (caseflow.retention) blanks personal data in detail/before/after; the digests of what was there
+    # stay here (JSON), so the chain still verifies and nothing can be put in their place.
+    redacted = db.Column(db.Text)
 
     case = db.relationship("Case", back_populates="events")
     user = db.relationship("User")
+
+
+class CaseCounter(db.Model):
+    """The last reference number given per year; taken with an atomic UPDATE, so numbers are unique and gapless."""
+
+    __tablename__ = "case_counter"
+    year = db.Column(db.Integer, primary_key=True, autoincrement=False)
+    last_number = db.Column(db.Integer, nullable=False)
 
 
 class ImmutableAuditError(RuntimeError):

@@ -20,10 +20,26 @@ _UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
 
 
 def safe_name(display_name: str) -> str:
-    """A file name that unpacks the same everywhere: no folders, no characters Windows refuses."""
-    name = os.path.basename((display_name or "").replace("\\", "/"))
+    """A file name that unpacks the same everywhere: no folders, no characters Windows refuses.
+
+    A name from a browser is a bare name; one with a path (old browsers) keeps its last part, unless that would
+    cut the name in the middle of something like =HYPERLINK("https://...") where the slashes are not folders."""
+    name = (display_name or "").replace("\\", "/")
+    base = os.path.basename(name)
+    if "(" not in name.partition("/")[0] and base:
+        name = base
     name = _UNSAFE.sub("_", name).strip(" .")
     return name or "bestand"
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value):
+    """A cell a spreadsheet shows as text: one starting like a formula (=, +, -, @) gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
 
 
 def _unique(name: str, taken: set[str]) -> str:
@@ -64,7 +80,8 @@ def _manifest_csv(reference: str, created: str, entries: list[dict]) -> bytes:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(["reference", "created_at", "name", "original_name", "size", "sha256"])
     for e in entries:
-        writer.writerow([reference, created, e["name"], e["original_name"], e["size"], e["sha256"]])
+        writer.writerow([csv_cell(v) for v in (reference, created, e["name"], e["original_name"], e["size"],
+                                               e["sha256"])])
     return out.getvalue().encode("utf-8")
 
 

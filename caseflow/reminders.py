@@ -41,6 +41,7 @@ class Digest:
     unassigned: list[Line] = field(default_factory=list)  # admins only: unassigned cases on no rung (yet)
     open_total: int | None = None  # admins only
     untriaged: int = 0  # emails in the triage inbox nobody has dealt with (caseflow.intake)
+    chain_hash: str | None = None  # admins only: the audit chain's latest hash, kept in delivered mail
 
     @property
     def empty(self) -> bool:
@@ -218,3 +219,13 @@ def tell_assignee(case, assignee, actor, *, now) -> None:
                                  suspended=case.is_suspended, base_url=config["BASE_URL"], subject=subject)
     mail.enqueue(recipient=assignee.email, subject=subject, text=text, html=html, kind="assigned", user=assignee,
                  locale=assignee.locale, now=now)
+
+
+def render_chain_alert(user, report, today: date) -> tuple[str, str, str]:
+    """Subject, text and HTML of the alert that the audit chain no longer verifies."""
+    config = current_app.config
+    with force_locale(user.locale or "nl"):
+        subject = _("Caseflow: the audit trail has been tampered with")
+        text, html = mail.render("audit_alert", user.locale, user=user, today=today, report=report,
+                                 base_url=config["BASE_URL"], subject=subject)
+    return subject, text, html

@@ -78,6 +78,8 @@ def build_scheduler(app, *, blocking: bool = False, now_fn=clock.now):
     )
     started = now_fn()
     for job in jobs.JOBS.values():
+        if not job.enabled(config):  # e.g. the daily backup without CASEFLOW_BACKUP_DIR
+            continue
         options = {}
         if missed_today(job, config, started):
             options["next_run_time"] = clock.now()  # APScheduler fires on the wall clock: at once

@@ -185,3 +185,16 @@ def test_a_large_seed_is_written_in_bulk_over_five_years(runner):
     assert all(r.outcome for c in cases if c.status == "resolved" for r in c.rights)
     assert {r.outcome for c in cases for r in c.rights} >= {"granted", "partially_granted", "refused",
                                                               "not_applicable"}
+
+
+def test_after_a_bulk_seed_the_audit_chain_verifies_and_new_cases_get_the_next_number(runner, staff):
+    """The bulk path writes events without the ORM: they must still be chained, and the per-year counters must
+    continue after the seeded numbers, or the next real case could not get a reference."""
+    seed(runner, "--cases", "600", "--seed", "9", "--force")
+    verified = runner.invoke(args=["audit", "verify"])
+    assert verified.exit_code == 0, verified.output
+    year = date.fromisoformat(TODAY).year
+    highest = db.session.scalar(select(func.max(Case.number)).where(Case.year == year))
+    case = open_case(staff, received_on=date.fromisoformat(TODAY), today=date.fromisoformat(TODAY))
+    assert case.reference == f"DSR-{year}-{highest + 1:04d}"
+    assert runner.invoke(args=["audit", "verify"]).exit_code == 0  # the ORM's next event chains onto the bulk ones

@@ -56,3 +56,46 @@ def test_upgrade_to_0005_fills_search_text_and_undoes_untold_extensions(tmp_path
         db.engine.dispose()
     assert rows[7].split("\n") == ["dsr-2026-0007", "celine dupre", "celine.dupre@example.be"]
     assert deadlines == {7: date(2026, 4, 7), 8: date(2026, 6, 5)}
+
+
+def test_upgrade_to_0009_chains_existing_audit_events_and_starts_the_counters(tmp_path):
+    """Migration 0009 backfills the hash chain over the events already there (audit verify passes, and catches a
+    later edit), and each year's reference counter starts after the highest number in use."""
+    from datetime import date, datetime, timezone
+
+    import sqlalchemy as sa
+    from flask_migrate import upgrade
+
+    from caseflow import create_app
+    from caseflow.audit.verify import verify_all
+    from caseflow.models import CaseCounter
+    from config import TestConfig
+
+    app = create_app({**{k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()},
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/old.sqlite"})
+    app.instance_path = str(tmp_path)
+    at = datetime(2026, 3, 20, 9, 0, 0, 123456, tzinfo=timezone.utc)
+    with app.app_context():
+        upgrade(revision="0005")
+        with db.engine.begin() as conn:
+            conn.execute(sa.text("INSERT INTO \"user\" (id, email, name, password_hash, is_admin, active, locale, "
+                                 "created_at) VALUES (1, 'an@labelstudio.be', 'An', 'x', false, true, 'nl', :t)"),
+                         {"t": at})
+            for number in (3, 9):
+                conn.execute(sa.text(
+                    "INSERT INTO \"case\" (id, reference, year, number, channel, received_on, requester_name, "
+                    "request_text, status, deadline, created_at, version, search_text) VALUES (:n, :ref, 2026, :n, "
+                    "'email', :r, 'Jan', '', 'new', :r, :t, 1, '')"),
+                    {"n": number, "ref": f"DSR-2026-{number:04d}", "r": date(2026, 3, 5), "t": at})
+                for action in ("case_opened", "assigned"):
+                    conn.execute(sa.text("INSERT INTO audit_event (case_id, user_id, created_at, action, after) "
+                                         "VALUES (:c, 1, :t, :a, 'Ån')"), {"c": number, "t": at, "a": action})
+        upgrade()
+        assert verify_all(db.session).ok and verify_all(db.session).checked == 4
+        assert db.session.get(CaseCounter, 2026).last_number == 9
+        with db.engine.begin() as conn:
+            conn.execute(sa.text("UPDATE audit_event SET after = 'Piet' WHERE id = 2"))
+        report = verify_all(db.session)
+        db.session.remove()
+        db.engine.dispose()
+    assert report.first.event_id == 2 and report.first.reference == "DSR-2026-0003"

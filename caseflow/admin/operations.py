@@ -20,6 +20,8 @@ JOB_LABELS = {
     "mail": _l("Deliver the mail outbox"),
     "intake": _l("Fetch new email from the mailbox (intake)"),
     "packages": _l("Delete data packages past their retention period"),
+    "retention": _l("Anonymise cases past the retention period; remove stray files"),
+    "backup": _l("Back up the database and stored files"),
 }
 OUTBOX_LIMIT = 200
 

@@ -46,6 +46,12 @@ def _reachable(form) -> bool:
     return False
 
 
+def one_line(form, field):
+    """A subject is one line: a line break would break the email's headers."""
+    if field.data and any(ch in field.data for ch in "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"):
+        raise ValidationError(str(_l("The subject must be a single line.")))
+
+
 class VersionedForm(FlaskForm):
     """A form that changes a case carries the version it was based on (no silent overwrites)."""
 
@@ -67,6 +73,7 @@ class CaseForm(FlaskForm):
     rights = MultiCheckboxField(_l("Rights invoked"), choices=[])
     request_text = TextAreaField(_l("Text of the request"), validators=[Optional(), max_length(100_000)])
     attachment = FileField(_l("Attachment (scan or saved email)"))
+    confirm_old = BooleanField(_l("Yes, the request was received on this date (more than a year ago)"))
     assignee_id = SelectField(_l("Assigned to"), coerce=str)
     # one token per form shown: the same form saved twice makes one case (services.duplicates)
     form_token = HiddenField()
@@ -136,7 +143,8 @@ class ExtendForm(VersionedForm):
     reason = TextAreaField(
         _l("Reason for the extension"),
         description=_l("Complexity or number of requests. The requester must be told before the original deadline."),
-        validators=[DataRequired(_l("Give the reason for the extension (complexity or number of requests)."))],
+        validators=[DataRequired(_l("Give the reason for the extension (complexity or number of requests).")),
+                    max_length(5000)],
     )
     submit = SubmitField(_l("Extend by two months"))
 
@@ -182,7 +190,7 @@ class FilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField(_l("Search"))
+    q = StringField(_l("Search"), filters=[lambda v: (v or "").replace("\x00", "")[:200]])
     status = SelectField(_l("Status"), choices=[("open", _l("All open")), ("closed", _l("All closed")), ("all", _l("All"))] + choices(STATUSES))
     right = SelectField(_l("Right"), choices=[("", _l("All rights"))] + [(k, v[0]) for k, v in RIGHTS.items()])
     channel = SelectField(_l("Received by"), choices=choices(CHANNELS, _l("All channels")))
@@ -200,7 +208,8 @@ class FilterForm(FlaskForm):
 
 
 class LetterForm(VersionedForm):
-    subject = StringField(_l("Subject"), validators=[DataRequired(_l("The subject cannot be empty.")), max_length(255)])
+    subject = StringField(_l("Subject"), validators=[DataRequired(_l("The subject cannot be empty.")), max_length(255),
+                                                     one_line])
     body = TextAreaField(_l("Text"), validators=[DataRequired(_l("The text cannot be empty.")), max_length(100_000)])
     attach_package = BooleanField(_l("Attach the data package (ZIP)"))
     passphrase_channel = RadioField(_l("The ZIP goes out encrypted: how does the requester get its passphrase?"),

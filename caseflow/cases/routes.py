@@ -12,6 +12,7 @@ from flask_login import current_user, login_required
 from wtforms.validators import DataRequired
 
 from .. import attachments, checklists, clock
+from ..audit.verify import case_trail
 from ..extensions import db
 from ..models import Case
 from ..services import ServiceError, StaleCaseError
@@ -26,6 +27,7 @@ from ..views import apply_service_error
 from . import forms
 
 bp = Blueprint("cases", __name__)
+MAX_ID = 2**31 - 1  # ids are 32-bit integers: a larger one in a filter matches nobody
 
 
 @bp.before_request
@@ -118,6 +120,7 @@ def new():
                 attachment_name=upload.filename if has_file else None,
                 requester_salutation=form.requester_salutation.data or None,
                 form_token=form.form_token.data,
+                confirm_old=form.confirm_old.data,
             )
         except duplicates.AlreadySaved as error:
             flash(str(error.message), "warning")
@@ -134,7 +137,7 @@ def new():
 @bp.route("/cases/<int:case_id>")
 def show(case_id):
     case = _get_case(case_id)
-    return render_template("cases/show.html", case=case)
+    return render_template("cases/show.html", case=case, chain_breaks=case_trail(db.session, case))
 
 
 @bp.route("/cases/<int:case_id>/attachment")

@@ -61,6 +61,8 @@ def show(message_id):
 @bp.route("/intake/<int:message_id>/original.eml")
 def original(message_id):
     message = _message(message_id)
+    if not message.raw_path:  # removed at the end of the retention period
+        abort(404)
     return _download(services.path_of(message.raw_path), f"email-{message.id}.eml", "message/rfc822")
 
 

@@ -51,7 +51,7 @@ def audit(case, actor, action: str, *, detail=None, before=None, after=None, at=
     """Record a change to the case; also bumps its version, so a concurrent edit of any part is detected.
 
     bump=False: a change that conflicts only with a change to the same thing (a checklist line, guarded by its own
-    unique constraint), so colleagues working on other parts of the case are not stopped.
+    unique constraint), or a record of reading (a download): colleagues' open forms on the case stay valid.
     """
     if bump:
         flag_modified(case, "status")

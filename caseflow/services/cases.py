@@ -5,21 +5,25 @@ The work per right (actions, checklist lines, outcomes) is in services.resolutio
 Every function validates against the rules of DESIGN §2-3, writes audit events and
 commits one unit of work, or raises ServiceError and leaves the database untouched.
 """
+import random
+import time
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from .. import attachments, reminders, rules
 from ..registered import tracking
 from ..extensions import db
-from ..models import Case, CaseRight, Suspension, User
+from ..models import Case, CaseCounter, CaseRight, Suspension, User
 from ..rights import CHANNELS, CLOSE_STATUSES, IDENTITY_CHECKS, RIGHTS, SALUTATIONS
 from . import ServiceError, audit, audit_parts, check_version, commit, moment, require_open, with_text
 from . import duplicates
 
-REFERENCE_ATTEMPTS = 5
+GDPR_APPLIES_FROM = date(2018, 5, 25)  # Art. 99(2): no GDPR request can have been received before
+OLD_AFTER_DAYS = 365  # a receipt date further back must be confirmed (a typo in the year is likelier)
+REFERENCE_ATTEMPTS = 30  # each a whole new try after another writer won a race (it waits a little longer each time)
 
 
 def _refresh_deadline(case: Case) -> None:
@@ -27,7 +31,23 @@ def _refresh_deadline(case: Case) -> None:
 
 
 def _next_number(year: int) -> int:
-    return (db.session.scalar(select(func.max(Case.number)).where(Case.year == year)) or 0) + 1
+    """Take the year's next number: the counter row's UPDATE is the transaction's first write, so it holds the row
+    (PostgreSQL) or the database's write lock (SQLite) until commit; a rolled back case gives its number back."""
+    taken = db.session.execute(update(CaseCounter).where(CaseCounter.year == year)
+                               .values(last_number=CaseCounter.last_number + 1)).rowcount
+    if not taken:  # the year's first case (or cases from before the counter): start after the highest number
+        highest = db.session.scalar(select(func.max(Case.number)).where(Case.year == year)) or 0
+        db.session.add(CaseCounter(year=year, last_number=highest + 1))
+        db.session.flush()  # a concurrent first case of the year: IntegrityError, and the caller tries again
+    return db.session.scalar(select(CaseCounter.last_number).where(CaseCounter.year == year))
+
+
+def _lost_race(error: Exception) -> bool:
+    """A conflict worth a new try: a unique number taken, SQLite's lock busy, a PostgreSQL deadlock."""
+    if isinstance(error, IntegrityError):
+        return True
+    text = str(error).lower()
+    return any(word in text for word in ("database is locked", "deadlock", "could not serialize"))
 
 
 def _active_user(user_id) -> User | None:
@@ -57,6 +77,7 @@ def open_case(
     requester_salutation: str | None = None,
     form_token: str | None = None,
     notify: bool = True,
+    confirm_old: bool = False,
     today: date | None = None,
     now: datetime | None = None,
 ) -> Case:
@@ -75,6 +96,12 @@ def open_case(
         raise ServiceError(_l("Choose how the request arrived."), field="channel")
     if received_on > today:
         raise ServiceError(_l("The date received cannot be in the future."), field="received_on")
+    if received_on < GDPR_APPLIES_FROM:
+        raise ServiceError(_l("The date received cannot be before 25 May 2018, when the GDPR began to apply."),
+                           field="received_on")
+    if (today - received_on).days > OLD_AFTER_DAYS and not confirm_old:
+        raise ServiceError(_l("This date is more than a year ago. Check it, and tick the box below to confirm it "
+                              "is right."), field="confirm_old")
     if not rights:
         raise ServiceError(_l("Tick at least one right."), field="rights")
     unknown = [r for r in rights if r not in RIGHTS]
@@ -86,9 +113,20 @@ def open_case(
     assignee = _active_user(assignee_id)
 
     stored = attachments.save(attachment, attachment_name) if attachment is not None else None
+    if stored and attachments.size_of(stored) == 0:
+        attachments.discard(stored)
+        raise ServiceError(_l("The attachment is empty (0 bytes): choose the scan or saved email again."),
+                           field="attachment")
     try:
         for attempt in range(REFERENCE_ATTEMPTS):
-            number = _next_number(received_on.year)
+            try:
+                number = _next_number(received_on.year)
+            except (IntegrityError, OperationalError) as error:
+                db.session.rollback()
+                if not _lost_race(error):
+                    raise
+                time.sleep(random.uniform(0, 0.02 * (attempt + 1)))  # nosec B311  # jitter, not security
+                continue
             case = Case(
                 reference=f"DSR-{received_on.year}-{number:04d}",
                 year=received_on.year,
@@ -103,7 +141,7 @@ def open_case(
                 requester_salutation=requester_salutation or None,
                 form_token=form_token,
                 request_text=request_text or "",
-                attachment_name=attachment_name if stored else None,
+                attachment_name=attachments.shorten(attachment_name) if stored else None,
                 attachment_path=stored,
                 assignee=assignee,
                 created_by=actor,
@@ -123,11 +161,14 @@ def open_case(
                     reminders.tell_assignee(case, assignee, actor, now=now)
                 db.session.commit()
                 return case
-            except IntegrityError:  # another case took this number meanwhile: take the next one
+            except (IntegrityError, OperationalError) as error:  # a writer won a race: try again
                 db.session.rollback()
                 earlier = duplicates.saved_with_token(form_token)
                 if earlier is not None:  # ...or the same form, saved by a second click a moment ago
                     raise duplicates.AlreadySaved(earlier) from None
+                if not _lost_race(error):
+                    raise
+                time.sleep(random.uniform(0, 0.02 * (attempt + 1)))  # nosec B311  # jitter, not security
         raise ServiceError(_l("Could not assign a reference; please try again."))
     except BaseException:
         attachments.discard(stored)

@@ -8,9 +8,8 @@ import uuid
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from werkzeug.utils import secure_filename
 
-from .. import package, pdf
+from .. import attachments, package, pdf
 from ..extensions import db
 from ..models import PackageFile
 from . import IDENTITY_NOT_VERIFIED, ServiceError, audit, check_version, commit, moment, require_open
@@ -20,7 +19,7 @@ log = logging.getLogger(__name__)
 
 def folder(case) -> str:
     path = os.path.join(current_app.instance_path, "packages", str(case.id))
-    os.makedirs(path, exist_ok=True)
+    os.makedirs(path, mode=0o700, exist_ok=True)
     return path
 
 
@@ -39,10 +38,10 @@ def add_files(case, uploads, *, actor, now=None) -> list[PackageFile]:
     known = {f.sha256: f.display_name for f in case.package_files if f.purged_at is None}
     try:
         for name, stream in uploads:
-            stored = f"{uuid.uuid4().hex}_{secure_filename(name) or 'export'}"
+            stored = attachments.stored_name(name, "export")
             path = os.path.join(folder(case), stored)
             digest, size = hashlib.sha256(), 0
-            with open(path, "wb") as out:
+            with attachments.create_private(path) as out:
                 written.append(path)
                 while chunk := stream.read(64 * 1024):
                     digest.update(chunk)
@@ -51,6 +50,7 @@ def add_files(case, uploads, *, actor, now=None) -> list[PackageFile]:
             if size == 0:
                 raise ServiceError(_l("%(name)s is empty (0 bytes): export it again; nothing was added.", name=name),
                                    field="files")
+            name = attachments.shorten(name)
             record = PackageFile(case=case, display_name=name, stored_name=stored, size=size,
                                  sha256=digest.hexdigest(), uploaded_by=actor, uploaded_at=now)
             record.same_as = known.get(record.sha256)
@@ -114,7 +114,7 @@ def snapshot(case, *, locale: str, now=None, passphrase: str | None = None) -> t
     if passphrase:
         data = package.encrypt(data, passphrase)
     stored = f"sent-{uuid.uuid4().hex[:8]}-{name}"
-    with open(os.path.join(folder(case), stored), "wb") as out:
+    with attachments.create_private(os.path.join(folder(case), stored)) as out:
         out.write(data)
     return name, os.path.relpath(os.path.join(folder(case), stored), current_app.instance_path)
 
@@ -123,7 +123,8 @@ def record_download(case, *, actor, files=None, source: str | None = None, now=N
     """Audit a download: which files it held (default: the package as it is now) and, for a letter's ZIP, which."""
     _, now = moment(None, now)
     names = ", ".join(files if files is not None else [f.display_name for f in case.package_files])
-    audit(case, actor, "package_downloaded", detail=f"{source}: {names}" if source else names, at=now)
+    audit(case, actor, "package_downloaded", detail=f"{source}: {names}" if source else names, at=now,
+          bump=False)  # reading never changes the case's version
     commit()
 
 

@@ -1,0 +1,1 @@
+"""The tamper-evident audit trail: a hash chain over every audit event, and the check that walks it."""

@@ -1,0 +1,1 @@
+"""Backup and restore: one archive with the database and every stored file under instance/, with a manifest."""

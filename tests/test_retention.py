@@ -1,0 +1,105 @@
+"""Retention: cases closed longer than the retention period are anonymised; stray files go; files are private."""
+import io
+import os
+import stat
+import time
+from datetime import date, datetime, timedelta, timezone
+
+from sqlalchemy import select
+
+from caseflow import clock, jobs
+from caseflow.extensions import db
+from caseflow.models import AuditEvent, Case, PackageFile
+from caseflow.services import cases as svc
+from caseflow.services import correspondence, packages
+
+from .conftest import make_user, open_case
+
+TODAY = date(2031, 6, 10)
+
+
+def _closed_case(actor, closed_on: date, name: str):
+    """An access case worked and closed on `closed_on`, with a scan, a package file and a requester correction."""
+    received = closed_on - timedelta(days=10)
+    case = open_case(actor, received_on=received, today=received, requester_name=name,
+                     customer_number="K-77", attachment=io.BytesIO(b"scan"), attachment_name=f"{name}.pdf")
+    svc.update_requester(case, actor=actor, requester_name=name, requester_email=f"{name.lower()}@example.be",
+                         requester_address="Kerkstraat 1\n2960 Brecht", customer_number="K-78")
+    svc.record_identity(case, actor=actor, method="kopie eID", received_on=received, today=received)
+    packages.add_files(case, [(f"{name}-orders.csv", io.BytesIO(b"1;2\n"))], actor=actor)
+    moment = datetime.combine(closed_on, datetime.min.time(), clock.BRUSSELS).replace(hour=12)
+    svc.close(case, actor=actor, status="withdrawn", note=f"{name} trok het verzoek in", today=closed_on, now=moment)
+    return case
+
+
+def test_retention_anonymises_a_case_closed_five_years_and_a_day_ago_only(app, runner):
+    actor = make_user()
+    old = _closed_case(actor, date(2026, 6, 9), "Oud")  # 5 years and a day before TODAY
+    young = _closed_case(actor, date(2026, 6, 11), "Jong")  # 5 years minus a day
+    old_scan = os.path.join(app.instance_path, "attachments", old.attachment_path)
+    old_export = os.path.join(packages.folder(old), old.package_files[0].stored_name)
+    young_scan = os.path.join(app.instance_path, "attachments", young.attachment_path)
+
+    result = jobs.run("retention", today=TODAY)
+    assert (result.status, result.counts["anonymised"]) == ("done", 1)
+    db.session.expire_all()
+    old, young = db.session.get(Case, old.id), db.session.get(Case, young.id)
+
+    assert old.requester_name == "—" and old.requester_email is None and old.requester_address is None
+    assert old.customer_number is None and old.request_text == "" and old.attachment_path is None
+    assert old.closing_note is None and old.anonymised_on == TODAY
+    assert not os.path.exists(old_scan) and not os.path.exists(old_export)
+    assert not db.session.scalars(select(PackageFile).where(PackageFile.case_id == old.id)).all()
+    assert (old.reference, old.status, old.right_keys) == ("DSR-2026-0001", "withdrawn", ["access"])
+    assert old.received_on == date(2026, 5, 30) and old.identity_verified_on is not None
+    assert "oud" not in old.search_text
+
+    texts = [(e.detail or "") + (e.before or "") + (e.after or "") for e in old.events]
+    assert not any("Oud" in t or "oud@" in t or "K-7" in t for t in texts)
+    assert old.events[-1].action == "anonymised"
+    assert [e.action for e in old.events][:2] == ["case_opened", "requester_changed"]
+
+    assert young.requester_name == "Jong" and os.path.exists(young_scan) and young.anonymised_on is None
+    verify = runner.invoke(args=["audit", "verify"])
+    assert verify.exit_code == 0, verify.output  # the chain holds after the texts were blanked
+    assert jobs.run("retention", today=TODAY + timedelta(days=1)).counts["anonymised"] == 0
+
+
+def test_stray_files_are_removed_after_a_day(app):
+    actor = make_user()
+    case = open_case(actor, attachment=io.BytesIO(b"scan"), attachment_name="scan.pdf")
+    folder = os.path.join(app.instance_path, "attachments")
+    stray_old, stray_new = os.path.join(folder, "crashed-old.pdf"), os.path.join(folder, "crashed-new.pdf")
+    for path in (stray_old, stray_new):
+        with open(path, "wb") as fh:
+            fh.write(b"half a save")
+    two_days_ago = time.time() - 2 * 86400
+    os.utime(stray_old, (two_days_ago, two_days_ago))
+    os.utime(os.path.join(folder, case.attachment_path), (two_days_ago, two_days_ago))
+
+    result = jobs.run("retention", today=clock.today())
+    assert result.counts["orphans"] == 1
+    assert not os.path.exists(stray_old)
+    assert os.path.exists(stray_new)  # maybe a save still running: kept until it is a day old
+    assert os.path.exists(os.path.join(folder, case.attachment_path))  # belongs to a case
+
+
+def test_database_and_instance_are_readable_by_the_owner_only(tmp_path):
+    from caseflow import create_app
+
+    instance = tmp_path / "instance"
+    instance.mkdir(mode=0o755)
+    app = create_app({"SECRET_KEY": "x", "TESTING": True,
+                      "SQLALCHEMY_DATABASE_URI": "sqlite:///" + str(instance / "caseflow.sqlite")})
+    app.instance_path = str(instance)
+    from caseflow import _owner_only
+    _owner_only(app)
+    assert stat.S_IMODE(os.stat(instance).st_mode) == 0o700
+    assert stat.S_IMODE(os.stat(instance / "caseflow.sqlite").st_mode) == 0o600
+
+
+def test_stored_scans_are_private(app):
+    actor = make_user()
+    case = open_case(actor, attachment=io.BytesIO(b"scan"), attachment_name="scan.pdf")
+    path = os.path.join(app.instance_path, "attachments", case.attachment_path)
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
