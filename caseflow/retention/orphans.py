@@ -43,12 +43,6 @@ def find_orphans(now: datetime, min_age: timedelta) -> list[str]:
 
 
 def remove_orphans(now: datetime) -> int:
-    min_age = timedelta(hours=current_app.config["ORPHAN_MIN_AGE_HOURS"])
-    removed = 0
-    for path in find_orphans(now, min_age):
-        try:
-            os.remove(path)
-            removed += 1
-        except FileNotFoundError:
-            pass
-    return removed
+    from .anonymise import delete_files
+
+    return delete_files(find_orphans(now, timedelta(hours=current_app.config["ORPHAN_MIN_AGE_HOURS"])))
