@@ -247,6 +247,9 @@ class CaseRight(db.Model):
     outcome_reason = db.Column(db.Text)
     outcome_at = db.Column(UTCDateTime)
     outcome_by_id = db.Column(db.Integer, db.ForeignKey("user.id"))
+    # The decision's own optimistic lock (migration 0014): two colleagues deciding two different rights of a case
+    # both succeed; only two changes to the same decision conflict. The case's version is not touched by a decision.
+    version = db.Column(db.Integer, nullable=False, default=1, server_default="1")
 
     case = db.relationship("Case", back_populates="rights")
     outcome_by = db.relationship("User")
@@ -257,6 +260,7 @@ class CaseRight(db.Model):
     __table_args__ = (db.UniqueConstraint("case_id", "right", name="uq_case_right_case_id_right"),
                       db.Index("ix_case_right_right_case_id", "right", "case_id"),
                       db.Index("ix_case_right_case_id_outcome", "case_id", "right", "outcome"))
+    __mapper_args__ = {"version_id_col": version}
 
 
 class ResolutionAction(db.Model):

@@ -162,7 +162,7 @@ def test_changing_a_decision_does_not_keep_the_old_reasons(actor, client, auth):
     resolution.set_outcome(case, right.id, actor=actor, outcome="not_applicable", reason="Geen toestemming gegeven.")
     case = only_case()
     r = client.post(f"/cases/{case.id}/rights/{right.id}/outcome", data={
-        "version": case.version, "outcome": "refused", "refusal_code": "identity_not_verified",
+        "version": case.rights[0].version, "outcome": "refused", "refusal_code": "identity_not_verified",
         "reason": "Geen toestemming gegeven."})
     html = r.get_data(as_text=True)
     assert r.status_code == 422 and 'id="reason-error"' in html and "vorige beslissing" in html

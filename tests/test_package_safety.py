@@ -105,7 +105,7 @@ def test_staff_choose_the_channel_and_see_the_passphrase_once(client, auth, acto
     assert 'name="passphrase_channel"' in page and "Telefonisch" in page
     draft = correspondence.draft(case, "answer", locale="nl", sender_name="An Peeters", today=date.today())
     data = {"version": db.session.get(Case, case.id).version, "subject": draft.subject, "body": draft.body,
-            "attach_package": "y"}
+            "attach_package": "y", "decisions": resolution.decisions_stamp(db.session.get(Case, case.id))}
     r = client.post(f"/cases/{case.id}/letters/new?kind=answer", data=data)
     assert r.status_code == 422 and "Kies hoe de verzoeker het wachtwoord" in r.get_data(as_text=True)
     r = client.post(f"/cases/{case.id}/letters/new?kind=answer", data=data | {"passphrase_channel": "phone"},

@@ -192,10 +192,10 @@ def test_record_action_and_outcomes_then_resolve(client, case, logged_in):
         "version": only_case().version, "received_on": TODAY.isoformat(), "check": "account",
         "method": "e-mail komt overeen"})
     r = client.post(f"/cases/{case.id}/rights/{access.id}/outcome",
-                    data={"version": only_case().version, "outcome": "granted"})
+                    data={"version": only_case().rights[0].version, "outcome": "granted"})
     assert r.status_code == 302
     r = client.post(f"/cases/{case.id}/rights/{erasure.id}/outcome", data={
-        "version": only_case().version, "outcome": "partially_granted", "refusal_code": "legal_retention",
+        "version": only_case().rights[1].version, "outcome": "partially_granted", "refusal_code": "legal_retention",
         "reason": "Factuurgegevens blijven 10 jaar bewaard (fiscale bewaarplicht)."})
     assert r.status_code == 302
     r = client.post(f"/cases/{case.id}/close", data={
@@ -222,7 +222,7 @@ def test_outcome_refusal_without_code_keeps_reason(client, case):
         "version": case.version, "received_on": TODAY.isoformat(), "check": "account", "method": "ok"})
     erasure = case.rights[1]
     r = client.post(f"/cases/{case.id}/rights/{erasure.id}/outcome", data={
-        "version": only_case().version, "outcome": "refused", "refusal_code": "", "reason": "Mijn uitleg"})
+        "version": erasure.version, "outcome": "refused", "refusal_code": "", "reason": "Mijn uitleg"})
     assert r.status_code == 422
     html = r.get_data(as_text=True)
     assert 'id="refusal_code-error"' in html and "Mijn uitleg" in html
@@ -264,7 +264,7 @@ def test_stale_form_does_not_overwrite_and_keeps_input(client, case):
 def test_colleagues_refusal_is_shown_before_anyone_overwrites_it(client, case, logged_in):
     svc.record_identity(case, actor=logged_in, method="ok", today=TODAY)
     erasure = case.rights[1]
-    stale = only_case().version
+    stale = erasure.version  # the decision's own version
     colleague = make_user("piet@labelstudio.be", "Piet Maes")
     resolution.set_outcome(only_case(), erasure.id, actor=colleague, outcome="refused", refusal_code="no_ground",
                     reason="Geen van de vijf gronden: lopende bestelling.")

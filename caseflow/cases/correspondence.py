@@ -13,7 +13,7 @@ from ..extensions import db
 from ..models import Letter
 from ..rights import LETTER_KINDS, PASSPHRASE_CHANNELS
 from ..services import ServiceError, StaleCaseError
-from ..services import correspondence, packages
+from ..services import correspondence, packages, resolution
 from . import forms
 from .routes import _case_form_view, _get_case, bp
 
@@ -38,7 +38,7 @@ def compose_letter(case_id):
     def perform(case, form):
         letter = correspondence.send(case, actor=current_user, kind=kind, locale=locale, subject=form.subject.data,
                                      body=form.body.data, attach_package=form.attach_package.data,
-                                     expected_version=form.version.data,
+                                     expected_version=form.version.data, expected_decisions=form.decisions.data,
                                      passphrase_channel=form.passphrase_channel.data or None)
         if letter.passphrase:  # shown this once, never stored: the staff member passes it on by the chosen way
             flash(_("Passphrase of the encrypted data package: %(passphrase)s. How it reaches the requester: "
@@ -56,8 +56,12 @@ def compose_letter(case_id):
                 "delivery": correspondence.delivery_for(case),
                 "problems": correspondence.problems(case, kind, today=clock.today())}
 
+    def stamp(form, case):  # the case's version, and the decisions' (a decision does not bump the case's)
+        form.version.data = case.version
+        form.decisions.data = resolution.decisions_stamp(case)
+
     return _case_form_view(case_id, forms.LetterForm, "letter_compose.html", _l("Letter to the requester"), perform,
-                           prepare=prepare, defaults=defaults, context=context)
+                           prepare=prepare, defaults=defaults, context=context, stamp=stamp)
 
 
 def _letter(case_id, letter_id) -> Letter:

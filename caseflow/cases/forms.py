@@ -161,6 +161,9 @@ class ActionForm(VersionedForm):
 
 
 class OutcomeForm(VersionedForm):
+    """`version` here is the decision's own version (CaseRight.version), not the case's: deciding one right
+    conflicts only with a change to the same decision."""
+
     outcome = RadioField(_l("Outcome"), choices=choices(OUTCOMES), validators=[InputRequired(_l("Choose an outcome."))])
     refusal_code = SelectField(_l("Reason code (for a full or partial refusal)"), choices=choices(REFUSAL_CODES, blank=""), validators=[Optional()])
     reason = TextAreaField(_l("Reasons (sent to the requester)"), validators=[Optional(), max_length(10_000)])
@@ -214,6 +217,8 @@ class LetterForm(VersionedForm):
     attach_package = BooleanField(_l("Attach the data package (ZIP)"))
     passphrase_channel = RadioField(_l("The ZIP goes out encrypted: how does the requester get its passphrase?"),
                                     choices=choices(PASSPHRASE_CHANNELS), validate_choice=False)
+    # the versions of the decisions the answer was drafted from (a decision does not bump the case's version)
+    decisions = HiddenField(filters=[lambda v: v or ""])
     submit = SubmitField(_l("Send"))
 
 

@@ -18,7 +18,6 @@ from ..models import Case
 from ..services import ServiceError, StaleCaseError
 from ..services import cases as case_service
 from ..services import closing, duplicates, resolution
-from ..rights import REFUSAL_CODES_FOR
 from ..services import export as export_service
 from ..services.register import CLOSED_MATCHES_CAP, Filters, count_closed_matches, inactive_assignees, page_of
 from ..services.users import active_staff
@@ -150,12 +149,21 @@ def attachment(case_id):
                      mimetype="application/octet-stream")
 
 
+def _stamp_case_version(form, case):
+    form.version.data = case.version
+
+
+def _latest_events(case):
+    return list(reversed(case.events[-5:]))
+
+
 def _case_form_view(case_id, form_class, template, title, perform, prepare=None, defaults=None, context=None,
-                    closed_case=False):
+                    closed_case=False, stamp=_stamp_case_version, changes=_latest_events):
     """GET shows the form; POST validates, calls one service function, flashes and redirects.
 
     `perform` returns the message to flash, or (message, where to go next). On a validation or service
-    error the form is shown again with everything typed kept.
+    error the form is shown again with everything typed kept. `stamp(form, case)` puts the version(s) the form is
+    based on in its hidden fields; after a concurrent change `changes(case)` are the events shown above the form.
     """
     case = _get_case(case_id)
     form = form_class()
@@ -163,7 +171,7 @@ def _case_form_view(case_id, form_class, template, title, perform, prepare=None,
     if prepare:
         prepare(form, case)
     if request.method == "GET":
-        form.version.data = case.version
+        stamp(form, case)
         for name, value in (defaults(case) if defaults else {}).items():
             getattr(form, name).data = value
     elif case.is_open == closed_case:
@@ -176,9 +184,9 @@ def _case_form_view(case_id, form_class, template, title, perform, prepare=None,
         except StaleCaseError as error:
             db.session.expire_all()
             case = _get_case(case_id)
-            form.version.data = case.version  # a second click saves the user's input over the newer state...
+            stamp(form, case)  # a second click saves the user's input over the newer state...
             flash(str(error.message), "error")
-            changed = list(reversed(case.events[-5:]))  # ...so first show what the colleague changed
+            changed = changes(case)  # ...so first show what the colleague changed
         except ServiceError as error:
             db.session.rollback()
             apply_service_error(form, error)
@@ -309,32 +317,6 @@ def tick_item(case_id, right_id, item_key):
     return redirect(url_for("cases.show", case_id=case.id, _anchor=f"item-{key}-{item_key}"))
 
 
-@bp.route("/cases/<int:case_id>/rights/<int:right_id>/outcome", methods=["GET", "POST"])
-def set_outcome(case_id, right_id):
-    case = _get_case(case_id)
-    case_right = next((r for r in case.rights if r.id == right_id), None)
-    if case_right is None:
-        abort(404)
-
-    def perform(case, form):
-        resolution.set_outcome(case, right_id, actor=current_user, outcome=form.outcome.data,
-                                 refusal_code=form.refusal_code.data or None, reason=form.reason.data,
-                                 expected_version=form.version.data)
-        return _("Outcome saved.")
-
-    def defaults(case):
-        return {"outcome": case_right.outcome, "refusal_code": case_right.refusal_code or "",
-                "reason": case_right.outcome_reason or ""}
-
-    def prepare(form, case):
-        form.refusal_code.choices = [("", "")] + [(code, forms.REFUSAL_CODES[code])
-                                                  for code in REFUSAL_CODES_FOR[case_right.right]]
-
-    title = _l("Outcome: %(right)s", right=forms.RIGHTS[case_right.right][0])
-    return _case_form_view(case_id, forms.OutcomeForm, "outcome.html", title, perform, prepare=prepare,
-                           defaults=defaults)
-
-
 @bp.route("/cases/<int:case_id>/close", methods=["GET", "POST"])
 def close(case_id):
     def perform(case, form):
@@ -405,4 +387,4 @@ def assign(case_id):
                            defaults=lambda c: {"assignee_id": str(c.assignee_id or "")})
 
 
-from . import correspondence  # noqa: E402,F401  (letters and the data package: more routes on this blueprint)
+from . import correspondence, decisions  # noqa: E402,F401  (letters, the data package, a right's decision: more routes)

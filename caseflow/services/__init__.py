@@ -30,7 +30,8 @@ class StaleCaseError(ServiceError):
 
 
 def check_version(case, expected_version) -> None:
-    """None: the caller does not check (scripts, the demo). Anything else must be the case's current version."""
+    """None: the caller does not check (scripts, the demo). Anything else must be the current version of `case`
+    (or of whatever else carries its own version: a right's decision, CaseRight.version)."""
     if expected_version is None:
         return
     try:

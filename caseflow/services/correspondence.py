@@ -87,6 +87,7 @@ def problems(case: Case, kind: str, *, today: date) -> list:
 def send(
     case: Case, *, actor: User, kind: str, locale: str, subject: str, body: str, attach_package: bool = False,
     expected_version=None, today=None, now=None, delivered=False, passphrase_channel: str | None = None,
+    expected_decisions: str | None = None,
 ) -> Letter:
     """Send the (possibly edited) letter: by email through the outbox, or kept as a registered letter to print.
 
@@ -96,9 +97,14 @@ def send(
     A data package sent by email is an encrypted ZIP; its passphrase reaches the requester another way
     (`passphrase_channel`, recorded with the time); the passphrase itself is never stored: it is handed back
     once as `letter.passphrase` for the staff member to pass on.
+
+    expected_decisions: the resolution.decisions_stamp the answer was drafted from (None: not checked); a decision
+    saved since (it does not bump the case's version) makes the answer stale.
     """
     today, now = moment(today, now)
     check_version(case, expected_version)
+    if kind == "answer":
+        resolution.check_decisions(case, expected_decisions)
     if kind not in letters.KINDS or locale not in letters.LOCALES:
         raise ServiceError(_l("Unknown kind of letter or language."))
     refused = problems(case, kind, today=today)

@@ -14,7 +14,7 @@ from ..extensions import db
 from ..models import Case, CaseRight, ResolutionAction, User
 from ..rights import OUTCOMES, REFUSING_OUTCOMES, SYSTEMS
 from . import (
-    ServiceError, audit, audit_parts, check_version, commit, moment, require_open, with_text,
+    ServiceError, StaleCaseError, audit, audit_parts, check_version, commit, moment, require_open, with_text,
 )
 
 
@@ -138,15 +138,33 @@ def add_action(
     return action
 
 
+def decisions_stamp(case: Case) -> str:
+    """The versions of the case's decisions, as a form carries them: an answer drafted from decisions that a
+    colleague changed since is stale (the decisions no longer bump the case's version)."""
+    return ",".join(f"{r.id}:{r.version}" for r in case.rights)
+
+
+def check_decisions(case: Case, expected_stamp) -> None:
+    """None: the caller does not check. Anything else must be the case's current decisions_stamp."""
+    if expected_stamp is not None and expected_stamp != decisions_stamp(case):
+        raise StaleCaseError()
+
+
 def set_outcome(
     case: Case, case_right_id, *, actor: User, outcome: str, refusal_code: str | None = None,
-    reason: str = "", expected_version=None, now=None,
+    reason: str = "", expected_right_version=None, now=None,
 ) -> CaseRight:
-    """Decide one right: granted, partially granted, refused (with a reason code and reasons) or not applicable."""
+    """Decide one right: granted, partially granted, refused (with a reason code and reasons) or not applicable.
+
+    The decision has its own version (CaseRight.version): expected_right_version is checked against it (None: not
+    checked), and the case's version is not bumped, so a decision conflicts only with a change to the same decision;
+    colleagues deciding other rights or working other parts of the case are not stopped. The rules (caseflow.rules)
+    still check every decision at answer and close time, from the current state.
+    """
     _, now = moment(None, now)
-    check_version(case, expected_version)
     require_open(case)
     right = _case_right(case, case_right_id)
+    check_version(right, expected_right_version)
     if outcome not in OUTCOMES:
         raise ServiceError(_l("Choose an outcome."), field="outcome")
     reason = (reason or "").strip()
@@ -169,8 +187,8 @@ def set_outcome(
     right.outcome_reason = reason or None
     right.outcome_at = now
     right.outcome_by = actor
-    _start_work(case, actor, now)
+    _start_work_quietly(case, actor, now)
     audit(case, actor, "outcome_set", detail=audit_parts(right.right, refusal_code),
-          before=with_text(*before), after=with_text(outcome, right.outcome_reason), at=now)
-    commit()
+          before=with_text(*before), after=with_text(outcome, right.outcome_reason), at=now, bump=False)
+    commit()  # a colleague who saved this decision a moment ago (its version moved on): StaleCaseError
     return right
