@@ -229,3 +229,71 @@ def test_the_daily_reminder_counts_the_untriaged_emails(app, staff):
     assert result.count == 1
     message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "reminder"))
     assert "1 e-mail" in message.subject and "/intake" in message.body_text
+
+
+# --- A case made from an email is saved like one logged by hand (cases.saving) ---
+
+def _form_token(page: str) -> str:
+    import re
+
+    token = re.search(r'name="form_token"[^>]*value="([0-9a-f]{32})"', page) or \
+        re.search(r'value="([0-9a-f]{32})"[^>]*name="form_token"', page)
+    assert token, "the form from an email carries its own one-off token"
+    return token.group(1)
+
+
+def _case_from_email_data(token: str, **extra) -> dict:
+    data = {"channel": "email", "received_on": TODAY.isoformat(), "requester_name": "Lies Goossens",
+            "requester_email": "lies@example.be", "rights": ["access"], "assignee_id": "", "form_token": token}
+    data.update(extra)
+    return data
+
+
+def test_saving_the_case_from_an_email_twice_with_the_same_form_makes_one_case(client, logged_in):
+    location = upload(client, email()).location
+    token = _form_token(client.get(location).get_data(as_text=True))
+    first = client.post(location, data=_case_from_email_data(token))
+    assert first.status_code == 302 and "/letters/new?kind=acknowledgement" in first.location
+    case = db.session.scalar(select(Case))
+    second = client.post(location, data=_case_from_email_data(token))  # a double click, or back and save again
+    assert second.status_code == 302 and second.location.endswith(f"/cases/{case.id}")
+    assert len(db.session.scalars(select(Case)).all()) == 1
+    shown = client.get(second.location).get_data(as_text=True)
+    assert case.reference in shown and "geen tweede dossier" in shown
+
+
+def test_a_case_from_an_email_warns_about_an_open_case_of_the_same_address_until_confirmed(client, logged_in):
+    earlier = open_case(logged_in, received_on=TODAY - timedelta(days=3), today=TODAY,
+                        requester_name="Lies Goossens", requester_email="LIES@example.be")
+    location = upload(client, email()).location
+    token = _form_token(client.get(location).get_data(as_text=True))
+    warned = client.post(location, data=_case_from_email_data(token))
+    page = warned.get_data(as_text=True)
+    assert warned.status_code == 422 and 'id="similar-cases"' in page
+    warning = page.split('id="similar-cases"', 1)[1].split("</div>", 1)[0]
+    assert earlier.reference in warning and 'name="confirm_duplicate"' in warning
+    assert 'value="Lies Goossens"' in page  # the form keeps what was typed
+    assert len(db.session.scalars(select(Case)).all()) == 1
+    assert db.session.scalar(select(IntakeMessage)).status == "new"  # nothing saved, the email still to triage
+    saved = client.post(location, data=_case_from_email_data(token, confirm_duplicate="y"))
+    assert saved.status_code == 302 and "/letters/new?kind=acknowledgement" in saved.location
+    cases = db.session.scalars(select(Case).order_by(Case.id)).all()
+    assert len(cases) == 2 and db.session.scalar(select(IntakeMessage)).case_id == cases[1].id
+
+
+def test_a_case_from_an_email_checks_the_tracking_number_and_an_old_date_and_keeps_the_salutation(client, logged_in):
+    location = upload(client, email()).location
+    token = _form_token(client.get(location).get_data(as_text=True))
+    tracked = client.post(location, data=_case_from_email_data(token, tracking_number="RR123456785BE"))
+    assert tracked.status_code == 422  # the number is checked, not silently dropped: an email has none
+    assert "Alleen een aangetekende brief heeft een zendingsnummer" in tracked.get_data(as_text=True)
+    old = (TODAY - timedelta(days=400)).isoformat()
+    refused = client.post(location, data=_case_from_email_data(token, received_on=old, requester_salutation="mevrouw"))
+    assert refused.status_code == 422 and 'name="confirm_old"' in refused.get_data(as_text=True)
+    assert db.session.scalar(select(Case)) is None
+    saved = client.post(location, data=_case_from_email_data(
+        token, received_on=old, confirm_old="y", requester_salutation="mevrouw"))
+    assert saved.status_code == 302
+    case = db.session.scalar(select(Case))
+    assert case.requester_salutation == "mevrouw" and case.received_on == TODAY - timedelta(days=400)
+    assert db.session.scalar(select(IntakeMessage)).case_id == case.id

@@ -12,6 +12,9 @@ from caseflow.extensions import db
 from caseflow.models import AuditEvent, Case, PackageFile
 from caseflow.services import cases as svc
 from caseflow.services import correspondence, packages
+from caseflow.registered import service as registered
+from caseflow.intake import services as intake
+from caseflow.intake.models import IntakeMessage
 
 from .conftest import make_user, open_case
 
@@ -103,3 +106,91 @@ def test_stored_scans_are_private(app):
     case = open_case(actor, attachment=io.BytesIO(b"scan"), attachment_name="scan.pdf")
     path = os.path.join(app.instance_path, "attachments", case.attachment_path)
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+
+
+def _email(*, sent: datetime) -> bytes:
+    from email.message import EmailMessage
+
+    msg = EmailMessage()
+    msg["From"], msg["To"], msg["Subject"] = "Oud Verzoeker <oud@example.be>", "info@labelstudio.be", "Mijn verzoek"
+    msg["Date"] = sent.strftime("%a, %d %b %Y %H:%M:%S %z")
+    msg.set_content("Hierbij mijn identiteitskaart. Oud Verzoeker, Kerkstraat 1, Brecht.")
+    msg.add_attachment(b"%PDF-1.4 eID", maintype="application", subtype="pdf", filename="eid-oud.pdf")
+    return msg.as_bytes()
+
+
+def _registered_case(actor, received: date, name: str):
+    """A case by registered letter: the acknowledgement posted with its Bpost receipt."""
+    case = open_case(actor, received_on=received, today=received, requester_name=name, requester_email=None,
+                     requester_address="Kerkstraat 1\n2960 Brecht")
+    letter = correspondence.send_as_drafted(case, "acknowledgement", actor=actor, today=received)
+    assert letter.delivery == "registered_letter"
+    registered.record_posting(letter, actor=actor, posted_on=received, tracking_number="RR987654321BE",
+                              receipt=io.BytesIO(b"%PDF-1.4 receipt"), receipt_name=f"bon-{name}.pdf", today=received)
+    return case, letter
+
+
+def test_retention_removes_the_emails_taken_in_for_a_case_and_its_bpost_receipts(app):
+    actor = make_user()
+    closed_on = date(2026, 6, 9)  # 5 years and a day before TODAY
+    received = closed_on - timedelta(days=10)
+    case, letter = _registered_case(actor, received, "Oud")
+    sent = datetime.combine(received, datetime.min.time(), clock.BRUSSELS).replace(hour=9)
+    message, created = intake.take_in(_email(sent=sent), source="upload", now=sent)
+    assert created
+    intake.attach(message, reference=case.reference, actor=actor, now=sent)
+    raw_file = intake.path_of(message.raw_path)
+    attachment_file = intake.path_of(message.attachments[0].stored_name, attachment=True)
+    receipt_file = os.path.join(app.instance_path, "attachments", letter.receipt_path)
+    assert all(os.path.exists(p) for p in (raw_file, attachment_file, receipt_file))
+    moment = datetime.combine(closed_on, datetime.min.time(), clock.BRUSSELS).replace(hour=12)
+    svc.close(case, actor=actor, status="withdrawn", note="ingetrokken", today=closed_on, now=moment)
+
+    assert jobs.run("retention", today=TODAY).counts["anonymised"] == 1
+    db.session.expire_all()
+    message = db.session.get(IntakeMessage, message.id)
+    assert not os.path.exists(raw_file) and not os.path.exists(attachment_file)
+    assert not message.raw_path and message.from_name is None and message.from_email is None
+    assert message.subject == "" and message.text == ""
+    assert message.attachments[0].stored_name is None and "oud" not in message.attachments[0].name.lower()
+    assert (message.case_id, message.status, message.received_on) == (case.id, "attached", received)  # stays
+    assert not os.path.exists(receipt_file)
+    letter = db.session.get(type(letter), letter.id)
+    assert letter.receipt_path is None and letter.receipt_name is None
+    assert letter.tracking_number == "RR987654321BE"  # the proof of posting (no personal data) stays
+
+
+def test_the_stray_file_cleanup_keeps_the_bpost_receipt_of_a_live_case(app):
+    actor = make_user()
+    case, letter = _registered_case(actor, clock.today() - timedelta(days=3), "Levend")
+    receipt_file = os.path.join(app.instance_path, "attachments", letter.receipt_path)
+    two_days_ago = time.time() - 2 * 86400
+    os.utime(receipt_file, (two_days_ago, two_days_ago))
+    stray = os.path.join(app.instance_path, "attachments", "crashed-old.pdf")
+    with open(stray, "wb") as fh:
+        fh.write(b"half a save")
+    os.utime(stray, (two_days_ago, two_days_ago))
+
+    result = jobs.run("retention", today=clock.today())
+    assert result.counts["orphans"] >= 1 and not os.path.exists(stray)  # the cleanup did run
+    assert os.path.exists(receipt_file)
+    assert db.session.get(Case, case.id).anonymised_on is None
+
+
+def test_the_stray_file_cleanup_removes_an_emails_file_no_row_refers_to_and_keeps_the_kept_emails(app):
+    """A crash between anonymising a case and deleting its emails' files leaves them behind: a day later they go."""
+    sent = clock.now() - timedelta(days=3)
+    message, _ = intake.take_in(_email(sent=sent), source="upload", now=sent)
+    kept = [intake.path_of(message.raw_path), intake.path_of(message.attachments[0].stored_name, attachment=True)]
+    left = [os.path.join(app.instance_path, "intake", "left-behind.eml"),
+            os.path.join(app.instance_path, "intake", "attachments", "left-behind")]
+    for path in left:
+        with open(path, "wb") as fh:
+            fh.write(b"an email of an anonymised case")
+    two_days_ago = time.time() - 2 * 86400
+    for path in kept + left:
+        os.utime(path, (two_days_ago, two_days_ago))
+
+    assert jobs.run("retention", today=clock.today()).counts["orphans"] >= 2  # (files of earlier tests' rows too)
+    assert not any(os.path.exists(p) for p in left)
+    assert all(os.path.exists(p) for p in kept)

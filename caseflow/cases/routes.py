@@ -1,5 +1,4 @@
 """The case register: list, log a new case, the case page and the forms that work a case."""
-import uuid
 
 from flask import (
     Blueprint, Response, abort, current_app, flash, redirect, render_template, request, send_file,
@@ -17,13 +16,13 @@ from ..extensions import db
 from ..models import Case
 from ..services import ServiceError, StaleCaseError
 from ..services import cases as case_service
-from ..services import closing, duplicates, resolution
+from ..services import closing, resolution
 from ..services import export as export_service
 from ..services.register import CLOSED_MATCHES_CAP, Filters, count_closed_matches, inactive_assignees, page_of
 from ..services.users import active_staff
 from ..validators import max_length
 from ..views import apply_service_error
-from . import forms
+from . import forms, saving
 
 bp = Blueprint("cases", __name__)
 MAX_ID = 2**31 - 1  # ids are 32-bit integers: a larger one in a filter matches nobody
@@ -92,45 +91,18 @@ def new():
     if request.method == "GET":
         form.received_on.data = clock.today()
         form.assignee_id.data = str(current_user.id)
-        form.form_token.data = uuid.uuid4().hex
+        saving.new_token(form)
     if form.validate_on_submit():
-        upload = form.attachment.data
-        has_file = bool(upload and getattr(upload, "filename", ""))
-        earlier = duplicates.saved_with_token(form.form_token.data)
-        if earlier is None and not form.confirm_duplicate.data:
-            similar = duplicates.similar_cases(name=form.requester_name.data, email=form.requester_email.data,
-                                               address=form.requester_address.data, now=clock.now())
-        if similar:  # shown above the form, with links; saving again with the box ticked goes on
-            return render_template("cases/new.html", form=form, similar=similar), 422
-        try:
-            case = case_service.open_case(
-                actor=current_user,
-                channel=form.channel.data,
-                received_on=form.received_on.data,
-                requester_name=form.requester_name.data,
-                requester_email=form.requester_email.data,
-                requester_address=form.requester_address.data,
-                customer_number=form.customer_number.data,
-                tracking_number=form.tracking_number.data,
-                rights=form.rights.data,
-                request_text=form.request_text.data,
-                assignee_id=form.assignee_id.data or None,
-                attachment=upload.stream if has_file else None,
-                attachment_name=upload.filename if has_file else None,
-                requester_salutation=form.requester_salutation.data or None,
-                form_token=form.form_token.data,
-                confirm_old=form.confirm_old.data,
-            )
-        except duplicates.AlreadySaved as error:
-            flash(str(error.message), "warning")
-            return redirect(url_for("cases.show", case_id=error.case.id))
-        except ServiceError as error:
-            apply_service_error(form, error)
-        else:
-            flash(_("Case %(ref)s has been logged. Deadline: %(deadline)s.", ref=case.reference,
-                    deadline=current_app.jinja_env.filters["long_date"](case.deadline)), "success")
-            return redirect(url_for("cases.show", case_id=case.id))
-    return render_template("cases/new.html", form=form, similar=similar), 200 if request.method == "GET" or not form.errors else 422
+        outcome = saving.save(form, case_service.open_case)
+        if outcome.response is not None:
+            return outcome.response
+        if outcome.case is not None:
+            flash(_("Case %(ref)s has been logged. Deadline: %(deadline)s.", ref=outcome.case.reference,
+                    deadline=current_app.jinja_env.filters["long_date"](outcome.case.deadline)), "success")
+            return redirect(url_for("cases.show", case_id=outcome.case.id))
+        similar = outcome.similar  # shown above the form, with links; saving again with the box ticked goes on
+    status = 200 if request.method == "GET" or not (form.errors or similar) else 422
+    return render_template("cases/new.html", form=form, similar=similar), status
 
 
 @bp.route("/cases/<int:case_id>")

@@ -1,4 +1,6 @@
 """The triage inbox and the emails kept with cases: list, read safely, download, decide; import a saved .eml."""
+from functools import partial
+
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -8,11 +10,12 @@ from sqlalchemy import select
 from .. import attachments as case_attachments
 from .. import clock
 from ..cases import forms as case_forms
+from ..cases import saving
 from ..cases.routes import _staff_choices
 from ..security.headers import CONTENT_SECURITY_POLICY
 from ..extensions import db
 from ..models import Case
-from ..services import ServiceError, StaleCaseError
+from ..services import ServiceError, StaleCaseError, duplicates
 from ..views import apply_service_error
 from . import bp, filetypes, forms, services
 from .models import IntakeAttachment, IntakeMessage
@@ -120,33 +123,38 @@ def _prefill(form, message: IntakeMessage) -> None:
 
 @bp.route("/intake/<int:message_id>/case", methods=["GET", "POST"])
 def new_case(message_id):
-    """The new-case form, prefilled from the email; saving makes the case and drafts the acknowledgement."""
+    """The new-case form, prefilled from the email; saving makes the case and drafts the acknowledgement.
+
+    Saved like the register's new-case form (cases.saving): the same fields, the same warning about cases that may
+    be the same request, and the same form saved twice makes one case.
+    """
     message = _message(message_id)
     if message.status != "new":
+        earlier = duplicates.saved_with_token(request.form.get("form_token")) if request.method == "POST" else None
+        if earlier is not None:  # this very form made the case a moment ago (a double submit, or back and save)
+            return saving.to_saved_case(earlier)
         flash(_("This email has already been dealt with."), "warning")
         return redirect(url_for("intake.show", message_id=message.id))
     form = case_forms.CaseForm()
     form.assignee_id.choices = _staff_choices(_l("Nobody yet"))
+    similar = []
     if request.method == "GET":
         _prefill(form, message)
+        saving.new_token(form)
     if form.validate_on_submit():
-        try:
-            case = services.open_case_from(
-                message, actor=current_user, channel=form.channel.data, received_on=form.received_on.data,
-                requester_name=form.requester_name.data, requester_email=form.requester_email.data,
-                requester_address=form.requester_address.data, customer_number=form.customer_number.data,
-                rights=form.rights.data, request_text=form.request_text.data,
-                assignee_id=form.assignee_id.data or None)
-        except ServiceError as error:
-            apply_service_error(form, error)
-        else:
+        outcome = saving.save(form, partial(services.open_case_from, message))
+        if outcome.response is not None:
+            return outcome.response
+        if outcome.case is not None:
+            case = outcome.case
             flash(_("Case %(ref)s has been logged from the email. Deadline: %(deadline)s. Check the acknowledgement "
                     "and send it.", ref=case.reference,
                     deadline=current_app.jinja_env.filters["long_date"](case.deadline)), "success")
             locale = "en" if message.language == "en" else "nl"
             return redirect(url_for("cases.compose_letter", case_id=case.id, kind="acknowledgement", locale=locale))
-    status = 200 if request.method == "GET" or not form.errors else 422
-    return render_template("cases/new.html", form=form, intake_message=message), status
+        similar = outcome.similar
+    status = 200 if request.method == "GET" or not (form.errors or similar) else 422
+    return render_template("cases/new.html", form=form, intake_message=message, similar=similar), status
 
 
 @bp.route("/intake/<int:message_id>/attach", methods=["POST"])

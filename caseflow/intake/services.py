@@ -19,6 +19,7 @@ from ..extensions import db
 from ..models import Case, Letter, OutboxMessage, User
 from ..services import ServiceError, audit, commit, moment
 from ..services import cases as case_service
+from ..services import duplicates
 from . import filetypes
 from .models import IntakeAttachment, IntakeMessage
 from .parse import parse_bytes
@@ -172,14 +173,17 @@ def open_case_from(message: IntakeMessage, *, actor: User, now=None, **case_fiel
     """Make a case of the email (the fields as staff confirmed them); the email stays with the case.
 
     The email is claimed in the case's own transaction, so two colleagues never make two cases of one email.
+    The same form saved twice (its form_token) raises duplicates.AlreadySaved naming the case it made.
     """
     _, now = moment(None, now)
+    _raise_if_saved(case_fields.get("form_token"))
     _require_new(message)
     claimed = db.session.execute(
         update(IntakeMessage).where(IntakeMessage.id == message.id, IntakeMessage.status == "new")
         .values(status="case", decided_by_id=actor.id, decided_at=now)).rowcount
     if not claimed:
         db.session.rollback()
+        _raise_if_saved(case_fields.get("form_token"))  # the same form's first save won the race
         raise ServiceError(_l("This email has already been dealt with."))
     try:
         case = case_service.open_case(actor=actor, now=now, **case_fields)  # commits the claim with the case
@@ -194,6 +198,12 @@ def open_case_from(message: IntakeMessage, *, actor: User, now=None, **case_fiel
         after=message.subject or None, at=now)
     commit()
     return case
+
+
+def _raise_if_saved(form_token: str | None) -> None:
+    earlier = duplicates.saved_with_token((form_token or "").strip()[:64] or None)
+    if earlier is not None:
+        raise duplicates.AlreadySaved(earlier)
 
 
 def answer_received(case: Case, message: IntakeMessage, *, actor: User, expected_version=None, now=None) -> Case:

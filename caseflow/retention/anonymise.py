@@ -1,7 +1,8 @@
 """Anonymise cases closed longer than RETENTION_YEARS ago (GDPR Art. 5(1)(e): kept no longer than necessary).
 
 What goes: the requester's name, email, postal address and customer number, the request text and its scan,
-letters' bodies and recipients (and their outbox copies), uploaded exports and sent packages, free-text notes
+letters' bodies and recipients (and their outbox copies) and Bpost receipts, uploaded exports and sent packages,
+the emails taken in for the case (sender, subject, text, the original and its attachments), free-text notes
 and reasons. What stays, for the statistics and to show the GBA what was done: the reference, the dates, the
 rights, the outcomes and reason codes, who did what and when.
 

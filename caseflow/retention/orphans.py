@@ -22,15 +22,27 @@ def _referenced() -> set[str]:
         select(OutboxMessage.attachment_path).where(OutboxMessage.attachment_path.is_not(None)))}
     refs |= {os.path.join("attachments", name) for name in db.session.scalars(  # Bpost receipts (caseflow.registered)
         select(Letter.receipt_path).where(Letter.receipt_path.is_not(None)))}
+    return refs | _referenced_by_intake()
+
+
+def _referenced_by_intake() -> set[str]:
+    """The emails taken in (caseflow.intake) and their attachments, under intake/ and intake/attachments/."""
+    from ..intake.models import IntakeAttachment, IntakeMessage
+
+    refs = {os.path.join("intake", os.path.basename(name)) for name in db.session.scalars(
+        select(IntakeMessage.raw_path).where(IntakeMessage.raw_path.is_not(None), IntakeMessage.raw_path != ""))}
+    refs |= {os.path.join("intake", "attachments", os.path.basename(name)) for name in db.session.scalars(
+        select(IntakeAttachment.stored_name).where(IntakeAttachment.stored_name.is_not(None)))}
     return refs
 
 
 def find_orphans(now: datetime, min_age: timedelta) -> list[str]:
-    """Files under attachments/ and packages/ that no case, package, letter or message refers to, older than min_age."""
+    """Files under attachments/, packages/ and intake/ that no case, package, letter or message refers to, older
+    than min_age (a save still running has written its file but not yet committed its row)."""
     instance = current_app.instance_path
     refs = _referenced()
     found = []
-    for folder in ("attachments", "packages"):
+    for folder in ("attachments", "packages", "intake"):
         for root, _, files in os.walk(os.path.join(instance, folder)):
             for name in files:
                 full = os.path.join(root, name)
