@@ -108,7 +108,13 @@ def _seed(app, cases):
         else:
             with db.engine.begin() as conn:
                 conn.execute(text("ANALYZE"))
-        return staff[0].get_id(), seconds, sum(statuses.get(s, 0) for s in ("new", "awaiting_identity",
+        from caseflow import clock
+        from caseflow.security import sessions
+
+        # The id Flask-Login keeps in the cookie: a server-side session record's (caseflow.security.sessions).
+        session_id = sessions.open_session(staff[0], now=clock.now()).id
+        db.session.commit()
+        return session_id, seconds, sum(statuses.get(s, 0) for s in ("new", "awaiting_identity",
                                                                               "in_progress"))
 
 

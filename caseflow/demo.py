@@ -10,7 +10,7 @@ import secrets
 import unicodedata
 import uuid
 from collections import Counter, namedtuple
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 
 import click
 from flask.cli import AppGroup
@@ -18,7 +18,7 @@ from sqlalchemy import func, or_, select
 
 from . import clock, deadlines
 from .extensions import db
-from .models import AuditEvent, Case, CaseRight, ResolutionAction, User
+from .models import Case, User
 from .rights import DISCLOSING_OUTCOMES, REFUSAL_CODES_FOR, STATUSES
 from .services import ServiceError
 from .services import cases as svc
@@ -318,7 +318,7 @@ def seed_cases(count: int, *, seed: int, today: date, echo=print) -> list:
 def _escalate_quietly(cases: list, today: date, at: datetime) -> None:
     """Put the demo cases on their rung of the ladder at once, as the daily job would have, without mailing anyone:
     the day's escalate run may already have happened before the demo was seeded."""
-    from .jobs import level_of
+    from .open_cases import level_of
     from .services import audit
 
     for case in cases:

@@ -17,7 +17,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
 
 from . import clock, escalation, mail, reminders
 from .intake import poll as intake_poll
@@ -26,8 +25,8 @@ from .audit.chain import latest_hash
 from .audit.verify import verify_all
 from .deadlines import is_working_day
 from .extensions import db
-from .models import Case, JobRun, Letter, Suspension, User
-from .rights import OPEN_STATUSES
+from .models import JobRun, User
+from .open_cases import level, loaded, open_facts
 from .services import StaleCaseError, audit, commit, correspondence
 from .services import retention as package_retention
 
@@ -124,53 +123,6 @@ class Job:
         return self.enabled_setting is None or bool(config.get(self.enabled_setting))
 
 
-def _cases(ids) -> list[Case]:
-    """Cases with everything the ladder and the emails read, loaded in a few queries (in chunks of ids)."""
-    ids = sorted(ids)
-    cases = []
-    for start in range(0, len(ids), 5000):
-        cases += db.session.scalars(
-            select(Case).where(Case.id.in_(ids[start:start + 5000]))
-            .options(selectinload(Case.rights), selectinload(Case.suspensions), selectinload(Case.assignee),
-                     selectinload(Case.letters).selectinload(Letter.outbox_message))
-            .order_by(Case.id)
-        ).all()
-    return cases
-
-
-def _open_facts() -> tuple[list, dict]:
-    """The open cases as plain rows, and what the ladder needs to know of each (escalation.CaseFacts).
-
-    Read as columns, not as objects: the ladder is decided for every open case every day, but only the few that
-    change rung (and those the reminders list) are loaded in full. Only the extended cases need their letters,
-    to know whether the extension was told in time (Art. 12(3))."""
-    open_ = Case.status.in_(OPEN_STATUSES)
-    rows = sorted(db.session.execute(  # sorted here: ORDER BY id would walk every case by its key instead
-        select(Case.id, Case.received_on, Case.extended_on, Case.identity_requested_on, Case.escalation_level,
-               Case.assignee_id).where(open_)).all(), key=lambda r: r.id)
-    suspended = defaultdict(int)  # finished suspensions only, as Case.suspended_days() without a day
-    for case_id, started, ended in db.session.execute(
-            select(Suspension.case_id, Suspension.started_on, Suspension.ended_on)
-            .join(Case, Case.id == Suspension.case_id).where(open_, Suspension.ended_on.is_not(None))):
-        suspended[case_id] += (ended - started).days
-    in_force = {case.id for case in _cases([r.id for r in rows if r.extended_on is not None])
-                if case.extension_effective}
-    facts = {r.id: escalation.CaseFacts(received_on=r.received_on, is_open=True, extended=r.id in in_force,
-                                        suspended_days=suspended[r.id], identity_requested_on=r.identity_requested_on)
-             for r in rows}
-    return rows, facts
-
-
-def level_of(case: Case, today: date) -> str | None:
-    """The case's rung of the escalation ladder today, with this installation's settings."""
-    return _level(escalation.CaseFacts.of(case), today)
-
-
-def _level(facts: escalation.CaseFacts, today: date) -> str | None:
-    config = current_app.config
-    return escalation.level(facts, today, config["WARNING_DAYS"], config["IDENTITY_WAIT_DAYS"])
-
-
 def _active_users(admins_only=False) -> list[User]:
     query = select(User).where(User.active.is_(True)).order_by(User.id)
     if admins_only:
@@ -191,14 +143,14 @@ def escalate(today: date, now: datetime):
     """
     admins = _active_users(admins_only=True) if not reminders_go_out(today) else []
     notices = defaultdict(list)  # user -> [Line]
-    rows, facts = _open_facts()
+    rows, facts = open_facts()
     changing = {}
     for row in rows:
-        new = _level(facts[row.id], today)
+        new = level(facts[row.id], today)
         if new != row.escalation_level:
             changing[row.id] = new
     changed = 0
-    for case in _cases(changing):
+    for case in loaded(changing):
         new, old = changing[case.id], case.escalation_level
         if new == old:  # changed meanwhile by somebody else's run
             continue
@@ -234,13 +186,13 @@ def escalate(today: date, now: datetime):
 def reminder_messages(today: date) -> list[tuple]:
     """(user, subject, text, html) of each reminder due `today`: one per active staff member with something to
     act on; nobody gets an empty email. Nothing is queued (see send_reminders, and `jobs preview reminders`)."""
-    rows, facts = _open_facts()
+    rows, facts = open_facts()
     users = _active_users()
     active_ids = {user.id for user in users}
-    levels = {row.id: _level(facts[row.id], today) for row in rows}
+    levels = {row.id: level(facts[row.id], today) for row in rows}
     # what any digest can list: cases on a rung, and (for admins) the cases nobody active is assigned to
     listed = [row.id for row in rows if levels[row.id] in reminders.GROUPS or row.assignee_id not in active_ids]
-    cases = _cases(listed)
+    cases = loaded(listed)
     untriaged = intake_services.untriaged_count()  # emails in the triage inbox: everyone may take them
     chain_hash = latest_hash(db.session)  # in the admins' mail: rewriting history would mean rewriting sent mail
     out = []

@@ -92,13 +92,14 @@ def case_trail(session, case) -> list[int]:
     following one of the case's events that was deleted. One query for both.
 
     (A deleted *last* event of a case shows in `audit verify` and the daily check, not here.)"""
+    from sqlalchemy.orm import joinedload
     from sqlalchemy.orm.attributes import set_committed_value
 
     session.flush()
     table = AuditEvent.__table__
     p = table.alias("p")
     prev_hash = select(p.c.hash).where(p.c.id < AuditEvent.id).order_by(p.c.id.desc()).limit(1).scalar_subquery()
-    rows = session.execute(select(AuditEvent, prev_hash.label("prev_hash"))
+    rows = session.execute(select(AuditEvent, prev_hash.label("prev_hash")).options(joinedload(AuditEvent.user))
                            .where(AuditEvent.case_id == case.id).order_by(AuditEvent.id)).all()
     broken, case_prev_id = [], None
     for event, before in rows:
