@@ -35,7 +35,7 @@ def test_a_later_tick_invalidates_the_decision_and_the_case_closes_once_the_answ
     expect(page.locator("input[name=check][value=account]")).to_be_checked()
     page.click("#submit")
     expect(page).to_have_url(CASE_URL)
-    expect(page.locator("#identity")).to_contain_text("e-mail- of postadres van de account")
+    expect(page.locator("#identity")).to_contain_text("e-mail- of postadres van het account")
 
     page.click("#right-objection a[href*='/outcome']")
     page.check("input[name=outcome][value=not_applicable]")

@@ -113,7 +113,7 @@ def test_the_verify_form_suggests_the_account_for_email_requests_and_keeps_bad_i
     r = client.post(f"/cases/{case.id}/identity/verify", data={
         "version": case.version, "received_on": TODAY.isoformat(), "check": "account", "method": ""})
     assert r.status_code == 302 and only_case().identity_check == "account"
-    assert "e-mail- of postadres van de account" in client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "e-mail- of postadres van het account" in client.get(f"/cases/{case.id}").get_data(as_text=True)
 
 
 def test_a_letter_case_gets_no_suggestion_and_the_request_form_offers_the_ladder(client, logged_in):
