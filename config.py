@@ -25,6 +25,7 @@ class Config:
     LETTERS_REPLY_TO = "info@labelstudio.be"  # requesters' replies to letters sent by email
     PACKAGE_RETENTION_DAYS = 30  # data package files are deleted from the server this many days after delivery
     # Scheduled jobs (caseflow/jobs.py), times in TIMEZONE.
+    AUDIT_TIME = "05:45"  # the daily check of the audit trail's hash chain (jobs.verify_audit)
     ESCALATE_TIME = "06:00"
     REMINDERS_TIME = "08:00"
     PACKAGES_TIME = "03:00"  # the daily deletion of data packages past their retention period

@@ -1,4 +1,4 @@
-"""The audit trail is a hash chain: `audit verify`, the case page and the daily escalate run notice tampering."""
+"""The audit trail is a hash chain: `audit verify`, the case page and the daily audit job notice tampering."""
 from datetime import date, datetime, timezone
 
 from sqlalchemy import select, text
@@ -114,17 +114,17 @@ def test_case_page_warns_when_one_of_its_events_was_deleted(client, auth, staff)
     assert 'id="audit-chain-broken"' in client.get(f"/cases/{a.id}").get_data(as_text=True)
 
 
-def test_escalate_alerts_admins_on_a_break_and_admin_reminder_carries_the_latest_hash(app, admin):
+def test_the_daily_check_alerts_admins_on_a_break(app, admin):
     staff = make_user()
     a, _ = _register(staff)
-    result = jobs.run("escalate", today=TODAY)
+    result = jobs.run("audit", today=TODAY)
     assert result.status == "done" and "chain_broken" not in result.counts
     assert not db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "audit_alert")).all()
 
     target = _events()[1]
     _raw("UPDATE audit_event SET created_at = :at WHERE id = :id", id=target.id,
          at=datetime(2026, 3, 1, 9, tzinfo=timezone.utc))
-    result = jobs.run("escalate", today=date(2026, 3, 11))
+    result = jobs.run("audit", today=date(2026, 3, 11))
     assert result.counts["chain_broken"] == 1
     alerts = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "audit_alert")).all()
     assert [m.recipient for m in alerts] == [admin.email]

@@ -61,8 +61,8 @@ def test_missed_runs_of_today_are_due_at_start(app):
     late = scheduler.build_scheduler(app, now_fn=lambda: at("2026-03-10 09:30"))
     due_early = {job.id for job in early.get_jobs() if hasattr(job, "next_run_time")}
     due_late = {job.id for job in late.get_jobs() if hasattr(job, "next_run_time")}
-    assert due_early == {"escalate", "packages", "retention"}  # 03:00, 05:30 and 06:00 have passed, 08:00 not yet
-    assert due_late == {"escalate", "reminders", "packages", "retention"}  # the mail job simply starts its interval
+    assert due_early == {"escalate", "packages", "retention", "audit"}  # 03:00, 05:30, 05:45, 06:00 passed, 08:00 not
+    assert due_late == {"escalate", "reminders", "packages", "retention", "audit"}  # mail simply starts its interval
     assert "backup" not in {job.id for job in late.get_jobs()}  # off without CASEFLOW_BACKUP_DIR
 
 
@@ -98,7 +98,7 @@ def test_a_scheduler_started_late_catches_up_once(app):
     _start_and_wait(app, wednesday_0930, {"escalate", "reminders"})  # a restart the same morning
     db.session.expire_all()
     assert db.session.scalar(sql_select(func.count(OutboxMessage.id))) == queued
-    assert db.session.scalar(sql_select(func.count(JobRun.id)).where(JobRun.day == TODAY)) == 4  # + packages, retention
+    assert db.session.scalar(sql_select(func.count(JobRun.id)).where(JobRun.day == TODAY)) == 5  # + packages, retention, audit
 
 
 def _start_scheduler_command(app, *, sigint_ignored: bool):
@@ -109,7 +109,7 @@ def _start_scheduler_command(app, *, sigint_ignored: bool):
     """
     env = dict(os.environ, CASEFLOW_SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
                CASEFLOW_SECRET_KEY="test-only-secret", CASEFLOW_ESCALATE_TIME="23:59",
-               CASEFLOW_REMINDERS_TIME="23:59", CASEFLOW_PACKAGES_TIME="23:59", CASEFLOW_RETENTION_TIME="23:59",
+               CASEFLOW_REMINDERS_TIME="23:59", CASEFLOW_PACKAGES_TIME="23:59", CASEFLOW_RETENTION_TIME="23:59", CASEFLOW_AUDIT_TIME="23:59",
                PYTHONUNBUFFERED="1")
     flask = os.path.join(os.path.dirname(sys.executable), "flask")
     disposition = signal.SIG_IGN if sigint_ignored else signal.SIG_DFL

@@ -15,6 +15,7 @@ from .forms import ToggleForm
 from .routes import bp
 
 JOB_LABELS = {
+    "audit": _l("Check the audit trail's hash chain"),
     "escalate": _l("Escalate due and overdue cases"),
     "reminders": _l("Daily reminder emails"),
     "mail": _l("Deliver the mail outbox"),

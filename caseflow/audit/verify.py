@@ -1,4 +1,4 @@
-"""Walk the audit chain: the whole of it (`flask audit verify`, the daily escalate run) or one case's links."""
+"""Walk the audit chain: the whole of it (`flask audit verify`, the daily audit job) or one case's links."""
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
