@@ -2,7 +2,7 @@
 import os
 import uuid
 
-from flask import current_app
+from flask import abort, current_app, send_file
 from werkzeug.utils import secure_filename
 
 
@@ -57,3 +57,14 @@ def discard(stored: str | None) -> None:
             os.remove(path_of(stored))
         except FileNotFoundError:
             pass
+
+
+def send_download(stored: str | None, name: str | None):
+    """A stored upload (scan, receipt...) as an opaque download, never rendered by the browser, whatever it holds."""
+    if not stored:
+        abort(404)
+    try:
+        return send_file(path_of(stored), download_name=name or os.path.basename(stored), as_attachment=True,
+                         mimetype="application/octet-stream")
+    except FileNotFoundError:
+        abort(404)

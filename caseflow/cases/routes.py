@@ -1,7 +1,7 @@
 """The case register: list, log a new case, the case page and the forms that work a case."""
 
 from flask import (
-    Blueprint, Response, abort, current_app, flash, redirect, render_template, request, send_file,
+    Blueprint, Response, abort, current_app, flash, redirect, render_template, request,
     stream_with_context, url_for,
 )
 from flask_babel import get_locale
@@ -114,11 +114,7 @@ def show(case_id):
 @bp.route("/cases/<int:case_id>/attachment")
 def attachment(case_id):
     case = _get_case(case_id)
-    if not case.attachment_path:
-        abort(404)
-    # Whatever was uploaded (.html, .svg...) comes back as an opaque download, never rendered by the browser.
-    return send_file(attachments.path_of(case.attachment_path), download_name=case.attachment_name, as_attachment=True,
-                     mimetype="application/octet-stream")
+    return attachments.send_download(case.attachment_path, case.attachment_name)
 
 
 def _stamp_case_version(form, case):

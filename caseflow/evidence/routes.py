@@ -23,15 +23,17 @@ def _locale() -> str:
 
 @bp.route("/cases/<int:case_id>/evidence.pdf")
 def summary_pdf(case_id):
-    case, locale = _get_case(case_id), _locale()
-    name, data = service.summary(case, locale=locale)
-    service.record_download(case, actor=current_user, what="pdf", locale=locale)
-    return send_file(io.BytesIO(data), mimetype="application/pdf", download_name=name, as_attachment=True)
+    return _download(case_id, service.summary, "pdf", "application/pdf")
 
 
 @bp.route("/cases/<int:case_id>/evidence.zip")
 def evidence_zip(case_id):
+    return _download(case_id, service.pack, "zip", "application/zip")
+
+
+def _download(case_id: int, build, what: str, mimetype: str):
+    """Build the document from what is stored, record the download in the trail, send it."""
     case, locale = _get_case(case_id), _locale()
-    name, data = service.pack(case, locale=locale)
-    service.record_download(case, actor=current_user, what="zip", locale=locale)
-    return send_file(io.BytesIO(data), mimetype="application/zip", download_name=name, as_attachment=True)
+    name, data = build(case, locale=locale)
+    service.record_download(case, actor=current_user, what=what, locale=locale)
+    return send_file(io.BytesIO(data), mimetype=mimetype, download_name=name, as_attachment=True)

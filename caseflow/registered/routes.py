@@ -1,5 +1,5 @@
 """Proof of posting for a registered letter: the form on the letter, and its receipt."""
-from flask import Blueprint, abort, send_file
+from flask import Blueprint, abort
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -47,6 +47,4 @@ def record_posting(case_id, letter_id):
 def receipt(case_id, letter_id):
     _get_case(case_id)
     letter = _letter(case_id, letter_id)
-    if not letter.receipt_path:
-        abort(404)
-    return send_file(attachments.path_of(letter.receipt_path), download_name=letter.receipt_name, as_attachment=True)
+    return attachments.send_download(letter.receipt_path, letter.receipt_name)
