@@ -131,13 +131,16 @@ def test_each_page_takes_a_few_queries_whatever_the_number_of_cases(client, auth
     """An N+1 guard on 300 cases (25 on a page): a query per case would show as hundreds."""
     auth.login("admin@labelstudio.be")
     busy = db.session.scalar(db.select(Case.id).where(Case.status == "resolved").limit(1))
+    from caseflow.models import CaseRight
+    most_rights = db.session.scalar(db.select(CaseRight.case_id).group_by(CaseRight.case_id)
+                                    .order_by(db.func.count().desc(), CaseRight.case_id).limit(1))
     email = db.session.scalar(db.select(Case.requester_email).where(Case.requester_email.is_not(None)).limit(1))
     counter = Queries()
     event.listen(db.engine, "before_cursor_execute", counter)
     try:
         for path in ("/", "/cases", "/cases?status=closed", "/cases?status=all&right=erasure",
                      "/cases?status=all&q=peeters", f"/cases?status=all&q={email}", "/cases?status=all&sort=deadline",
-                     f"/cases/{busy}", "/cases/export.csv?status=all", "/cases/export.json?status=all&with_requester=y"):
+                     f"/cases/{busy}", f"/cases/{most_rights}", "/cases/export.csv?status=all", "/cases/export.json?status=all&with_requester=y"):
             counter.count = 0
             response = client.get(path, buffered=True)  # an export streams: read it all inside the request
             assert response.status_code == 200, path

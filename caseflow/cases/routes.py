@@ -8,12 +8,13 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from sqlalchemy.orm import selectinload
 from wtforms.validators import DataRequired
 
 from .. import attachments, checklists, clock
 from ..audit.verify import case_trail
 from ..extensions import db
-from ..models import Case
+from ..models import Case, CaseRight, Letter
 from ..services import ServiceError, StaleCaseError
 from ..services import cases as case_service
 from ..services import closing, resolution
@@ -107,7 +108,9 @@ def new():
 
 @bp.route("/cases/<int:case_id>")
 def show(case_id):
-    case = _get_case(case_id)
+    # what the page shows, in one query per relation whatever the number of rights or letters
+    case = db.get_or_404(Case, case_id, options=[selectinload(Case.rights).selectinload(CaseRight.actions),
+                                                 selectinload(Case.letters).selectinload(Letter.outbox_message)])
     return render_template("cases/show.html", case=case, chain_breaks=case_trail(db.session, case))
 
 
