@@ -1,8 +1,10 @@
 """Jinja filters and globals: dates the Flemish way, labels for the case vocabulary, deadline colours."""
+from dataclasses import dataclass
 from datetime import date, timezone
 from functools import lru_cache
 
-from flask_babel import format_date, format_datetime, get_locale, gettext, ngettext
+from flask import current_app
+from flask_babel import format_date, format_datetime, get_locale, get_translations, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 
 from . import clock, mail
@@ -10,6 +12,7 @@ from .rights import (
     CHANNELS, DELIVERIES, IDENTITY_CHECK_NAMES, LETTER_KINDS, OUTCOMES, PASSPHRASE_CHANNELS, REFUSAL_CODES, RIGHTS,
     STATUSES, SYSTEMS,
 )
+from .urgency import deadline_state
 from .deadline_text import case_explanation, explanation_line, extension_posting_day
 
 LABELS = {
@@ -107,24 +110,40 @@ def local_datetime(dt) -> str:
     return format_datetime(dt.astimezone(clock.BRUSSELS), "dd/MM/y HH:mm")
 
 
-def days_left_text(days: int) -> str:
+def days_left_text(days: int, translations=None) -> str:
+    """"3 days left", "due today", "2 days overdue"; `translations` (flask_babel.get_translations()) saves looking
+    them up again for every row of a list."""
+    t = translations or get_translations()
     if days < 0:
-        return ngettext("%(num)d day overdue", "%(num)d days overdue", -days)
+        return t.ngettext("%(num)d day overdue", "%(num)d days overdue", -days) % {"num": -days}
     if days == 0:
-        return gettext("due today")
-    return ngettext("%(num)d day left", "%(num)d days left", days)
+        return t.gettext("due today")
+    return t.ngettext("%(num)d day left", "%(num)d days left", days) % {"num": days}
 
 
-def urgency(case, today: date, warning_days: int) -> str:
-    """CSS class for a case's deadline: overdue (red), soon (amber), or nothing."""
-    if not case.is_open or case.is_suspended:
-        return ""
-    left = case.days_left(today)
-    if left < 0:
-        return "overdue"
-    if left <= warning_days:
-        return "soon"
-    return ""
+@dataclass(frozen=True, slots=True)
+class Badge:
+    css: str
+    text: str
+    title: str = ""
+
+
+def deadline_badges(case, state=None, translations=None) -> list[Badge]:
+    """The badges beside an open case's deadline: days left (coloured) or "clock suspended", and the escalation
+    the daily escalate job set (caseflow/jobs.py) while its reason still holds. `state`: urgency.deadline_state."""
+    state = state or deadline_state(case, clock.today(), current_app.config["WARNING_DAYS"])
+    if not state.open:
+        return []
+    t = translations or get_translations()
+    badges = [Badge("suspended", t.gettext("clock suspended")) if state.suspended
+              else Badge(state.css, days_left_text(state.days_left, t))]
+    if state.escalation:
+        title = t.gettext("Escalated on %(date)s") % {"date": short_date(case.escalated_on)}
+        if state.escalation == "overdue":
+            badges.append(Badge("overdue escalation", t.gettext("Escalated"), title))
+        else:
+            badges.append(Badge("soon escalation", str(label(state.escalation, "escalation")), title))
+    return badges
 
 
 # What each ' | '-separated part of an audit event's detail is, per action.
@@ -206,7 +225,7 @@ def register(app) -> None:
                                  needs_checklist=checklist.needs_checklist, LETTER_KINDS=LETTER_KINDS,
                                  invalid_decisions=rules.invalid_decisions, can_close_on_delivery=closing.can_close_on_delivery,
                                  answered_status=closing.answered_status)
-    app.jinja_env.globals.update(urgency=urgency, audit_label=audit_label, get_locale=get_locale,
+    app.jinja_env.globals.update(deadline_state=deadline_state, deadline_badges=deadline_badges, audit_label=audit_label, get_locale=get_locale,
                                  deadline_line=deadline_line, extension_posting_day=extension_posting_day)
 
     @app.context_processor

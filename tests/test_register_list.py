@@ -1,9 +1,10 @@
 """The register at /cases: every filter, the search, sorting, paging without counting, bookmarkable URLs, and a
 guard against N+1 queries on a few hundred cases."""
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from babel.dates import format_date
 from sqlalchemy import event
 
 from caseflow import clock
@@ -149,3 +150,53 @@ def test_each_page_takes_a_few_queries_whatever_the_number_of_cases(client, auth
             assert counter.count <= 10, (path, counter.count)
     finally:
         event.remove(db.engine, "before_cursor_execute", counter)
+
+
+def row_of(html: str, name: str) -> str:
+    """The register's table row that names this requester."""
+    return next(row for row in html.split("<tr") if name in row).split("</tr>")[0]
+
+
+def test_each_row_shows_the_deadline_in_force_as_the_case_page_does(client, logged_in):
+    """The row's deadline, colour and badges are worked out once per row: each kind of case checked against its
+    case page and against the deadline rules (an extension counts once told; a suspension moves the deadline)."""
+    from caseflow.deadlines import legal_deadline
+    from caseflow.services import identity
+    from caseflow.services import cases as svc
+    from .conftest import extend_and_tell, open_case
+
+    today = clock.today()
+    told = open_case(logged_in, received_on=today - timedelta(days=20), today=today, requester_name="Verlengd Verteld")
+    extend_and_tell(told, logged_in, today=today)
+    untold = open_case(logged_in, received_on=today - timedelta(days=20), today=today, requester_name="Verlengd Stil")
+    svc.extend(untold, actor=logged_in, reason="Veel systemen", today=today)
+    waiting = open_case(logged_in, received_on=today - timedelta(days=10), today=today, requester_name="Wacht Nog")
+    identity.request_identity(waiting, actor=logged_in, asked_on=today - timedelta(days=4), today=today)
+    waited = open_case(logged_in, received_on=today - timedelta(days=30), today=today, requester_name="Al Gewacht")
+    identity.request_identity(waited, actor=logged_in, asked_on=today - timedelta(days=25), today=today)
+    identity.record_identity(waited, actor=logged_in, check="knowledge", method="ordernummer",
+                             received_on=today - timedelta(days=19), today=today)
+    late = open_case(logged_in, received_on=today - timedelta(days=45), today=today, requester_name="Te Laat")
+    late.escalation_level, late.escalated_on = "overdue", today - timedelta(days=2)
+    db.session.commit()
+
+    page = client.get("/cases").get_data(as_text=True)
+    expected = {
+        told: legal_deadline(told.received_on, extended=True),
+        untold: legal_deadline(untold.received_on),
+        waiting: legal_deadline(waiting.received_on, suspended_days=4),  # still waiting: moves a day a day
+        waited: legal_deadline(waited.received_on, suspended_days=6),  # waited 6 days, then the answer came
+        late: legal_deadline(late.received_on),
+    }
+    for case, deadline in expected.items():
+        row = row_of(page, case.requester_name)
+        shown = deadline.strftime("%d/%m/%Y")
+        assert f'<td class="deadline">{shown}' in row, (case.requester_name, row)
+        case_page = client.get(f"/cases/{case.id}").get_data(as_text=True)
+        assert f"<strong>{format_date(deadline, 'd MMMM y', locale='nl')}</strong>" in case_page, case.requester_name
+    assert "(verlengd)" in row_of(page, "Verlengd Verteld") and "verlengd" not in row_of(page, "Verlengd Stil")
+    assert "termijn opgeschort" in row_of(page, "Wacht Nog") and "opgeschort" not in row_of(page, "Al Gewacht")
+    late_row = row_of(page, "Te Laat")
+    assert late_row.lstrip().startswith('class="overdue"')
+    assert "dagen over tijd" in late_row and "Geëscaleerd" in late_row
+    assert f'title="Geëscaleerd op {late.escalated_on.strftime("%d/%m/%Y")}"' in late_row

@@ -19,11 +19,11 @@ from ..services import ServiceError, StaleCaseError
 from ..services import cases as case_service
 from ..services import closing, resolution
 from ..services import export as export_service
-from ..services.register import CLOSED_MATCHES_CAP, Filters, count_closed_matches, inactive_assignees, page_of
+from ..services.register import CLOSED_MATCHES_CAP, Filters, assignee_choices, count_closed_matches, page_of
 from ..services.users import active_staff
 from ..validators import max_length
 from ..views import apply_service_error
-from . import forms, saving
+from . import forms, rows, saving
 
 bp = Blueprint("cases", __name__)
 MAX_ID = 2**31 - 1  # ids are 32-bit integers: a larger one in a filter matches nobody
@@ -55,7 +55,7 @@ def _register_view():
     """The register's filter form and the Filters it asks for, from the URL (so a view is bookmarkable)."""
     form = forms.FilterForm(request.args)
     form.assignee.choices = [("", _l("Everyone")), ("none", _l("Unassigned"))] + [
-        (str(u.id), _staff_label(u)) for u in active_staff() + inactive_assignees()
+        (str(u.id), _staff_label(u)) for u in assignee_choices()
     ]
     return form, Filters.of(**{name: field.data for name, field in form._fields.items()})
 
@@ -65,9 +65,8 @@ def index():
     form, filters = _register_view()
     page = page_of(filters, request.args.get("page", 1, type=int), current_app.config["CASES_PER_PAGE"])
     closed_matches = count_closed_matches(filters) if filters.status == "open" else 0
-    names = {"right": {key: str(label) for key, (label, _article) in forms.RIGHTS.items()},  # translated once,
-             "status": {key: str(label) for key, label in forms.STATUSES.items()}}  # not once per row
-    return render_template("cases/index.html", form=form, page=page, filters=filters, names=names,
+    shown = rows.rows(page.items, clock.today(), current_app.config["WARNING_DAYS"])
+    return render_template("cases/index.html", form=form, page=page, rows=shown, filters=filters,
                            closed_matches=closed_matches, closed_cap=CLOSED_MATCHES_CAP)
 
 
