@@ -200,3 +200,16 @@ def test_each_row_shows_the_deadline_in_force_as_the_case_page_does(client, logg
     assert late_row.lstrip().startswith('class="overdue"')
     assert "dagen over tijd" in late_row and "Geëscaleerd" in late_row
     assert f'title="Geëscaleerd op {late.escalated_on.strftime("%d/%m/%Y")}"' in late_row
+
+
+def test_row_links_open_the_case_also_behind_a_path_prefix(app, client, cases):
+    """Each row links to its case page as url_for builds it, also when the app is served under a prefix."""
+    a, b, c, _colleague = cases
+    for base_url, prefix in (("http://localhost/", ""), ("http://localhost/caseflow/", "/caseflow")):
+        page = client.get("/cases", base_url=base_url).get_data(as_text=True)
+        links = re.findall(r'<td><a href="([^"]+)">(DSR-\d{4}-\d{4})</a></td>', page)
+        assert sorted(links) == sorted((f"{prefix}/cases/{case.id}", case.reference) for case in (a, b)), links
+        with app.test_request_context(base_url=base_url):
+            from flask import url_for
+            assert {href for href, _ref in links} == {url_for("cases.show", case_id=case.id) for case in (a, b)}
+    assert b.reference in client.get(f"/cases/{b.id}").get_data(as_text=True)

@@ -1,3 +1,5 @@
+from functools import lru_cache
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, MultipleFileField
@@ -55,7 +57,9 @@ def one_line(form, field):
 class VersionedForm(FlaskForm):
     """A form that changes a case carries the version it was based on (no silent overwrites)."""
 
-    version = HiddenField(filters=[lambda v: v or ""])  # never None: a form without its version is stale
+    # never None: a form without its version is stale. Hidden fields get an empty label: a field without one has
+    # WTForms translate its name, which loads WTForms' own catalogue from disk on every request
+    version = HiddenField("", filters=[lambda v: v or ""])
 
 
 class CaseForm(FlaskForm):
@@ -76,7 +80,7 @@ class CaseForm(FlaskForm):
     confirm_old = BooleanField(_l("Yes, the request was received on this date (more than a year ago)"))
     assignee_id = SelectField(_l("Assigned to"), coerce=str)
     # one token per form shown: the same form saved twice makes one case (services.duplicates)
-    form_token = HiddenField()
+    form_token = HiddenField("")
     confirm_duplicate = BooleanField(_l("I have looked at these cases: this is a new request, save it"))
     submit = SubmitField(_l("Save case"))
 
@@ -150,8 +154,8 @@ class ExtendForm(VersionedForm):
 
 
 class ActionForm(VersionedForm):
-    checklist_item = HiddenField()
-    not_applicable = HiddenField()
+    checklist_item = HiddenField("")
+    not_applicable = HiddenField("")
     case_right_id = SelectField(_l("Right"), coerce=str, validators=[InputRequired()])
     system = SelectField(_l("System"), choices=choices(SYSTEMS, blank=""), validators=[InputRequired(_l("Choose the system in which the action took place."))])
     description = StringField(_l("What was done"), validators=[DataRequired(_l("Describe what was done.")), max_length(500)])
@@ -189,25 +193,42 @@ class AssignForm(VersionedForm):
     submit = SubmitField(_l("Reassign"))
 
 
+# The register's fixed filter choices (the assignee's are the staff, set per page).
+FILTER_CHOICES = {
+    "status": [("open", _l("All open")), ("closed", _l("All closed")), ("all", _l("All"))] + choices(STATUSES),
+    "right": [("", _l("All rights"))] + [(k, v[0]) for k, v in RIGHTS.items()],
+    "channel": choices(CHANNELS, _l("All channels")),
+    "level": [("", _l("Any escalation")), ("due_soon", _l("Due soon")), ("decide_extension", _l("Decide on extension")),
+              ("identity_wait", _l("Waiting for identity too long")), ("overdue", _l("Overdue"))],
+}
+
+
+@lru_cache(maxsize=8)
+def translated_filter_choices(locale: str) -> dict:
+    """FILTER_CHOICES in `locale` (the current one), translated once, not on every page of the register."""
+    return {name: [(value, str(label)) for value, label in options] for name, options in FILTER_CHOICES.items()}
+
+
 class FilterForm(FlaskForm):
     class Meta:
         csrf = False
 
     q = StringField(_l("Search"), filters=[lambda v: (v or "").replace("\x00", "")[:200]])
-    status = SelectField(_l("Status"), choices=[("open", _l("All open")), ("closed", _l("All closed")), ("all", _l("All"))] + choices(STATUSES))
-    right = SelectField(_l("Right"), choices=[("", _l("All rights"))] + [(k, v[0]) for k, v in RIGHTS.items()])
-    channel = SelectField(_l("Received by"), choices=choices(CHANNELS, _l("All channels")))
+    status = SelectField(_l("Status"), choices=FILTER_CHOICES["status"])
+    right = SelectField(_l("Right"), choices=FILTER_CHOICES["right"])
+    channel = SelectField(_l("Received by"), choices=FILTER_CHOICES["channel"])
     assignee = SelectField(_l("Assigned to"), coerce=str)
-    level = SelectField(_l("Escalation"), choices=[("", _l("Any escalation")), ("due_soon", _l("Due soon")),
-                                                   ("decide_extension", _l("Decide on extension")),
-                                                   ("identity_wait", _l("Waiting for identity too long")),
-                                                   ("overdue", _l("Overdue"))])
+    level = SelectField(_l("Escalation"), choices=FILTER_CHOICES["level"])
     received_from = DateField(_l("Received from"), validators=[Optional()])
     received_to = DateField(_l("Received until"), validators=[Optional()])
     deadline_from = DateField(_l("Deadline from"), validators=[Optional()])
     deadline_to = DateField(_l("Deadline until"), validators=[Optional()])
-    sort = HiddenField()
+    sort = HiddenField("")  # an empty label: see VersionedForm.version
     with_requester = BooleanField(_l("Include the requester's details"))
+
+    def translate_choices(self, locale: str) -> None:
+        for name, options in translated_filter_choices(locale).items():
+            self[name].choices = options
 
 
 class LetterForm(VersionedForm):
@@ -218,7 +239,7 @@ class LetterForm(VersionedForm):
     passphrase_channel = RadioField(_l("The ZIP goes out encrypted: how does the requester get its passphrase?"),
                                     choices=choices(PASSPHRASE_CHANNELS), validate_choice=False)
     # the versions of the decisions the answer was drafted from (a decision does not bump the case's version)
-    decisions = HiddenField(filters=[lambda v: v or ""])
+    decisions = HiddenField("", filters=[lambda v: v or ""])
     submit = SubmitField(_l("Send"))
 
 

@@ -54,6 +54,7 @@ def _get_case(case_id: int) -> Case:
 def _register_view():
     """The register's filter form and the Filters it asks for, from the URL (so a view is bookmarkable)."""
     form = forms.FilterForm(request.args)
+    form.translate_choices(str(get_locale()))
     form.assignee.choices = [("", _l("Everyone")), ("none", _l("Unassigned"))] + [
         (str(u.id), _staff_label(u)) for u in assignee_choices()
     ]

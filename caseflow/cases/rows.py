@@ -29,6 +29,9 @@ def rows(cases, today: date, warning_days: int) -> list[Row]:
     t = get_translations()
     right_names = {key: str(label) for key, (label, _article) in RIGHTS.items()}  # translated once a page,
     status_names = {key: str(label) for key, label in STATUSES.items()}  # not once a row
+    # a case's page is /cases/<id>: the register's URL built once a page, not once a row (a URL build costs about
+    # as much as the rest of the row)
+    cases_url = url_for("cases.index")
     result = []
     for case in cases:
         state = deadline_state(case, today, warning_days)
@@ -38,7 +41,7 @@ def rows(cases, today: date, warning_days: int) -> list[Row]:
         else:
             who = assignee.name if assignee.active else _("%(name)s (deactivated)", name=assignee.name)
         result.append(Row(
-            case=case, url=url_for("cases.show", case_id=case.id),
+            case=case, url=f"{cases_url}/{case.id}",
             rights=", ".join(right_names[r.right] for r in case.rights), status=status_names[case.status],
             state=state, badges=deadline_badges(case, state, t), assignee=who,
         ))

@@ -100,7 +100,7 @@ class Case(db.Model):
     attachment_name = db.Column(db.String(255))
     attachment_path = db.Column(db.String(255))
     tracking_number = db.Column(db.String(30))  # Bpost number of an incoming registered letter
-    status = db.Column(db.String(20), nullable=False, default="new", index=True)
+    status = db.Column(db.String(20), nullable=False, default="new")  # indexed with the deadline: __table_args__
     assignee_id = db.Column(db.Integer, db.ForeignKey("user.id"), index=True)
     # Deadline as of the last change, kept so the register can sort and filter in SQL.
     # While the clock is suspended it is the earliest possible deadline.
@@ -144,6 +144,9 @@ class Case(db.Model):
         db.Index("ix_case_closed_at_id", "closed_at", "id"),
         db.Index("ix_case_requester_name_id", "requester_name", "id"),
         db.Index("ix_case_answer_sent_on", "answer_sent_on", "received_on", "deadline"),
+        # the open cases in the register's order, read from the index alone (migration 0015); serves every
+        # lookup by status too
+        db.Index("ix_case_status_deadline", "status", "deadline", "identity_requested_on"),
     )
     # Optimistic locking: a write based on a stale read fails instead of overwriting.
     __mapper_args__ = {"version_id_col": version}

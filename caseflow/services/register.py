@@ -183,18 +183,26 @@ def _order(f: Filters):
     return [sql_case((waiting, 1), else_=0), sql_case((waiting, Case.identity_requested_on)), Case.deadline, Case.id]
 
 
-def find_cases(f: Filters | None = None, **values):
-    """A select() of the cases a register view shows, in its order, with their assignee; page_of() adds what else a
-    row shows. The request's text, and the search text made from it, can be long and a row shows neither: they are
-    not read (and reading one per row by accident raises instead of querying once per row).
+def find_cases(f: Filters | None = None, *, offset: int = 0, limit: int | None = None, **values):
+    """A select() of the cases a register view shows (from `offset`, at most `limit`), in its order, with their
+    assignee; page_of() adds what else a row shows.
+
+    The page's cases are picked by id first, then read: sorting the open cases' ids needs only the index on
+    status and deadline, where sorting whole rows (joined with their assignee) read and carried every column of
+    every match, 2.5 ms of the page at 100,000 cases. The request's text, and the search text made from it, can be
+    long and a row shows neither: they are not read (and reading one per row by accident raises instead of
+    querying once per row).
 
     A search for a case's exact reference finds that case whatever its status: the requester phoning
     about a closed case gives its reference, and the "open" default must not hide it.
     """
     f = f or Filters.of(**values)
-    return matching(f).options(
+    order = _order(f)
+    # correlate(None): the ids come from a query of their own, not from the case of the outer query
+    ids = matching(f).with_only_columns(Case.id).order_by(*order).offset(offset).limit(limit).correlate(None)
+    return select(Case).where(Case.id.in_(ids)).options(
         joinedload(Case.assignee), defer(Case.request_text, raiseload=True), defer(Case.search_text, raiseload=True),
-    ).order_by(*_order(f))
+    ).order_by(*order)
 
 
 def with_row_details(cases: list[Case]) -> list[Case]:
@@ -240,7 +248,7 @@ class Page:
 
 def page_of(f: Filters, number: int, per_page: int) -> Page:
     number = max(1, number)
-    rows = db.session.scalars(find_cases(f).offset((number - 1) * per_page).limit(per_page + 1)).all()
+    rows = db.session.scalars(find_cases(f, offset=(number - 1) * per_page, limit=per_page + 1)).all()
     return Page(items=with_row_details(rows[:per_page]), number=number, per_page=per_page,
                 has_next=len(rows) > per_page)
 
