@@ -146,7 +146,7 @@ class Case(db.Model):
         db.Index("ix_case_answer_sent_on", "answer_sent_on", "received_on", "deadline"),
         # the open cases in the register's order, read from the index alone (migration 0015); serves every
         # lookup by status too
-        db.Index("ix_case_status_deadline", "status", "deadline", "identity_requested_on"),
+        db.Index("ix_case_status_deadline", "status", "deadline", "identity_requested_on", "id"),
     )
     # Optimistic locking: a write based on a stale read fails instead of overwriting.
     __mapper_args__ = {"version_id_col": version}

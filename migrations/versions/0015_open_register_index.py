@@ -1,4 +1,4 @@
-"""the open-cases register read from one index: status, deadline and the start of a running suspension together
+"""the open-cases register read from one index: status, deadline, the start of a running suspension and the id together
 (the register's default order), in place of the index on status alone, whose queries its first column serves
 
 Creating and dropping an index copies no table on SQLite, so the FTS triggers of 0013 are not touched.
@@ -19,7 +19,9 @@ depends_on = None
 
 
 def upgrade():
-    op.create_index('ix_case_status_deadline', 'case', ['status', 'deadline', 'identity_requested_on'], unique=False)
+    # with the id: PostgreSQL then sorts the open cases from the index alone (SQLite's indexes hold the id anyway)
+    op.create_index('ix_case_status_deadline', 'case', ['status', 'deadline', 'identity_requested_on', 'id'],
+                    unique=False)
     op.drop_index('ix_case_status', table_name='case')
 
 
