@@ -96,6 +96,7 @@ def _case_row(rng, case_id, received, today, numbers, staff):
                 answer_sent_on=answered, closed_at=closed_at, closing_note=rng.choice(CLOSE_NOTES[status])
                 if status in CLOSE_NOTES else None, created_at=opened_at, created_by_id=assignee.id, version=1)
     case["search_text"] = search.search_text(reference, name, case["requester_email"], customer, request_text)
+    case["requester_sort"] = search.fold(name)
     right_rows = []
     for key in rights:
         row = dict(case_id=case_id, right=key, outcome=None, refusal_code=None, outcome_reason=None,

@@ -99,3 +99,38 @@ def test_upgrade_to_0009_chains_existing_audit_events_and_starts_the_counters(tm
         db.session.remove()
         db.engine.dispose()
     assert report.first.event_id == 2 and report.first.reference == "DSR-2026-0003"
+
+
+def test_upgrade_to_0016_folds_the_names_of_existing_cases_for_sorting(tmp_path):
+    """Migration 0016 gives every existing case its sort name (folded like the search), so the register sorts the
+    cases logged before it by name as it sorts new ones."""
+    from datetime import date, datetime, timezone
+
+    import sqlalchemy as sa
+    from flask_migrate import upgrade
+
+    from caseflow import create_app
+    from config import TestConfig
+
+    app = create_app({**{k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()},
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/old.sqlite"})
+    app.instance_path = str(tmp_path)
+    at = datetime(2026, 3, 20, 9, 0, tzinfo=timezone.utc)
+    with app.app_context():
+        upgrade(revision="0015")
+        with db.engine.begin() as conn:
+            for number, name in ((1, "Mia Peeters"), (2, "Élise Çelik"), (3, "de Smet")):
+                conn.execute(sa.text(
+                    "INSERT INTO \"case\" (id, reference, year, number, channel, received_on, requester_name, "
+                    "request_text, status, deadline, created_at, version, search_text) VALUES (:n, :ref, 2026, :n, "
+                    "'email', :r, :name, '', 'new', :d, :t, 1, '')"),
+                    {"n": number, "ref": f"DSR-2026-{number:04d}", "name": name, "r": date(2026, 3, 5),
+                     "d": date(2026, 4, 7), "t": at})
+        upgrade()
+        with db.engine.connect() as conn:
+            order = conn.execute(sa.text('SELECT requester_sort FROM "case" ORDER BY requester_sort, id')).scalars().all()
+            plan = " ".join(str(r) for r in conn.execute(sa.text(
+                'EXPLAIN QUERY PLAN SELECT id FROM "case" ORDER BY requester_sort, id LIMIT 26')).all())
+        db.engine.dispose()
+    assert order == ["de smet", "elise celik", "mia peeters"]
+    assert "ix_case_requester_sort_id" in plan

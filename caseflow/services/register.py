@@ -35,7 +35,7 @@ def _assignee_name():
 # The register's sortable columns: URL key -> (sort expression, tie-breaker needed)
 SORTS = {
     "reference": lambda: (Case.reference,),
-    "requester": lambda: (Case.requester_name, Case.id),
+    "requester": lambda: (Case.requester_sort, Case.id),
     "status": lambda: (Case.status, Case.id),
     "received": lambda: (Case.received_on, Case.id),
     "deadline": lambda: (Case.deadline, Case.id),
