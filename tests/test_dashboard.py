@@ -78,6 +78,9 @@ def test_figures_of_the_hand_computed_register(register):
     assert view.per_month[date(2026, 3, 1)] == {"access": 2, "erasure": 1}
     assert view.per_month[date(2026, 6, 1)] == {"access": 1}
     assert view.per_month[date(2026, 8, 1)] == {"erasure": 1}
+    # requests, not rights: A (access and erasure) and D were received in March
+    assert view.requests_per_month[date(2026, 3, 1)] == 2 and view.requests_per_month[date(2026, 9, 1)] == 1
+    assert sum(view.requests_per_month.values()) == view.requests == 5
     assert date(2025, 9, 1) not in view.per_month and view.months[0] == date(2025, 12, 1)
     assert view.by_channel == {"email": 4, "registered_letter": 1}
     assert view.outcomes == {"granted": 3, "partially_granted": 1, "refused": 2}
@@ -104,6 +107,11 @@ def test_the_dashboard_is_the_home_page(client, logged_in, register, monkeypatch
     assert "<script" not in html and 'style="' not in html
     assert html.count("<svg") == 3 and "Verzoeken per maand, per recht" in html  # charts, labelled in Dutch
     assert 'id="count-untriaged" href="/intake"><strong>0</strong>' in html  # the triage inbox, one click away
+    # March: two requests (A with two rights, D), three rights; the bar says 2, as the table does
+    import re
+    assert re.search(r'>(\d+)</text><text [^>]*>mrt 26</text>', html)[1] == "2"
+    assert re.search(r'<td>maart 2026</td><td class="requests">(\d+)</td>', html)[1] == "2"
+    assert "telt bij elk van die rechten" in html
 
 
 def test_the_figures_follow_a_change(client, logged_in, register, monkeypatch):

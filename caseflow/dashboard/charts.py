@@ -24,8 +24,10 @@ def _defs(prefix: str, count: int) -> str:
     return "<defs>" + "".join(parts) + "</defs>"
 
 
-def stacked_bars(chart_id: str, title: str, columns: list[tuple[str, dict]], series: list[tuple[str, str]]) -> Markup:
-    """Vertical stacked bars, one per column (label, {series key: count}), the total written above each bar."""
+def stacked_bars(chart_id: str, title: str, columns: list[tuple[str, dict]], series: list[tuple[str, str]],
+                 totals: list[int] | None = None) -> Markup:
+    """Vertical stacked bars, one per column (label, {series key: count}), the total written above each bar: the
+    sum of its parts, or `totals` when a thing counts in several parts (a request invoking two rights)."""
     width, height, left, bottom, top = 720, 260, 36, 40, 20
     slot = (width - left) / max(1, len(columns))
     bar = slot * 0.62
@@ -47,7 +49,7 @@ def stacked_bars(chart_id: str, title: str, columns: list[tuple[str, dict]], ser
             y -= h
             out.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar:.1f}" height="{h:.1f}" fill="url(#{chart_id}-{j})" '
                        f'stroke="#fff" stroke-width=".5"><title>{escape(label)}: {escape(name)} {count}</title></rect>')
-        total = sum(values.values())
+        total = totals[i] if totals is not None else sum(values.values())
         out.append(f'<text x="{x + bar / 2:.1f}" y="{y - 4:.1f}" text-anchor="middle" font-size="11">{total}</text>')
         out.append(f'<text x="{x + bar / 2:.1f}" y="{base + 16}" text-anchor="middle" font-size="11">'
                    f'{escape(label)}</text>')

@@ -92,8 +92,11 @@ def rights_since(since: date) -> list:
 
 
 def channels_since(since: date) -> list:
+    """(month received, channel, count) of the requests received from `since`."""
+    month = _month_of(Case.received_on)
     return db.session.execute(
-        select(Case.channel, func.count()).where(REQUEST, Case.received_on >= since).group_by(Case.channel)).all()
+        select(month, Case.channel, func.count()).where(REQUEST, Case.received_on >= since)
+        .group_by(month, Case.channel)).all()
 
 
 def untriaged_mail() -> int:

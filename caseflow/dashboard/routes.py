@@ -21,7 +21,8 @@ def index():
     series = [(key, str(label)) for key, (label, _article) in RIGHTS.items()]
     per_month = charts.stacked_bars(
         "chart-rights", _("Requests per month, by right"),
-        [(format_date(month, "MMM yy"), view.per_month[month]) for month in view.months], series)
+        [(format_date(month, "MMM yy"), view.per_month[month]) for month in view.months], series,
+        totals=[view.requests_per_month[month] for month in view.months])
     by_channel = charts.horizontal_bars(
         "chart-channels", _("Requests by channel"),
         [(str(label), view.by_channel.get(key, 0)) for key, label in CHANNELS.items()])

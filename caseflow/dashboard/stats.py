@@ -58,7 +58,8 @@ class Overview:
     on_time_pct: float | None = None
     median_days: float | None = None
     p90_days: float | None = None
-    per_month: dict = field(default_factory=dict)  # month -> {right: count}
+    per_month: dict = field(default_factory=dict)  # month -> {right: count} (a request may invoke several rights)
+    requests_per_month: dict = field(default_factory=dict)  # month -> requests received
     by_channel: dict = field(default_factory=dict)  # channel -> count
     outcomes: dict = field(default_factory=dict)  # outcome -> count (per right decided)
     requests: int = 0
@@ -66,7 +67,7 @@ class Overview:
 
 def overview(today: date, answers, rights_rows, channel_rows) -> Overview:
     """answers: (days, on_time, count); rights_rows: (month 'YYYY-MM', right, outcome, count) of the cases received in
-    the window; channel_rows: (channel, count)."""
+    the window; channel_rows: (month 'YYYY-MM', channel, count)."""
     months = months_back(today)
     view = Overview(months=months)
     view.answered = sum(count for _, _, count in answers)
@@ -81,6 +82,10 @@ def overview(today: date, answers, rights_rows, channel_rows) -> Overview:
             bucket[right] = bucket.get(right, 0) + count
         if outcome:
             view.outcomes[outcome] = view.outcomes.get(outcome, 0) + count
-    view.by_channel = {channel: count for channel, count in channel_rows}
+    view.requests_per_month = {m: 0 for m in months}
+    for month, channel, count in channel_rows:
+        view.by_channel[channel] = view.by_channel.get(channel, 0) + count
+        if month in keys:
+            view.requests_per_month[keys[month]] += count
     view.requests = sum(view.by_channel.values())
     return view
