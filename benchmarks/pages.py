@@ -15,6 +15,7 @@ from sqlalchemy import event, text
 TODAY = date(2026, 11, 25)  # a Wednesday, so the reminders job runs
 PAGE_P95_MS, PAGE_QUERIES, EXPORT_S, JOBS_MS = 25.0, 10, 5.0, 1000.0
 REPEAT = 100  # a 95th percentile of 100 requests, not the second-slowest of 30
+ROUNDS = 10  # the pages' requests are spread over this many rounds (see run)
 OPEN = "('new', 'awaiting_identity', 'in_progress')"
 CLOSED = "('resolved', 'refused', 'withdrawn', 'closed_unverified')"
 
@@ -54,6 +55,13 @@ class QueryCounter:
         box = {}
         yield box
         box["queries"] = self.count - start
+
+
+def _gauge_ms() -> float:
+    """A fixed piece of pure Python (about 10 ms on a quiet machine): how fast the machine is at the moment."""
+    start = time.perf_counter()
+    sum(i * i % 7 for i in range(180_000))
+    return (time.perf_counter() - start) * 1000
 
 
 def _bare_flask_ms():
@@ -222,19 +230,37 @@ def run(cases: int, url: str | None) -> dict:
     results = {"cases": cases, "open": open_count, "database": dialect, "seed_s": seed_s,
                "load_average": os.getloadavg(),
                "bare_ms": {"p50": _bare_flask_ms()}, "pages": [], "other": [], "missed": []}
-    for name, path, floor_sql, params in _pages(email, busy, dialect):
-        response = client.get(path)
-        assert response.status_code == 200, (path, response.status_code)
+    pages = _pages(email, busy, dialect)
+    queries = {}
+    for name, path, _sql, _params in pages:
+        for _ in range(3):  # warm up
+            response = client.get(path)
+            assert response.status_code == 200, (path, response.status_code)
         with counter.counting() as box:
             client.get(path)
-        cpu = []
-        p50, p95 = _timed(lambda: client.get(path), cpu=cpu)
+        queries[name] = box["queries"]
+    # The pages take turns, ten requests each per round: a burst of load from the machine's neighbours then slows
+    # every page alike instead of ruining the one measured at that moment. A fixed piece of pure Python,
+    # timed every round, shows how fast the machine was meanwhile.
+    wall, cpu, gauge = {name: [] for name, *_ in pages}, {name: [] for name, *_ in pages}, []
+    for _round in range(ROUNDS):
+        gauge.append(_gauge_ms())
+        for name, path, _sql, _params in pages:
+            client.get(path)  # not counted: the first request after another page finds the caches holding that one
+            for _ in range(REPEAT // ROUNDS):
+                start, start_cpu = time.perf_counter(), time.process_time()
+                client.get(path)
+                wall[name].append((time.perf_counter() - start) * 1000)
+                cpu[name].append((time.process_time() - start_cpu) * 1000)
+    results["gauge_ms"] = {"p50": statistics.median(gauge), "max": max(gauge)}
+    for name, path, floor_sql, params in pages:
+        p50, p95 = _percentiles(wall[name])
         with app.app_context():
             with db.engine.connect() as conn:
                 floor = _timed(lambda: conn.execute(text(floor_sql), params).all())[0]
-        ok = p95 <= PAGE_P95_MS and box["queries"] <= PAGE_QUERIES
-        results["pages"].append({"name": name, "url": path, "p50": p50, "p95": p95, "cpu_p50": cpu[0],
-                                 "queries": box["queries"],
+        ok = p95 <= PAGE_P95_MS and queries[name] <= PAGE_QUERIES
+        results["pages"].append({"name": name, "url": path, "p50": p50, "p95": p95,
+                                 "cpu_p50": statistics.median(cpu[name]), "queries": queries[name],
                                  "floor_ms": floor, "target": f"p95 <= {PAGE_P95_MS:g} ms, <= {PAGE_QUERIES} queries",
                                  "ok": ok})
         if not ok:
