@@ -87,3 +87,37 @@ def test_an_extension_in_force_is_judged_against_the_extended_deadline(client, a
     data = {item["reference"]: item for item in
             json.loads(client.get("/cases/export.json?status=all", buffered=True).get_data())}
     assert data[late.reference]["on_time"] is False and data[told.reference]["on_time"] is True
+
+
+def test_the_closed_register_holds_every_closed_case_whatever_its_history(client, logged_in):
+    """Closed, reopened and closed again, or closed once: the closed list and its export hold every closed case
+    (they rely on a closed case having its closing time), and a reopened one is back among the open ones."""
+    from datetime import timedelta
+
+    from caseflow import clock
+    from caseflow.models import Case
+    from caseflow.rights import HANDLED_CLOSED_STATUSES
+    from caseflow.services import cases as svc
+    from caseflow.services import closing
+
+    from .conftest import make_user, open_case
+
+    admin = make_user("beheer@labelstudio.be", "Beheerder", admin=True)
+    today = clock.today()
+    kept_closed = open_case(logged_in, received_on=today - timedelta(days=3), today=today, requester_name="Een")
+    svc.close(kept_closed, actor=logged_in, status="withdrawn", note="ingetrokken")
+    twice = open_case(logged_in, received_on=today - timedelta(days=3), today=today, requester_name="Twee")
+    svc.close(twice, actor=logged_in, status="withdrawn", note="ingetrokken")
+    closing.reopen(twice, actor=admin, reason="Per vergissing afgesloten")
+    reopened = open_case(logged_in, received_on=today - timedelta(days=3), today=today, requester_name="Drie")
+    svc.close(reopened, actor=logged_in, status="withdrawn", note="ingetrokken")
+    closing.reopen(reopened, actor=admin, reason="Nog niet af")
+    svc.close(twice, actor=logged_in, status="withdrawn", note="toch ingetrokken")
+
+    closed = db.session.scalars(db.select(Case.reference).where(Case.status.in_(HANDLED_CLOSED_STATUSES))).all()
+    assert sorted(closed) == sorted([kept_closed.reference, twice.reference])
+    exported = json.loads(client.get("/cases/export.json?status=closed", buffered=True).get_data())
+    assert sorted(row["reference"] for row in exported) == sorted(closed)
+    page = client.get("/cases?status=closed").get_data(as_text=True)
+    assert all(ref in page for ref in closed) and reopened.reference not in page
+    assert reopened.reference in client.get("/cases").get_data(as_text=True)
