@@ -39,6 +39,29 @@ def test_long_names_emails_and_subjects_keep_the_registers_columns_in_view(page,
     assert page.evaluate("document.documentElement.scrollWidth") <= 1280
 
 
+def test_the_registers_filters_take_two_lines_and_filter_from_the_first(page, app):
+    """At 1280 px: search, status, right, escalation and the button on the first line; the rest on the second, each
+    date range on one line. Filling the search and pressing the button filters."""
+    staff = make_user()
+    today = clock.today()
+    open_case(staff, requester_name="Mia Peeters", received_on=today, today=today)
+    open_case(staff, requester_name="Jan Claes", received_on=today, today=today)
+    log_in(page)
+    page.goto("/cases")
+    form = page.locator("form.filters").first
+    tops = [page.locator(f"form.filters {sel}").first.bounding_box()["y"]
+            for sel in ("#q", "#status", "#right", "#level", "input[type=submit]")]
+    assert max(tops) - min(tops) < 20, tops  # one line (controls of slightly different heights, bottoms aligned)
+    low, high = page.locator("#received_from").bounding_box(), page.locator("#received_to").bounding_box()
+    assert abs(low["y"] - high["y"]) < 2 and high["x"] > low["x"]  # a range keeps its two dates side by side
+    assert form.bounding_box()["height"] < 160, form.bounding_box()
+    expect(page.get_by_label("Ontvangen vanaf")).to_be_visible()  # each date keeps its name for screen readers
+    page.fill("#q", "peeters")
+    page.click("form.filters input[type=submit]")
+    expect(page.locator("table.cases tbody tr")).to_have_count(1)
+    expect(page.locator("table.cases tbody")).to_contain_text("Mia Peeters")
+
+
 def test_every_page_has_a_favicon_and_no_request_fails(page, app):
     make_user()
     failed = []

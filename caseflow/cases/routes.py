@@ -35,16 +35,12 @@ def require_login():
     """Every page of the register needs a logged-in staff member."""
 
 
-def _staff_label(user) -> str:
-    return user.name if user.active else _("%(name)s (deactivated)", name=user.name)
-
-
 def _staff_choices(blank, current=None):
     """Active staff to choose from; a deactivated current assignee stays shown, marked, instead of becoming blank."""
     staff = active_staff()
     if current is not None and not current.active:
         staff.append(current)
-    return [("", blank)] + [(str(u.id), _staff_label(u)) for u in staff]
+    return [("", blank)] + [(str(u.id), rows.staff_label(u)) for u in staff]
 
 
 def _get_case(case_id: int) -> Case:
@@ -56,7 +52,7 @@ def _register_view():
     form = forms.FilterForm(request.args)
     form.translate_choices(str(get_locale()))
     form.assignee.choices = [("", _l("Everyone")), ("none", _l("Unassigned"))] + [
-        (str(u.id), _staff_label(u)) for u in assignee_choices()
+        (str(u.id), rows.staff_label(u)) for u in assignee_choices()
     ]
     return form, Filters.of(**{name: field.data for name, field in form._fields.items()})
 
@@ -76,8 +72,8 @@ def export(fmt):
     """The register of the cases the current filters show, for the authority (GDPR Art. 5(2)), streamed."""
     _, filters = _register_view()
     with_requester = request.args.get("with_requester") in ("y", "1", "on", "true")
-    rows = export_service.rows(filters, with_requester=with_requester, today=clock.today())
-    body = export_service.csv_lines(rows, with_requester) if fmt == "csv" else export_service.json_chunks(rows)
+    found = export_service.rows(filters, with_requester=with_requester, today=clock.today())
+    body = export_service.csv_lines(found, with_requester) if fmt == "csv" else export_service.json_chunks(found)
     name = f"caseflow-register-{clock.today().isoformat()}.{fmt}"
     mimetype = "text/csv; charset=utf-8" if fmt == "csv" else "application/json"
     return Response(stream_with_context(body), mimetype=mimetype,

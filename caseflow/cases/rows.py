@@ -25,6 +25,11 @@ class Row:
     assignee: str  # "—" when nobody
 
 
+def staff_label(user) -> str:
+    """A colleague's name, marked when the account is deactivated (a case may still be theirs)."""
+    return user.name if user.active else _("%(name)s (deactivated)", name=user.name)
+
+
 def rows(cases, today: date, warning_days: int) -> list[Row]:
     t = get_translations()
     right_names = {key: str(label) for key, (label, _article) in RIGHTS.items()}  # translated once a page,
@@ -35,11 +40,7 @@ def rows(cases, today: date, warning_days: int) -> list[Row]:
     result = []
     for case in cases:
         state = deadline_state(case, today, warning_days)
-        assignee = case.assignee
-        if assignee is None:
-            who = "—"
-        else:
-            who = assignee.name if assignee.active else _("%(name)s (deactivated)", name=assignee.name)
+        who = "—" if case.assignee is None else staff_label(case.assignee)
         result.append(Row(
             case=case, url=f"{cases_url}/{case.id}",
             rights=", ".join(right_names[r.right] for r in case.rights), status=status_names[case.status],
