@@ -125,3 +125,28 @@ def test_the_figures_follow_a_change(client, logged_in, register, monkeypatch):
 def test_login_leads_to_the_dashboard(client, auth, staff):
     response = auth.login()
     assert response.headers["Location"] == "/"
+
+
+def test_each_counter_leads_to_a_list_of_just_those_cases(client, logged_in, monkeypatch):
+    """Following a counter's link lists as many cases as it says: a case waiting for the requester, whose stored
+    deadline has passed, is in neither the overdue counter nor its list (its clock stands still)."""
+    import html as html_lib
+    import re
+
+    from .test_register_list import refs
+
+    monkeypatch.setattr(clock, "today", lambda: TODAY)
+    add_case(date(2026, 10, 1), status="in_progress", assignee=logged_in)  # deadline 2 Nov: overdue
+    add_case(date(2026, 10, 5), status="new")  # deadline 5 Nov: overdue
+    add_case(date(2026, 10, 28), status="in_progress")  # deadline 30 Nov: within 7 days
+    add_case(date(2026, 11, 20), status="new")  # deadline 21 Dec
+    add_case(date(2026, 10, 2), status="awaiting_identity", identity_requested_on=date(2026, 10, 5))  # stored 2 Nov
+    add_case(date(2026, 10, 29), status="awaiting_identity", identity_requested_on=date(2026, 11, 2))  # stored 1 Dec
+    add_case(date(2026, 1, 5), answered=date(2026, 1, 20))  # closed
+    page = client.get("/").get_data(as_text=True)
+    shown = {}
+    for key in ("count-open", "count-overdue", "count-due-soon", "count-waiting"):
+        href, number = re.search(rf'id="{key}" href="([^"]+)"><strong>(\d+)</strong>', page).groups()
+        listed = refs(client.get(html_lib.unescape(href)).get_data(as_text=True))
+        shown[key] = (int(number), len(listed))
+    assert shown == {"count-open": (6, 6), "count-overdue": (2, 2), "count-due-soon": (1, 1), "count-waiting": (2, 2)}

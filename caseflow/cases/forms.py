@@ -195,7 +195,8 @@ class AssignForm(VersionedForm):
 
 # The register's fixed filter choices (the assignee's are the staff, set per page).
 FILTER_CHOICES = {
-    "status": [("open", _l("All open")), ("closed", _l("All closed")), ("all", _l("All"))] + choices(STATUSES),
+    "status": [("open", _l("All open")), ("running", _l("Open, clock running")), ("closed", _l("All closed")),
+               ("all", _l("All"))] + choices(STATUSES),
     "right": [("", _l("All rights"))] + [(k, v[0]) for k, v in RIGHTS.items()],
     "channel": choices(CHANNELS, _l("All channels")),
     "level": [("", _l("Any escalation")), ("due_soon", _l("Due soon")), ("decide_extension", _l("Decide on extension")),

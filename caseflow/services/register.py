@@ -66,7 +66,7 @@ class Filters:
         wanted = {f.name: values.get(f.name) for f in fields(cls) if values.get(f.name) not in (None, "")}
         f = cls(**wanted)
         clean = {
-            "status": f.status if f.status in ("open", "closed", "all", *STATUSES) else "open",
+            "status": f.status if f.status in ("open", "running", "closed", "all", *STATUSES) else "open",
             "right": f.right if f.right in RIGHTS else "",
             "channel": f.channel if f.channel in CHANNELS else "",
             "assignee": f.assignee if f.assignee == "none" or str(f.assignee).isdigit() else "",
@@ -95,6 +95,8 @@ def _status_condition(status: str):
     # instead of walking over every one of them first.
     if status == "open":
         return Case.status.in_(OPEN_STATUSES)
+    if status == "running":  # open, and the clock runs: what the dashboard's overdue and due-soon counters count
+        return and_(Case.status.in_(OPEN_STATUSES), Case.identity_requested_on.is_(None))
     if status == "closed":  # requests handled: cases logged by mistake have a filter of their own
         return and_(Case.status.in_(HANDLED_CLOSED_STATUSES), Case.closed_at.is_not(None))
     if status in CLOSED_STATUSES:
