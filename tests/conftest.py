@@ -127,6 +127,13 @@ def open_case(actor, *, received_on=date(2026, 3, 5), rights=("access",), today=
     return case_service.open_case(actor=actor, received_on=received_on, rights=list(rights), today=today, **values)
 
 
+def verified_case(actor, *, today, rights=("access", "erasure")):
+    """A case whose requester is verified (the email of the customer account), ready to be worked."""
+    case = open_case(actor, rights=rights, today=today)
+    case_service.record_identity(case, actor=actor, method="mail van het klantaccount", today=today)
+    return case
+
+
 # --- Browser tests: the app on a live server, driven by Debian's Chromium through Playwright ---
 
 CHROMIUM_ARGS = [

@@ -57,6 +57,20 @@ def log_in(page, email="an@labelstudio.be"):
     expect(page.locator("#password")).to_have_count(0)
 
 
+def log_email_request(page, *, received, name, email, rights, text):
+    """Log a request that came by email through the new-case form, as staff would; lands on the case page."""
+    page.goto("/cases/new")
+    page.check("input[name=channel][value=email]")
+    page.fill("#received_on", received.isoformat())
+    page.fill("#requester_name", name)
+    page.fill("#requester_email", email)
+    for right in rights:
+        page.check(f"input[name=rights][value={right}]")
+    page.fill("#request_text", text)
+    page.click("#submit")
+    expect(page).to_have_url(CASE_URL)
+
+
 class AuditTrail:
     """The audit trail on the case page, checked step by step: each step adds exactly the events expected."""
 

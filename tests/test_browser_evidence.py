@@ -14,7 +14,7 @@ from caseflow.checklists import items_for
 from caseflow.extensions import db
 from caseflow.models import Case
 
-from .test_browser import CASE_URL, log_in, long_date
+from .test_browser import CASE_URL, log_email_request, log_in, long_date
 from .test_browser_letters import LETTER_URL, deliver_outbox
 
 pytestmark = pytest.mark.browser
@@ -27,15 +27,8 @@ def test_email_case_worked_then_its_evidence_pack_downloaded(app, staff, page, s
     today = clock.today()
     received = today - timedelta(days=4)
     log_in(page)
-    page.goto("/cases/new")
-    page.check("input[name=channel][value=email]")
-    page.fill("#received_on", received.isoformat())
-    page.fill("#requester_name", "Lotte Peeters")
-    page.fill("#requester_email", REQUESTER)
-    page.check("input[name=rights][value=consent_withdrawal]")
-    page.fill("#request_text", "Ik trek mijn toestemming voor de nieuwsbrief en de cookies in.")
-    page.click("#submit")
-    expect(page).to_have_url(CASE_URL)
+    log_email_request(page, received=received, name="Lotte Peeters", email=REQUESTER, rights=["consent_withdrawal"],
+                      text="Ik trek mijn toestemming voor de nieuwsbrief en de cookies in.")
     case_url = page.url
     expect(page.locator("#deadline-explanation")).to_contain_text("ontvangen ")
     expect(page.locator("#deadline-explanation")).to_contain_text("1 maand")

@@ -25,7 +25,7 @@ from caseflow.services import resolution
 from caseflow.services import correspondence
 
 from .conftest import open_case, work_checklists
-from .test_browser import CASE_URL, AuditTrail, log_in, long_date, set_outcome, shown, snap
+from .test_browser import CASE_URL, AuditTrail, log_email_request, log_in, long_date, set_outcome, shown, snap
 
 pytestmark = pytest.mark.browser
 
@@ -47,15 +47,8 @@ def test_erasure_by_email_checklist_answer_edited_sent_and_received(app, staff, 
     audit = AuditTrail(app, page)
 
     log_in(page)
-    page.goto("/cases/new")
-    page.check("input[name=channel][value=email]")
-    page.fill("#received_on", received.isoformat())
-    page.fill("#requester_name", "Sofie Janssens")
-    page.fill("#requester_email", REQUESTER)
-    page.check("input[name=rights][value=erasure]")
-    page.fill("#request_text", "Gelieve mijn account en al mijn gegevens te verwijderen.")
-    page.click("#submit")
-    expect(page).to_have_url(CASE_URL)
+    log_email_request(page, received=received, name="Sofie Janssens", email=REQUESTER, rights=["erasure"],
+                      text="Gelieve mijn account en al mijn gegevens te verwijderen.")
     case_url = page.url
     reference = f"DSR-{received.year}-0001"
     audit.expect_new(("case_opened", [right_label], None, ...), ("assigned", [], None, "An Peeters"))

@@ -8,16 +8,14 @@ from caseflow.models import Case, ResolutionAction
 from caseflow.services import ServiceError
 from caseflow.services import cases as svc
 from caseflow.services import resolution
-from tests.conftest import make_user, open_case
+from tests.conftest import make_user, open_case, verified_case
 
 TODAY = date(2026, 3, 5)
 
 
 @pytest.fixture
 def case(logged_in):
-    case = open_case(logged_in, rights=("access", "erasure"), today=TODAY)
-    svc.record_identity(case, actor=logged_in, method="mail van het klantaccount", today=TODAY)
-    return case
+    return verified_case(logged_in, today=TODAY)
 
 
 def _line(html, right, key):

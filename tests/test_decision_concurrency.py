@@ -11,16 +11,14 @@ from caseflow.models import Case, CaseRight, Letter
 from caseflow.services import StaleCaseError
 from caseflow.services import cases as svc
 from caseflow.services import correspondence, resolution
-from tests.conftest import PASSWORD, make_user, open_case, work_checklists
+from tests.conftest import PASSWORD, make_user, open_case, verified_case, work_checklists
 
 TODAY = date(2026, 3, 5)
 
 
 @pytest.fixture
 def case(logged_in):
-    case = open_case(logged_in, rights=("access", "erasure"), today=TODAY)
-    svc.record_identity(case, actor=logged_in, method="mail van het klantaccount", today=TODAY)
-    return case
+    return verified_case(logged_in, today=TODAY)
 
 
 @pytest.fixture

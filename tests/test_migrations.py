@@ -5,6 +5,17 @@ from alembic.migration import MigrationContext
 from caseflow.extensions import db
 
 
+def old_database_app(tmp_path):
+    """The app with the test settings on an empty SQLite file, to migrate step by step."""
+    from caseflow import create_app
+    from config import TestConfig
+
+    app = create_app({**{k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()},
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/old.sqlite"})
+    app.instance_path = str(tmp_path)
+    return app
+
+
 def test_migrated_schema_matches_models(app):
     def described(name, type_, parent_names):
         """The search indexes live outside the models: the FTS5 table (SQLite) and the trigram index (PostgreSQL)."""
@@ -23,12 +34,8 @@ def test_upgrade_to_0005_fills_search_text_and_undoes_untold_extensions(tmp_path
     import sqlalchemy as sa
     from flask_migrate import upgrade
 
-    from caseflow import create_app
-    from config import TestConfig
 
-    app = create_app({**{k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()},
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/old.sqlite"})
-    app.instance_path = str(tmp_path)
+    app = old_database_app(tmp_path)
     at = datetime(2026, 3, 20, 9, 0, tzinfo=timezone.utc)
     with app.app_context():
         upgrade(revision="0004")
@@ -66,14 +73,10 @@ def test_upgrade_to_0009_chains_existing_audit_events_and_starts_the_counters(tm
     import sqlalchemy as sa
     from flask_migrate import upgrade
 
-    from caseflow import create_app
     from caseflow.audit.verify import verify_all
     from caseflow.models import CaseCounter
-    from config import TestConfig
 
-    app = create_app({**{k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()},
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/old.sqlite"})
-    app.instance_path = str(tmp_path)
+    app = old_database_app(tmp_path)
     at = datetime(2026, 3, 20, 9, 0, 0, 123456, tzinfo=timezone.utc)
     with app.app_context():
         upgrade(revision="0005")
@@ -109,12 +112,8 @@ def test_upgrade_to_0016_folds_the_names_of_existing_cases_for_sorting(tmp_path)
     import sqlalchemy as sa
     from flask_migrate import upgrade
 
-    from caseflow import create_app
-    from config import TestConfig
 
-    app = create_app({**{k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()},
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/old.sqlite"})
-    app.instance_path = str(tmp_path)
+    app = old_database_app(tmp_path)
     at = datetime(2026, 3, 20, 9, 0, tzinfo=timezone.utc)
     with app.app_context():
         upgrade(revision="0015")

@@ -325,7 +325,8 @@ class ImmutableAuditError(RuntimeError):
 
 @event.listens_for(Case, "before_insert")
 @event.listens_for(Case, "before_update")
-def _keep_search_text(mapper, connection, case):
+def _keep_search_columns(mapper, connection, case):
+    """The folded texts the register searches and sorts by, kept on every save."""
     case.search_text = search.case_search_text(case)
     case.requester_sort = search.fold(case.requester_name)[:200]
 

@@ -214,7 +214,7 @@ def find_cases(f: Filters | None = None, *, offset: int = 0, limit: int | None =
     ).order_by(*order)
 
 
-def with_row_details(cases: list[Case]) -> list[Case]:
+def with_extension_notices(cases: list[Case]) -> list[Case]:
     """Load the extension notices of the extended cases among `cases`, with their outbox copies, in one query (is
     the extension in force? Art. 12(3)). For showing only: a case's letters then hold its extension notices alone;
     the other cases' letters are not read at all (a page of open cases would otherwise read every acknowledgement
@@ -249,7 +249,7 @@ class Page:
 def page_of(f: Filters, number: int, per_page: int) -> Page:
     number = max(1, number)
     rows = db.session.scalars(find_cases(f, offset=(number - 1) * per_page, limit=per_page + 1)).unique().all()
-    return Page(items=with_row_details(rows[:per_page]), number=number, per_page=per_page,
+    return Page(items=with_extension_notices(rows[:per_page]), number=number, per_page=per_page,
                 has_next=len(rows) > per_page)
 
 
