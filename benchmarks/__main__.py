@@ -9,8 +9,8 @@ import json
 import os
 import sys
 
-from .evidence import EVIDENCE_MS, bench_evidence
-from .pages import run
+from benchmarks.evidence import EVIDENCE_MS, bench_evidence
+from benchmarks.pages import run
 
 MISSED_TARGETS = 3  # exit status when a figure misses its target (a crash exits 1)
 

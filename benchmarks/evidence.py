@@ -2,7 +2,7 @@
 import time
 from datetime import date
 
-from .pages import _app, _fresh_schema
+from benchmarks.pages import _app, _fresh_schema
 
 EVIDENCE_MS = 5000.0
 

@@ -68,12 +68,12 @@ def create_app(test_config=None) -> Flask:
 
     from flask_babel import lazy_gettext as _l
 
-    from . import cli, filters, mail
-    from .security import headers
-    from .security import log as security_log
-    from .security import models as security_models  # noqa: F401  (their tables are part of the schema)
-    from .audit import chain  # noqa: F401  (the hash chain's listeners on AuditEvent)
-    from .extensions import babel, csrf, db, login_manager, migrate
+    from caseflow import cli, filters, mail
+    from caseflow.security import headers
+    from caseflow.security import log as security_log
+    from caseflow.security import models as security_models  # noqa: F401  (their tables are part of the schema)
+    from caseflow.audit import chain  # noqa: F401  (the hash chain's listeners on AuditEvent)
+    from caseflow.extensions import babel, csrf, db, login_manager, migrate
 
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     app = Flask(
@@ -112,21 +112,21 @@ def create_app(test_config=None) -> Flask:
 
     app.request_class = _request_class()
     _ids_fit_the_database(app)
-    from .admin.routes import bp as admin_bp
-    from .auth.routes import bp as auth_bp
-    from .cases.routes import bp as cases_bp
-    from .dashboard import routes as _dashboard_routes  # noqa: F401 (registers the views on the blueprint)
-    from .dashboard import bp as dashboard_bp
+    from caseflow.admin.routes import bp as admin_bp
+    from caseflow.auth.routes import bp as auth_bp
+    from caseflow.cases.routes import bp as cases_bp
+    from caseflow.dashboard import routes as _dashboard_routes  # noqa: F401 (registers the views on the blueprint)
+    from caseflow.dashboard import bp as dashboard_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(cases_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
-    from . import intake
+    from caseflow import intake
 
     intake.register(app)  # email intake: its blueprint, CLI and menu count
-    from .evidence.routes import bp as evidence_bp
-    from .registered.routes import bp as registered_bp
+    from caseflow.evidence.routes import bp as evidence_bp
+    from caseflow.registered.routes import bp as registered_bp
 
     app.register_blueprint(registered_bp)
     app.register_blueprint(evidence_bp)
@@ -175,7 +175,7 @@ def _form_pages_check_their_own_token(app: Flask) -> None:
     a bare error page that loses the user's work; nothing is saved, because the form does not validate.
     POST-only endpoints (buttons) keep the check before the view and get the "form expired" page.
     """
-    from .extensions import csrf
+    from caseflow.extensions import csrf
 
     for rule in app.url_map.iter_rules():
         if {"GET", "POST"} <= set(rule.methods or ()):
@@ -187,7 +187,7 @@ def _register_error_pages(app: Flask) -> None:
     from flask_babel import gettext as _
     from flask_wtf.csrf import CSRFError
 
-    from .extensions import db
+    from caseflow.extensions import db
 
     pages = {
         400: lambda: (_("Request not understood"), _("Caseflow could not handle this request. Go back and try again.")),

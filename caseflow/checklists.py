@@ -4,7 +4,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .rights import RIGHTS, SYSTEMS
+from caseflow.rights import RIGHTS, SYSTEMS
 
 PATH = os.path.join(os.path.dirname(__file__), "checklists.toml")
 

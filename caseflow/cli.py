@@ -4,12 +4,12 @@ import sys
 import click
 from flask.cli import AppGroup
 
-from . import jobs_cli
-from .audit.cli import audit_cli
-from .backup import cli as backup_cli
-from .demo import demo_cli
-from .services import ServiceError
-from .services import users as user_service
+from caseflow import jobs_cli
+from caseflow.audit.cli import audit_cli
+from caseflow.backup import cli as backup_cli
+from caseflow.demo import demo_cli
+from caseflow.services import ServiceError
+from caseflow.services import users as user_service
 
 users_cli = AppGroup("users", help="Manage staff accounts.")
 

@@ -2,7 +2,7 @@
 from babel.dates import format_date
 from flask_babel import force_locale, gettext, ngettext
 
-from . import deadlines
+from caseflow import deadlines
 
 ARROW = " \u2192 "
 DOT = " \u00b7 "

@@ -16,15 +16,15 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import func, or_, select
 
-from . import clock, deadlines
-from .extensions import db
-from .models import Case, User
-from .rights import DISCLOSING_OUTCOMES, REFUSAL_CODES_FOR, STATUSES
-from .services import ServiceError
-from .services import cases as svc
-from .services import resolution
-from .services import checklist, correspondence, packages
-from .services import users as user_service
+from caseflow import clock, deadlines
+from caseflow.extensions import db
+from caseflow.models import Case, User
+from caseflow.rights import DISCLOSING_OUTCOMES, REFUSAL_CODES_FOR, STATUSES
+from caseflow.services import ServiceError
+from caseflow.services import cases as svc
+from caseflow.services import resolution
+from caseflow.services import checklist, correspondence, packages
+from caseflow.services import users as user_service
 
 FIRST_NAMES = ("Jan Els An Koen Sofie Pieter Lotte Wouter Griet Tom Sarah Bart Hilde Jef Nele Stijn Katrien Dirk Ine "
                "Lucas Marie Wim Leen Arne Fien Gert Joke Ruben Liesbeth Mohamed Fatima Nathalie Luc Emma Jens").split()
@@ -318,8 +318,8 @@ def seed_cases(count: int, *, seed: int, today: date, echo=print) -> list:
 def _escalate_quietly(cases: list, today: date, at: datetime) -> None:
     """Put the demo cases on their rung of the ladder at once, as the daily job would have, without mailing anyone:
     the day's escalate run may already have happened before the demo was seeded."""
-    from .open_cases import level_of
-    from .services import audit
+    from caseflow.open_cases import level_of
+    from caseflow.services import audit
 
     for case in cases:
         level = level_of(case, today) if case.is_open else None
@@ -366,7 +366,7 @@ def seed_command(count, seed_value, today, if_empty, force):
         raise click.BadParameter("cannot be in the future", param_hint="--today")
     seed_value = secrets.randbelow(100_000) if seed_value is None else seed_value
     if count > BULK_FROM:
-        from .demo_scale import seed_bulk
+        from caseflow.demo_scale import seed_bulk
 
         statuses = seed_bulk(count, seed=seed_value, today=today, staff=_staff(click.echo), echo=click.echo)
         click.echo(f"Created {count} demo cases in bulk (seed {seed_value}, today {today}).")

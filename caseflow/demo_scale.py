@@ -12,13 +12,13 @@ from types import SimpleNamespace
 
 from sqlalchemy import delete, func, insert, select, text, update
 
-from . import clock, deadlines, escalation, search
-from .demo import (CHANNEL_WEIGHTS, CLOSE_NOTES, ENDINGS, EXTEND_REASONS, FIRST_NAMES, LAST_NAMES, DOMAINS, OPENERS,
+from caseflow import clock, deadlines, escalation, search
+from caseflow.demo import (CHANNEL_WEIGHTS, CLOSE_NOTES, ENDINGS, EXTEND_REASONS, FIRST_NAMES, LAST_NAMES, DOMAINS, OPENERS,
                    CLOSERS, REQUEST_TEXTS, RIGHT_WEIGHTS, STREETS, TOWNS, _slug)
-from .audit import chain
-from .audit.models import AuditChainHead
-from .extensions import db
-from .models import AuditEvent, Case, CaseCounter, CaseRight, Letter
+from caseflow.audit import chain
+from caseflow.audit.models import AuditChainHead
+from caseflow.extensions import db
+from caseflow.models import AuditEvent, Case, CaseCounter, CaseRight, Letter
 
 BATCH = 2000
 DAYS = 5 * 365  # five years of requests

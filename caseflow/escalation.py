@@ -5,7 +5,7 @@ No database, no Flask: the jobs feed it facts about a case and store what it say
 from dataclasses import dataclass
 from datetime import date
 
-from .deadlines import legal_deadline
+from caseflow.deadlines import legal_deadline
 
 # Levels, from the least to the most urgent; None means nothing to act on.
 DUE_SOON = "due_soon"  # extended case, deadline within the warning window

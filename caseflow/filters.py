@@ -7,13 +7,13 @@ from flask import current_app
 from flask_babel import format_date, format_datetime, get_locale, get_translations, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 
-from . import clock, mail
-from .rights import (
+from caseflow import clock, mail
+from caseflow.rights import (
     CHANNELS, DELIVERIES, IDENTITY_CHECK_NAMES, LETTER_KINDS, OUTCOMES, PASSPHRASE_CHANNELS, REFUSAL_CODES, RIGHTS,
     STATUSES, SYSTEMS,
 )
-from .urgency import deadline_state
-from .deadline_text import case_explanation, explanation_line, extension_posting_day
+from caseflow.urgency import deadline_state
+from caseflow.deadline_text import case_explanation, explanation_line, extension_posting_day
 
 LABELS = {
     "right": {k: v[0] for k, v in RIGHTS.items()},
@@ -215,9 +215,9 @@ def register(app) -> None:
         label=label, long_date=long_date, short_date=short_date, local_datetime=local_datetime,
         days_left_text=days_left_text, audit_value=audit_value, audit_detail=audit_detail,
     )
-    from . import rules
-    from .audit.verify import PROBLEMS
-    from .services import checklist, closing
+    from caseflow import rules
+    from caseflow.audit.verify import PROBLEMS
+    from caseflow.services import checklist, closing
 
     app.jinja_env.filters["chain_problem"] = lambda key: str(PROBLEMS.get(key, key))
 

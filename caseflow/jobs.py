@@ -18,17 +18,17 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from . import clock, escalation, mail, reminders
-from .intake import poll as intake_poll
-from .intake import services as intake_services
-from .audit.chain import latest_hash
-from .audit.verify import verify_all
-from .deadlines import is_working_day
-from .extensions import db
-from .models import JobRun, User
-from .open_cases import level, loaded, open_facts
-from .services import StaleCaseError, audit, commit, correspondence
-from .services import retention as package_retention
+from caseflow import clock, escalation, mail, reminders
+from caseflow.intake import poll as intake_poll
+from caseflow.intake import services as intake_services
+from caseflow.audit.chain import latest_hash
+from caseflow.audit.verify import verify_all
+from caseflow.deadlines import is_working_day
+from caseflow.extensions import db
+from caseflow.models import JobRun, User
+from caseflow.open_cases import level, loaded, open_facts
+from caseflow.services import StaleCaseError, audit, commit, correspondence
+from caseflow.services import retention as package_retention
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +81,7 @@ def describe(job_id: str, counts: dict) -> str:
     elif job_id == "reminders" and "queued" in counts:
         parts.append(ngettext("%(num)d reminder queued", "%(num)d reminders queued", counts["queued"]))
     elif job_id == "intake":
-        from .intake.poll import describe as describe_intake
+        from caseflow.intake.poll import describe as describe_intake
         parts.extend(describe_intake(counts))
     elif job_id == "packages":
         parts.append(ngettext("%(num)d case's data package deleted", "%(num)d cases' data packages deleted",
@@ -241,14 +241,14 @@ def deliver_mail(today: date, now: datetime):
 
 def retention(today: date, now: datetime):
     """Anonymise cases closed longer than RETENTION_YEARS; remove stored files of no case."""
-    from .retention import job
+    from caseflow.retention import job
 
     return job.run(today, now)
 
 
 def backup(today: date, now: datetime):
     """One archive into BACKUP_DIR, keeping the newest BACKUP_KEEP (off while BACKUP_DIR is unset)."""
-    from .backup.cli import make_backup
+    from caseflow.backup.cli import make_backup
 
     target = current_app.config.get("BACKUP_DIR")
     if not target:

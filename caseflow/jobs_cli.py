@@ -10,7 +10,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
-from . import clock, jobs, scheduler
+from caseflow import clock, jobs, scheduler
 
 jobs_cli = AppGroup("jobs", help="Run the scheduled jobs by hand.")
 BASE_URL_RULE = "CASEFLOW_BASE_URL, else http://HOST:PORT as `make run` serves"

@@ -7,7 +7,7 @@ from typing import NamedTuple
 from babel.dates import format_date
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 
-from .rights import REFUSING_OUTCOMES, REMEDY_OUTCOMES
+from caseflow.rights import REFUSING_OUTCOMES, REMEDY_OUTCOMES
 
 KINDS = ("acknowledgement", "identity_request", "extension_notice", "answer")
 LOCALES = ("nl", "en")

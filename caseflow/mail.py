@@ -19,9 +19,9 @@ from flask_babel import force_locale, gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
-from . import clock
-from .extensions import db
-from .models import OutboxMessage
+from caseflow import clock
+from caseflow.extensions import db
+from caseflow.models import OutboxMessage
 
 log = logging.getLogger(__name__)
 

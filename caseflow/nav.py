@@ -2,9 +2,9 @@
 from flask import g
 from sqlalchemy import func, select
 
-from .extensions import db
-from .intake.models import IntakeMessage
-from .models import OutboxMessage
+from caseflow.extensions import db
+from caseflow.intake.models import IntakeMessage
+from caseflow.models import OutboxMessage
 
 
 def counts() -> dict:

@@ -7,10 +7,10 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from . import escalation
-from .extensions import db
-from .models import Case, Letter, Suspension
-from .rights import OPEN_STATUSES
+from caseflow import escalation
+from caseflow.extensions import db
+from caseflow.models import Case, Letter, Suspension
+from caseflow.rights import OPEN_STATUSES
 
 
 def loaded(ids) -> list[Case]:

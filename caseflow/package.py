@@ -11,7 +11,7 @@ from datetime import datetime
 
 import pyzipper
 
-from .clock import BRUSSELS
+from caseflow.clock import BRUSSELS
 
 DATA_DIR = "data/"
 INFO_SHEET = "art15-informatie.pdf"

@@ -6,9 +6,9 @@ from babel.dates import format_date
 from fpdf import FPDF
 from fpdf.enums import Align, XPos, YPos
 
-from . import clock
-from .clock import BRUSSELS
-from .letters import GBA, LABELSTUDIO, art15_information
+from caseflow import clock
+from caseflow.clock import BRUSSELS
+from caseflow.letters import GBA, LABELSTUDIO, art15_information
 
 # Millimetres on A4. The address window follows DIN 5008 form B (common for C5/6 and DL envelopes):
 # 20 mm from the left, 45 mm from the top, 85 x 45 mm, its top 17.7 mm for the postal marker.

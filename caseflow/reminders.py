@@ -7,8 +7,8 @@ from flask import current_app
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 
-from . import clock, mail
-from .escalation import DECIDE_EXTENSION, DUE_SOON, IDENTITY_WAIT, OVERDUE
+from caseflow import clock, mail
+from caseflow.escalation import DECIDE_EXTENSION, DUE_SOON, IDENTITY_WAIT, OVERDUE
 
 GROUPS = (OVERDUE, DUE_SOON, DECIDE_EXTENSION, IDENTITY_WAIT)  # the order of the sections in an email
 

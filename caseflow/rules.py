@@ -8,11 +8,11 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
-from . import checklists
-from .mail import as_utc
-from .rights import DISCLOSING_OUTCOMES, OUTCOMES, REFUSAL_CODES, REFUSAL_CODES_FOR, REFUSING_OUTCOMES, RIGHTS
-from .services import IDENTITY_NOT_VERIFIED
-from .services.checklist import (
+from caseflow import checklists
+from caseflow.mail import as_utc
+from caseflow.rights import DISCLOSING_OUTCOMES, OUTCOMES, REFUSAL_CODES, REFUSAL_CODES_FOR, REFUSING_OUTCOMES, RIGHTS
+from caseflow.services import IDENTITY_NOT_VERIFIED
+from caseflow.services.checklist import (
     DIRECT_MARKETING_REFUSED, KEPT_DATA_GRANTED, keeps_data, objects_to_direct_marketing, open_items, still_open,
 )
 

@@ -15,8 +15,8 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from . import clock, jobs
-from .deadlines import is_working_day
+from caseflow import clock, jobs
+from caseflow.deadlines import is_working_day
 
 log = logging.getLogger(__name__)
 

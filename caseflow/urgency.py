@@ -6,7 +6,7 @@ badge, date, escalation), which was most of the page's time at 100,000 cases.
 from dataclasses import dataclass
 from datetime import date
 
-from . import deadlines
+from caseflow import deadlines
 
 
 @dataclass(frozen=True)

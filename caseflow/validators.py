@@ -2,9 +2,9 @@
 from flask_babel import lazy_gettext as _l
 from wtforms.validators import Length, ValidationError
 
-from .services import ServiceError
-from .services import users as user_service
-from .services.users import MIN_PASSWORD_LENGTH
+from caseflow.services import ServiceError
+from caseflow.services import users as user_service
+from caseflow.services.users import MIN_PASSWORD_LENGTH
 
 PASSWORD_RULE = _l("At least %(n)d characters, not a common or easily guessed password (a few unrelated words work "
                    "well).", n=MIN_PASSWORD_LENGTH)

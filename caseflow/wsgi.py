@@ -2,6 +2,6 @@
 
 The scheduler is not started here: it runs as its own process (`flask --app caseflow scheduler`).
 """
-from . import create_app
+from caseflow import create_app
 
 app = create_app()

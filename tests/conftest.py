@@ -319,7 +319,7 @@ def send_answer(case, actor, *, today=None, now=None):
 @pytest.fixture
 def frozen_clock(app, monkeypatch):
     """Sessions, throttling and two-factor codes read this clock; `frozen_clock.advance(minutes=31)` moves it."""
-    from .security_helpers import Clock
+    from tests.security_helpers import Clock
 
     clock = Clock()
     monkeypatch.setitem(app.config, "CLOCK", clock)

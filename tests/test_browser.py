@@ -18,7 +18,7 @@ from caseflow.deadlines import legal_deadline
 from caseflow.filters import AUDIT_ACTIONS
 from caseflow.rights import LETTER_KINDS, OUTCOMES, REFUSAL_CODES, RIGHTS, STATUSES, SYSTEMS
 
-from .conftest import PASSWORD
+from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
 

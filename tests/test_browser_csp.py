@@ -3,7 +3,7 @@ import pytest
 
 from caseflow.extensions import db
 
-from .conftest import PASSWORD, open_case
+from tests.conftest import PASSWORD, open_case
 
 pytestmark = pytest.mark.browser
 

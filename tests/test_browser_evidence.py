@@ -14,8 +14,8 @@ from caseflow.checklists import items_for
 from caseflow.extensions import db
 from caseflow.models import Case
 
-from .test_browser import CASE_URL, log_email_request, log_in, long_date
-from .test_browser_letters import LETTER_URL, deliver_outbox
+from tests.test_browser import CASE_URL, log_email_request, log_in, long_date
+from tests.test_browser_letters import LETTER_URL, deliver_outbox
 
 pytestmark = pytest.mark.browser
 

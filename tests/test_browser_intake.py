@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from caseflow.deadlines import legal_deadline
 
-from .test_browser import CASE_URL, log_in, long_date, snap
+from tests.test_browser import CASE_URL, log_in, long_date, snap
 
 pytestmark = pytest.mark.browser
 

@@ -7,8 +7,8 @@ from playwright.sync_api import expect
 from caseflow import clock, mail
 from caseflow.extensions import db
 
-from .conftest import make_user, open_case
-from .test_browser import log_in
+from tests.conftest import make_user, open_case
+from tests.test_browser import log_in
 
 LONG_NAME = "Aurelianus" * 20  # 200 characters, no space to break at
 LONG_EMAIL = ("sofie-marie.vandenbroucke-de-smedt.privacy@"  # 130 characters, as an email address may be

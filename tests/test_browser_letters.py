@@ -24,8 +24,8 @@ from caseflow.services import cases as case_service
 from caseflow.services import resolution
 from caseflow.services import correspondence
 
-from .conftest import open_case, work_checklists
-from .test_browser import CASE_URL, AuditTrail, log_email_request, log_in, long_date, set_outcome, shown, snap
+from tests.conftest import open_case, work_checklists
+from tests.test_browser import CASE_URL, AuditTrail, log_email_request, log_in, long_date, set_outcome, shown, snap
 
 pytestmark = pytest.mark.browser
 

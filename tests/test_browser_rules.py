@@ -15,8 +15,8 @@ from caseflow.models import Case
 from caseflow.rights import OUTCOMES, STATUSES
 from caseflow.services import correspondence, resolution
 
-from .conftest import open_case, work_checklists
-from .test_browser import CASE_URL, log_in, shown
+from tests.conftest import open_case, work_checklists
+from tests.test_browser import CASE_URL, log_in, shown
 
 pytestmark = pytest.mark.browser
 

@@ -12,7 +12,7 @@ from caseflow.services import cases as svc
 from caseflow.services import resolution
 from caseflow.services import correspondence
 
-from .conftest import extend_and_tell, make_user, open_case, send_answer, work_checklists
+from tests.conftest import extend_and_tell, make_user, open_case, send_answer, work_checklists
 
 D = date.fromisoformat
 

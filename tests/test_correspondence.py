@@ -16,7 +16,7 @@ from caseflow.services import cases as svc
 from caseflow.services import resolution
 from caseflow.services import correspondence, packages
 
-from .conftest import extend_and_tell, make_user, open_case, work_checklists
+from tests.conftest import extend_and_tell, make_user, open_case, work_checklists
 
 D = date.fromisoformat
 TODAY = D("2026-03-10")

@@ -19,7 +19,7 @@ from caseflow.models import AuditEvent, Case, CaseCounter, OutboxMessage
 from caseflow.retention import orphans
 from caseflow.services import correspondence
 
-from .conftest import make_user, open_case
+from tests.conftest import make_user, open_case
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 

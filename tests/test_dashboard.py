@@ -133,7 +133,7 @@ def test_each_counter_leads_to_a_list_of_just_those_cases(client, logged_in, mon
     import html as html_lib
     import re
 
-    from .test_register_list import refs
+    from tests.test_register_list import refs
 
     monkeypatch.setattr(clock, "today", lambda: TODAY)
     add_case(date(2026, 10, 1), status="in_progress", assignee=logged_in)  # deadline 2 Nov: overdue

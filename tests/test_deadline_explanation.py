@@ -117,7 +117,7 @@ def test_the_case_page_explains_its_deadline_with_the_suspension_and_the_extensi
 
     from caseflow.services import cases as svc
 
-    from .conftest import extend_and_tell, open_case
+    from tests.conftest import extend_and_tell, open_case
 
     case = open_case(logged_in, channel="email", requester_address=None, received_on=D("2026-03-02"),
                      today=D("2026-03-02"))

@@ -8,7 +8,7 @@ from caseflow.extensions import db
 from caseflow.models import AuditEvent, Case, OutboxMessage, ResolutionAction, User
 from caseflow.rights import CHANNELS, CLOSED_STATUSES, RIGHTS, STATUSES
 
-from .conftest import open_case
+from tests.conftest import open_case
 
 TODAY = "2026-11-20"  # a fixed past day keeps every date (and so every assertion) reproducible
 

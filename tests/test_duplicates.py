@@ -7,8 +7,8 @@ from caseflow.extensions import db
 from caseflow.models import Case
 from caseflow.services import cases as svc
 
-from .conftest import open_case
-from .test_web_cases import new_case_data
+from tests.conftest import open_case
+from tests.test_web_cases import new_case_data
 
 TODAY = clock.today()
 

@@ -7,7 +7,7 @@ from caseflow import mail
 from caseflow.extensions import db
 from caseflow.models import OutboxMessage
 
-from .conftest import make_user
+from tests.conftest import make_user
 
 T0 = datetime(2026, 4, 8, 6, 0, tzinfo=timezone.utc)
 

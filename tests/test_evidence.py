@@ -15,7 +15,7 @@ from caseflow.registered import service as registered
 from caseflow.services import cases as svc
 from caseflow.services import correspondence, resolution
 
-from .conftest import make_user, open_case, send_answer, work_checklists
+from tests.conftest import make_user, open_case, send_answer, work_checklists
 
 D = date.fromisoformat
 NOW = datetime(2026, 4, 20, 10, 0, tzinfo=timezone.utc)

@@ -8,7 +8,7 @@ from caseflow.models import Case
 from caseflow.services import cases as case_service
 from caseflow.services import correspondence, packages, resolution
 
-from .conftest import work_checklists
+from tests.conftest import work_checklists
 
 EXPECTED = {
     "X-Frame-Options": "DENY",

@@ -12,7 +12,7 @@ from caseflow.services import ServiceError
 from caseflow.services import cases as svc
 from caseflow.services import correspondence, resolution
 
-from .conftest import make_user, open_case
+from tests.conftest import make_user, open_case
 
 
 def checked(html: str) -> list[str]:

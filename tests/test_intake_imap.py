@@ -15,8 +15,8 @@ from caseflow.intake import poll
 from caseflow.intake.models import IntakeCursor, IntakeMessage
 from caseflow.models import JobRun
 
-from .conftest import open_case
-from .dovecot import PASSWORD, USER, CuttingProxy, Dovecot, available_or_skip, free_port
+from tests.conftest import open_case
+from tests.dovecot import PASSWORD, USER, CuttingProxy, Dovecot, available_or_skip, free_port
 
 MAIL = os.path.join(os.path.dirname(__file__), "data", "mail")
 TODAY = clock.today()

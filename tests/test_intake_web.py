@@ -14,7 +14,7 @@ from caseflow.models import Case, OutboxMessage
 from caseflow.services import cases as case_service
 from caseflow.services import correspondence
 
-from .conftest import open_case
+from tests.conftest import open_case
 
 MAIL = os.path.join(os.path.dirname(__file__), "data", "mail")
 TODAY = clock.today()

@@ -14,7 +14,7 @@ from caseflow.models import AuditEvent, Case, JobRun, OutboxMessage
 from caseflow.services import cases as svc
 from config import TestConfig
 
-from .conftest import extend_and_tell, make_user, open_case
+from tests.conftest import extend_and_tell, make_user, open_case
 
 D = date.fromisoformat
 TODAY = D("2026-04-08")  # a Wednesday

@@ -6,7 +6,7 @@ from caseflow import clock, jobs, scheduler
 from caseflow.extensions import db
 from caseflow.models import JobRun
 
-from .conftest import make_user
+from tests.conftest import make_user
 
 BRUSSELS = clock.BRUSSELS
 REMINDERS, ESCALATE = jobs.JOBS["reminders"], jobs.JOBS["escalate"]

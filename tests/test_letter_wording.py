@@ -7,7 +7,7 @@ from caseflow import letters
 from caseflow.services import cases as svc
 from caseflow.services import resolution
 
-from .conftest import make_user, open_case
+from tests.conftest import make_user, open_case
 
 TODAY = date(2026, 3, 5)
 NEWSLETTER = "U bent uitgeschreven voor onze nieuwsbrief en krijgt geen reclame meer van ons."

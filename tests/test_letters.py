@@ -12,7 +12,7 @@ from caseflow.services import cases as svc
 from caseflow.services import resolution
 from caseflow.services import correspondence
 
-from .conftest import make_user, open_case
+from tests.conftest import make_user, open_case
 
 D = date.fromisoformat
 RECEIVED, VERIFIED, TODAY = D("2026-03-05"), D("2026-03-06"), D("2026-03-20")

@@ -4,7 +4,7 @@ import re
 from caseflow.extensions import db
 from caseflow.security.models import SecurityEvent
 
-from .conftest import PASSWORD, make_user
+from tests.conftest import PASSWORD, make_user
 
 WRONG = "niet-het-juiste-wachtwoord"
 

@@ -10,8 +10,8 @@ from caseflow import jobs, mail
 from caseflow.extensions import db
 from caseflow.models import OutboxMessage
 
-from .conftest import make_user
-from .test_jobs import TODAY, Register
+from tests.conftest import make_user
+from tests.test_jobs import TODAY, Register
 
 T0 = datetime(2026, 4, 8, 6, 0, tzinfo=timezone.utc)  # 08:00 in Brussels
 

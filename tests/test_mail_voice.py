@@ -8,7 +8,7 @@ from caseflow.extensions import db
 from caseflow.services import cases as svc
 from caseflow.services import correspondence
 
-from .conftest import make_user, open_case
+from tests.conftest import make_user, open_case
 
 TODAY = date(2026, 3, 5)
 NOW = datetime(2026, 3, 5, 10, tzinfo=timezone.utc)

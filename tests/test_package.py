@@ -14,7 +14,7 @@ from caseflow.clock import BRUSSELS
 from caseflow.services import cases as svc
 from caseflow.services import resolution
 
-from .conftest import make_user, open_case
+from tests.conftest import make_user, open_case
 
 D = date.fromisoformat
 NOW = datetime(2026, 3, 20, 10, 15, tzinfo=BRUSSELS)

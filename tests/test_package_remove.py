@@ -14,7 +14,7 @@ from caseflow.services import cases as svc
 from caseflow.services import resolution
 from caseflow.services import correspondence, packages
 
-from .conftest import make_user, open_case, work_checklists
+from tests.conftest import make_user, open_case, work_checklists
 
 D = date.fromisoformat
 TODAY = D("2026-03-10")
@@ -215,7 +215,7 @@ def test_the_button_works_with_csrf_on(client, app, auth, actor):
 def test_in_a_browser_removing_takes_two_clicks_and_no_javascript(app, actor, page):
     from playwright.sync_api import expect
 
-    from .test_browser import log_in
+    from tests.test_browser import log_in
 
     case = case_with_files(actor)
     wrong = file_named(case, "klant-2077.csv")

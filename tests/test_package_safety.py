@@ -14,7 +14,7 @@ from caseflow.models import AuditEvent, Case, Letter, OutboxMessage, PackageFile
 from caseflow.services import ServiceError, correspondence, packages, resolution
 from caseflow.services import cases as svc
 
-from .conftest import make_user, open_case, work_checklists
+from tests.conftest import make_user, open_case, work_checklists
 
 TODAY = date(2026, 3, 5)
 NOW = datetime(2026, 3, 5, 10, tzinfo=timezone.utc)

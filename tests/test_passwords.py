@@ -6,7 +6,7 @@ from caseflow.models import User
 from caseflow.services import ServiceError
 from caseflow.services import users as user_service
 
-from .conftest import PASSWORD
+from tests.conftest import PASSWORD
 
 # (password, the Dutch reason shown)
 WEAK = [

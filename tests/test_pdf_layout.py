@@ -5,7 +5,7 @@ from pypdf import PdfReader
 
 from caseflow import letters, pdf
 
-from .test_package import D, actor, erasure_case  # noqa: F401 (fixture)
+from tests.test_package import D, actor, erasure_case  # noqa: F401 (fixture)
 
 GBA_LINES = ("Bent u het niet eens met onze beslissing", "Drukpersstraat 35", "1000 Brussel", "contact@apd-gba.be",
              "www.gegevensbeschermingsautoriteit.be", "U kunt ook naar de rechter stappen")

@@ -10,8 +10,8 @@ import pytest
 from caseflow.extensions import db
 from caseflow.services.export import neutralise
 
-from .test_dashboard import add_case
-from .test_register_list import cases, today  # noqa: F401 (fixtures)
+from tests.test_dashboard import add_case
+from tests.test_register_list import cases, today  # noqa: F401 (fixtures)
 
 HEADER = ["Dossiernummer", "Ontvangen op", "Ontvangen via", "Rechten", "Uiterste antwoorddatum", "Verlengd",
           "Beantwoord op", "Tijdig", "Beslissingen", "Weigeringsgronden"]
@@ -81,7 +81,7 @@ def test_an_extension_in_force_is_judged_against_the_extended_deadline(client, a
     late = add_case(date(2026, 3, 2), answered=date(2026, 4, 9), extended_on=date(2026, 3, 20))  # not told
     told = add_case(date(2026, 3, 3), answered=date(2026, 4, 9), extended_on=date(2026, 3, 20),
                     deadline=legal_deadline(date(2026, 3, 3), extended=True))
-    from .conftest import make_user
+    from tests.conftest import make_user
     make_user()
     client.post("/login", data={"email": "an@labelstudio.be", "password": "correct horse battery"})
     data = {item["reference"]: item for item in
@@ -100,7 +100,7 @@ def test_the_closed_register_holds_every_closed_case_whatever_its_history(client
     from caseflow.services import cases as svc
     from caseflow.services import closing
 
-    from .conftest import make_user, open_case
+    from tests.conftest import make_user, open_case
 
     admin = make_user("beheer@labelstudio.be", "Beheerder", admin=True)
     today = clock.today()

@@ -12,8 +12,8 @@ from caseflow.demo_scale import seed_bulk
 from caseflow.extensions import db
 from caseflow.models import Case
 
-from .conftest import make_user
-from .test_dashboard import add_case
+from tests.conftest import make_user
+from tests.test_dashboard import add_case
 
 TODAY = date(2026, 11, 25)
 
@@ -163,7 +163,7 @@ def test_each_row_shows_the_deadline_in_force_as_the_case_page_does(client, logg
     from caseflow.deadlines import legal_deadline
     from caseflow.services import identity
     from caseflow.services import cases as svc
-    from .conftest import extend_and_tell, open_case
+    from tests.conftest import extend_and_tell, open_case
 
     today = clock.today()
     told = open_case(logged_in, received_on=today - timedelta(days=20), today=today, requester_name="Verlengd Verteld")

@@ -9,7 +9,7 @@ from caseflow import clock
 from caseflow.services import cases as svc
 from caseflow.services.register import as_reference
 
-from .conftest import open_case
+from tests.conftest import open_case
 
 TODAY = clock.today()
 

@@ -14,7 +14,7 @@ from caseflow.services import ServiceError
 from caseflow.services import cases as svc
 from caseflow.services import correspondence
 
-from .conftest import make_user, open_case
+from tests.conftest import make_user, open_case
 
 D = date.fromisoformat
 RECEIVED = D("2026-03-05")  # Thu; deadline Tue 7 April 2026 (Easter), latest posting day Wed 1 April

@@ -8,8 +8,8 @@ from caseflow.extensions import db
 from caseflow.models import OutboxMessage
 from caseflow.services import cases as svc
 
-from .conftest import extend_and_tell, make_user, open_case
-from .test_jobs import TODAY, Register
+from tests.conftest import extend_and_tell, make_user, open_case
+from tests.test_jobs import TODAY, Register
 
 D = date.fromisoformat
 

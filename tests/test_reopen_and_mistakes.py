@@ -11,7 +11,7 @@ from caseflow.services import cases as svc
 from caseflow.services import closing, correspondence, resolution
 from caseflow.services.closing import NotAllowed
 
-from .conftest import make_user, open_case, work_checklists
+from tests.conftest import make_user, open_case, work_checklists
 
 D = date.fromisoformat
 

@@ -16,7 +16,7 @@ from caseflow.registered import service as registered
 from caseflow.intake import services as intake
 from caseflow.intake.models import IntakeMessage
 
-from .conftest import make_user, open_case
+from tests.conftest import make_user, open_case
 
 TODAY = date(2031, 6, 10)
 

@@ -10,8 +10,8 @@ from caseflow.models import AuditEvent, Case
 from caseflow.services import cases as svc
 from caseflow.services import packages
 
-from .conftest import make_user, open_case
-from .test_web_cases import new_case_data, only_case
+from tests.conftest import make_user, open_case
+from tests.test_web_cases import new_case_data, only_case
 
 TODAY = clock.today()
 

@@ -15,7 +15,7 @@ from caseflow.services import ServiceError
 from caseflow.services import cases as svc
 from caseflow.services import correspondence, packages, resolution
 
-from .conftest import make_user, open_case
+from tests.conftest import make_user, open_case
 
 TODAY = date(2026, 3, 6)
 STEPS = ("tick", "decide", "verify", "answer", "close")

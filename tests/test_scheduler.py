@@ -16,7 +16,7 @@ from caseflow import jobs, scheduler
 from caseflow.extensions import db
 from caseflow.models import JobRun, OutboxMessage
 
-from .test_jobs import TODAY, Register
+from tests.test_jobs import TODAY, Register
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

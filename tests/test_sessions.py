@@ -4,7 +4,7 @@ from caseflow.extensions import db
 from caseflow.security.models import SecurityEvent, UserSession
 from config import TestConfig
 
-from .conftest import PASSWORD
+from tests.conftest import PASSWORD
 
 
 def _cookie(client):

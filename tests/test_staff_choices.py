@@ -6,7 +6,7 @@ from caseflow import clock
 from caseflow.extensions import db
 from caseflow.models import Case
 
-from .conftest import make_user, open_case
+from tests.conftest import make_user, open_case
 
 TODAY = clock.today()
 

@@ -8,7 +8,7 @@ from caseflow.extensions import db
 from caseflow.models import User
 from caseflow.security.models import SecurityEvent
 
-from .conftest import PASSWORD
+from tests.conftest import PASSWORD
 
 
 def _enrol(client, clock):

@@ -4,7 +4,7 @@ import pytest
 from caseflow.extensions import db
 from caseflow.models import User
 
-from .conftest import PASSWORD
+from tests.conftest import PASSWORD
 
 
 @pytest.mark.parametrize("method, url", [("get", "/admin/users"), ("get", "/admin/users/new"),

@@ -14,7 +14,7 @@ from caseflow.services import cases as svc
 from caseflow.services import resolution
 from caseflow.services import correspondence
 
-from .conftest import make_user, open_case, send_answer, work_checklists
+from tests.conftest import make_user, open_case, send_answer, work_checklists
 
 TODAY = clock.today()
 

@@ -1,2 +1,2 @@
 """Administration: staff accounts (routes.py), scheduled jobs and the mail outbox (operations.py)."""
-from . import operations, security  # noqa: F401  (add their pages to the admin blueprint before it is registered)
+from caseflow.admin import operations, security  # noqa: F401  (add their pages to the admin blueprint before it is registered)

@@ -7,12 +7,12 @@ from sqlalchemy import case as sql_case
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from .. import clock, jobs, mail, nav, scheduler
-from ..extensions import db
-from ..models import OutboxMessage
-from ..services import correspondence
-from .forms import ToggleForm
-from .routes import bp
+from caseflow import clock, jobs, mail, nav, scheduler
+from caseflow.extensions import db
+from caseflow.models import OutboxMessage
+from caseflow.services import correspondence
+from caseflow.admin.forms import ToggleForm
+from caseflow.admin.routes import bp
 
 JOB_LABELS = {
     "audit": _l("Check the audit trail's hash chain"),

@@ -4,14 +4,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from .. import security
-from ..extensions import db
-from ..models import User
-from ..security import throttle
-from ..services import ServiceError
-from ..services import users as user_service
-from ..views import admin_required, apply_service_error
-from .forms import PasswordForm, ToggleForm, UserForm
+from caseflow import security
+from caseflow.extensions import db
+from caseflow.models import User
+from caseflow.security import throttle
+from caseflow.services import ServiceError
+from caseflow.services import users as user_service
+from caseflow.views import admin_required, apply_service_error
+from caseflow.admin.forms import PasswordForm, ToggleForm, UserForm
 
 bp = Blueprint("admin", __name__)
 

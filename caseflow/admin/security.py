@@ -3,15 +3,15 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import security
-from ..extensions import db
-from ..models import User
-from ..security import log, sessions, throttle
-from ..security import login as login_service
-from ..security.models import UserSession
-from ..services import users as user_service
-from .forms import ToggleForm
-from .routes import bp
+from caseflow import security
+from caseflow.extensions import db
+from caseflow.models import User
+from caseflow.security import log, sessions, throttle
+from caseflow.security import login as login_service
+from caseflow.security.models import UserSession
+from caseflow.services import users as user_service
+from caseflow.admin.forms import ToggleForm
+from caseflow.admin.routes import bp
 
 
 @bp.route("/users/<int:user_id>/sessions")

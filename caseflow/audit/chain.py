@@ -11,8 +11,8 @@ from datetime import timezone
 
 from sqlalchemy import event, func, insert, select, update
 
-from ..models import AuditEvent
-from .models import AuditChainHead
+from caseflow.models import AuditEvent
+from caseflow.audit.models import AuditChainHead
 
 GENESIS = "0" * 64
 HEAD_ID = 1

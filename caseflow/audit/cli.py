@@ -3,8 +3,8 @@ import click
 from flask_babel import force_locale
 from flask.cli import AppGroup
 
-from ..extensions import db
-from .verify import verify_all
+from caseflow.extensions import db
+from caseflow.audit.verify import verify_all
 
 audit_cli = AppGroup("audit", help="Check the audit trail.")
 

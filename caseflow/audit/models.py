@@ -1,5 +1,5 @@
 """The audit chain's head: the one row appends lock (caseflow.audit.chain)."""
-from ..extensions import db
+from caseflow.extensions import db
 
 
 class AuditChainHead(db.Model):

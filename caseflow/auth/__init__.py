@@ -1,2 +1,2 @@
 """Logging in and out (routes.py), two-factor login and enrolment (twofactor.py)."""
-from . import twofactor  # noqa: F401  (adds its pages to the auth blueprint before it is registered)
+from caseflow.auth import twofactor  # noqa: F401  (adds its pages to the auth blueprint before it is registered)

@@ -5,14 +5,14 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from .. import security
-from ..extensions import login_manager
-from ..security import login as login_service
-from ..security import sessions
-from ..services import ServiceError
-from ..services import users as user_service
-from ..views import apply_service_error
-from .forms import ChangePasswordForm, LanguageForm, LoginForm, SetupForm
+from caseflow import security
+from caseflow.extensions import login_manager
+from caseflow.security import login as login_service
+from caseflow.security import sessions
+from caseflow.services import ServiceError
+from caseflow.services import users as user_service
+from caseflow.views import apply_service_error
+from caseflow.auth.forms import ChangePasswordForm, LanguageForm, LoginForm, SetupForm
 
 bp = Blueprint("auth", __name__)
 PENDING = "pending_login"  # password right, two-factor code still to come: {"user": id, "at": timestamp, "next": url}

@@ -5,16 +5,16 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from .. import security
-from ..extensions import db
-from ..models import User
-from ..security import login as login_service
-from ..security import totp
-from ..services import ServiceError
-from ..services import users as user_service
-from ..views import apply_service_error
-from .forms import CodeForm, EnrolForm, RemoveTotpForm
-from .routes import PENDING, _safe_next, bp, client, start_session
+from caseflow import security
+from caseflow.extensions import db
+from caseflow.models import User
+from caseflow.security import login as login_service
+from caseflow.security import totp
+from caseflow.services import ServiceError
+from caseflow.services import users as user_service
+from caseflow.views import apply_service_error
+from caseflow.auth.forms import CodeForm, EnrolForm, RemoveTotpForm
+from caseflow.auth.routes import PENDING, _safe_next, bp, client, start_session
 
 PENDING_FOR = timedelta(minutes=5)  # the code must follow the password within this time
 ENROL_SECRET = "totp_enrol_secret"

@@ -13,7 +13,7 @@ import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from . import database
+from caseflow.backup import database
 
 PREFIX = "caseflow-backup-"
 SUFFIX = ".tar.gz"

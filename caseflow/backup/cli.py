@@ -5,10 +5,10 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from .. import clock
-from ..extensions import db
-from .database import BackupError
-from . import archive, restore as restore_module
+from caseflow import clock
+from caseflow.extensions import db
+from caseflow.backup.database import BackupError
+from caseflow.backup import archive, restore as restore_module
 
 
 def current_revision() -> str | None:

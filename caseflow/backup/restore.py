@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from sqlalchemy import func, inspect, select, text
 from sqlalchemy import table as sql_table
 
-from . import database
-from .archive import MANIFEST, sha256_of, stored_files
-from .database import BackupError
+from caseflow.backup import database
+from caseflow.backup.archive import MANIFEST, sha256_of, stored_files
+from caseflow.backup.database import BackupError
 
 
 @dataclass(frozen=True)

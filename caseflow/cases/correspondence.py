@@ -8,14 +8,14 @@ from flask_babel import ngettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from .. import clock, letters, pdf
-from ..extensions import db
-from ..models import Letter
-from ..rights import LETTER_KINDS, PASSPHRASE_CHANNELS
-from ..services import ServiceError, StaleCaseError
-from ..services import correspondence, packages, resolution
-from . import forms
-from .routes import _case_form_view, _get_case, bp
+from caseflow import clock, letters, pdf
+from caseflow.extensions import db
+from caseflow.models import Letter
+from caseflow.rights import LETTER_KINDS, PASSPHRASE_CHANNELS
+from caseflow.services import ServiceError, StaleCaseError
+from caseflow.services import correspondence, packages, resolution
+from caseflow.cases import forms
+from caseflow.cases.routes import _case_form_view, _get_case, bp
 
 
 @bp.route("/cases/<int:case_id>/letters/new", methods=["GET", "POST"])

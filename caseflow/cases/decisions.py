@@ -5,10 +5,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from ..rights import REFUSAL_CODES_FOR
-from ..services import resolution
-from . import forms
-from .routes import _case_form_view, _get_case, bp
+from caseflow.rights import REFUSAL_CODES_FOR
+from caseflow.services import resolution
+from caseflow.cases import forms
+from caseflow.cases.routes import _case_form_view, _get_case, bp
 
 
 def _decision_events(case, right_key: str):

@@ -11,12 +11,12 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, InputRequired, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from .. import clock
-from ..rights import (
+from caseflow import clock
+from caseflow.rights import (
     CHANNELS, CLOSE_STATUSES, IDENTITY_CHECKS, OUTCOMES, PASSPHRASE_CHANNELS, REFUSAL_CODES, RIGHTS, SALUTATIONS,
     STATUSES, SYSTEMS, right_label,
 )
-from ..validators import max_length
+from caseflow.validators import max_length
 
 DATE_REQUIRED = _l("Enter a valid date.")
 

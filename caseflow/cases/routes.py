@@ -11,19 +11,19 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 from wtforms.validators import DataRequired
 
-from .. import attachments, checklists, clock
-from ..audit.verify import case_trail
-from ..extensions import db
-from ..models import Case, CaseRight, Letter
-from ..services import ServiceError, StaleCaseError
-from ..services import cases as case_service
-from ..services import closing, resolution
-from ..services import export as export_service
-from ..services.register import CLOSED_MATCHES_CAP, Filters, assignee_choices, count_closed_matches, page_of
-from ..services.users import active_staff
-from ..validators import max_length
-from ..views import apply_service_error
-from . import forms, rows, saving
+from caseflow import attachments, checklists, clock
+from caseflow.audit.verify import case_trail
+from caseflow.extensions import db
+from caseflow.models import Case, CaseRight, Letter
+from caseflow.services import ServiceError, StaleCaseError
+from caseflow.services import cases as case_service
+from caseflow.services import closing, resolution
+from caseflow.services import export as export_service
+from caseflow.services.register import CLOSED_MATCHES_CAP, Filters, assignee_choices, count_closed_matches, page_of
+from caseflow.services.users import active_staff
+from caseflow.validators import max_length
+from caseflow.views import apply_service_error
+from caseflow.cases import forms, rows, saving
 
 bp = Blueprint("cases", __name__)
 MAX_ID = 2**31 - 1  # ids are 32-bit integers: a larger one in a filter matches nobody
@@ -354,4 +354,4 @@ def assign(case_id):
                            defaults=lambda c: {"assignee_id": str(c.assignee_id or "")})
 
 
-from . import correspondence, decisions  # noqa: E402,F401  (letters, the data package, a right's decision: more routes)
+from caseflow.cases import correspondence, decisions  # noqa: E402,F401  (letters, the data package, a right's decision: more routes)

@@ -9,9 +9,9 @@ from flask import url_for
 from flask_babel import get_translations
 from flask_babel import gettext as _
 
-from ..filters import Badge, deadline_badges
-from ..rights import RIGHTS, STATUSES
-from ..urgency import DeadlineState, deadline_state
+from caseflow.filters import Badge, deadline_badges
+from caseflow.rights import RIGHTS, STATUSES
+from caseflow.urgency import DeadlineState, deadline_state
 
 
 @dataclass(frozen=True, slots=True)

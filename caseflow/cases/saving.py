@@ -10,10 +10,10 @@ from typing import Callable
 from flask import flash, redirect, url_for
 from flask_login import current_user
 
-from .. import clock
-from ..models import Case
-from ..services import ServiceError, duplicates
-from ..views import apply_service_error
+from caseflow import clock
+from caseflow.models import Case
+from caseflow.services import ServiceError, duplicates
+from caseflow.views import apply_service_error
 
 
 def new_token(form) -> None:

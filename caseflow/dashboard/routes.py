@@ -6,9 +6,9 @@ from flask_babel import format_date, format_decimal, ngettext
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from .. import clock
-from ..rights import CHANNELS, OUTCOMES, RIGHTS
-from . import bp, charts, queries, stats
+from caseflow import clock
+from caseflow.rights import CHANNELS, OUTCOMES, RIGHTS
+from caseflow.dashboard import bp, charts, queries, stats
 
 
 @bp.route("/")

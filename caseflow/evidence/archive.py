@@ -6,8 +6,8 @@ import zipfile
 
 from flask import current_app
 
-from .. import attachments, mail, pdf
-from ..models import Case, Letter
+from caseflow import attachments, mail, pdf
+from caseflow.models import Case, Letter
 
 
 def letter_file(case: Case, letter: Letter) -> tuple[str, bytes]:

@@ -2,10 +2,10 @@
 with their proof of delivery, per right the checklist and outcome, and the whole audit trail."""
 from flask_babel import force_locale, gettext, ngettext
 
-from .. import clock, filters, pdf
-from ..deadline_text import case_explanation, explanation_line
-from ..models import Case, Letter
-from ..services.checklist import state
+from caseflow import clock, filters, pdf
+from caseflow.deadline_text import case_explanation, explanation_line
+from caseflow.models import Case, Letter
+from caseflow.services.checklist import state
 
 SMALL = 8.5
 

@@ -4,8 +4,8 @@ import io
 from flask import Blueprint, request, send_file
 from flask_login import current_user, login_required
 
-from ..cases.routes import _get_case
-from . import service
+from caseflow.cases.routes import _get_case
+from caseflow.evidence import service
 
 bp = Blueprint("evidence", __name__)
 

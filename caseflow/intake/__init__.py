@@ -12,9 +12,9 @@ AUDIT_ACTIONS = {
 
 def register(app) -> None:
     """Blueprint, CLI, the audit trail's words and the menu's count of untriaged emails."""
-    from .. import filters
-    from . import cli, routes  # noqa: F401  (routes register on bp)
-    from .services import untriaged_count
+    from caseflow import filters
+    from caseflow.intake import cli, routes  # noqa: F401  (routes register on bp)
+    from caseflow.intake.services import untriaged_count
 
     app.register_blueprint(bp)
     app.cli.add_command(cli.intake_cli)

@@ -5,9 +5,9 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy.exc import SQLAlchemyError
 
-from ..extensions import db
+from caseflow.extensions import db
 
-from . import services
+from caseflow.intake import services
 
 intake_cli = AppGroup("intake", help="Email intake.")
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.utils import getaddresses, parsedate_to_datetime
 
-from .text import fold
+from caseflow.intake.text import fold
 
 _MARKERS = re.compile(
     r"^\s*(?:-{3,}\s*(?:forwarded message|doorgestuurd bericht|message transfere|original message|"

@@ -1,6 +1,6 @@
 """Emails taken in (from the mailbox or an uploaded .eml), their attachments, and where the mailbox poll stands."""
-from ..extensions import db
-from ..models import UTCDateTime, utcnow
+from caseflow.extensions import db
+from caseflow.models import UTCDateTime, utcnow
 
 STATUSES = ("new", "case", "attached", "dismissed")
 

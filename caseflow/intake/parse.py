@@ -13,10 +13,10 @@ from email.message import EmailMessage
 from email.utils import getaddresses, parsedate_to_datetime
 from typing import Callable
 
-from ..clock import BRUSSELS
-from .forward import find_forwarded
-from .suggest import suggest_rights
-from .text import detect_language, html_to_text, own_words, unflow
+from caseflow.clock import BRUSSELS
+from caseflow.intake.forward import find_forwarded
+from caseflow.intake.suggest import suggest_rights
+from caseflow.intake.text import detect_language, html_to_text, own_words, unflow
 
 REFERENCE = re.compile(r"\bDSR-(\d{4})-(\d{4,})\b", re.IGNORECASE)
 COLLEAGUE_DOMAINS = ("labelstudio.be",)

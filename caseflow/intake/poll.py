@@ -19,10 +19,10 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy import select, update
 
-from .. import clock
-from ..extensions import db
-from . import services
-from .models import IntakeCursor
+from caseflow import clock
+from caseflow.extensions import db
+from caseflow.intake import services
+from caseflow.intake.models import IntakeCursor
 
 log = logging.getLogger(__name__)
 

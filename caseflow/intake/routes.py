@@ -7,18 +7,18 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from .. import attachments as case_attachments
-from .. import clock
-from ..cases import forms as case_forms
-from ..cases import saving
-from ..cases.routes import _staff_choices
-from ..security.headers import CONTENT_SECURITY_POLICY
-from ..extensions import db
-from ..models import Case
-from ..services import ServiceError, StaleCaseError, duplicates
-from ..views import apply_service_error
-from . import bp, filetypes, forms, services
-from .models import IntakeAttachment, IntakeMessage
+from caseflow import attachments as case_attachments
+from caseflow import clock
+from caseflow.cases import forms as case_forms
+from caseflow.cases import saving
+from caseflow.cases.routes import _staff_choices
+from caseflow.security.headers import CONTENT_SECURITY_POLICY
+from caseflow.extensions import db
+from caseflow.models import Case
+from caseflow.services import ServiceError, StaleCaseError, duplicates
+from caseflow.views import apply_service_error
+from caseflow.intake import bp, filetypes, forms, services
+from caseflow.intake.models import IntakeAttachment, IntakeMessage
 
 PER_PAGE = 50
 ERRORS = {

@@ -14,15 +14,15 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from .. import clock
-from ..extensions import db
-from ..models import Case, Letter, OutboxMessage, User
-from ..services import ServiceError, audit, commit, moment
-from ..services import cases as case_service
-from ..services import duplicates
-from . import filetypes
-from .models import IntakeAttachment, IntakeMessage
-from .parse import parse_bytes
+from caseflow import clock
+from caseflow.extensions import db
+from caseflow.models import Case, Letter, OutboxMessage, User
+from caseflow.services import ServiceError, audit, commit, moment
+from caseflow.services import cases as case_service
+from caseflow.services import duplicates
+from caseflow.intake import filetypes
+from caseflow.intake.models import IntakeAttachment, IntakeMessage
+from caseflow.intake.parse import parse_bytes
 
 
 def directory(*parts: str) -> str:
@@ -224,7 +224,7 @@ def answer_received(case: Case, message: IntakeMessage, *, actor: User, expected
 def untriaged_count() -> int:
     """Emails in the triage inbox; counted once per request (the menu and the dashboard both show it)."""
     if has_request_context():
-        from .. import nav
+        from caseflow import nav
 
         return nav.counts()["untriaged"]
     return _count_untriaged()

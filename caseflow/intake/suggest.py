@@ -6,7 +6,7 @@ the background", a newsletter's own unsubscribe link) suggest nothing.
 """
 import re
 
-from .text import fold
+from caseflow.intake.text import fold
 
 _MY_DATA_NL = r"(?:mijn|al mijn|m'n|onze) (?:persoons)?(?:gegevens|data|klantgegevens|informatie)"
 _MY_DATA_FR = r"(?:mes|toutes mes|nos) (?:donnees|informations)(?: personnelles)?"

@@ -6,9 +6,9 @@ from sqlalchemy import DateTime, TypeDecorator, event
 from sqlalchemy.orm import object_session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .. import deadlines, search
-from ..extensions import db
-from ..rights import OPEN_STATUSES
+from caseflow import deadlines, search
+from caseflow.extensions import db
+from caseflow.rights import OPEN_STATUSES
 
 
 def utcnow() -> datetime:
@@ -339,4 +339,4 @@ def _refuse_audit_changes(mapper, connection, target):
 
 # The outbox, the letters and the data packages, and the jobs' daily claims (re-exported: `from caseflow.models import
 # Letter` keeps working).
-from .mail import JobRun, Letter, OutboxMessage, PackageFile  # noqa: E402,F401
+from caseflow.models.mail import JobRun, Letter, OutboxMessage, PackageFile  # noqa: E402,F401

@@ -2,9 +2,9 @@
 the daily claims of the scheduled jobs."""
 from datetime import date, timezone
 
-from .. import clock, deadlines
-from ..extensions import db
-from . import UTCDateTime, utcnow
+from caseflow import clock, deadlines
+from caseflow.extensions import db
+from caseflow.models import UTCDateTime, utcnow
 
 
 class JobRun(db.Model):

@@ -3,7 +3,7 @@ from flask_wtf.file import FileField
 from wtforms import DateField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, Optional
 
-from ..cases.forms import DATE_REQUIRED, VersionedForm, not_in_future
+from caseflow.cases.forms import DATE_REQUIRED, VersionedForm, not_in_future
 
 
 class PostingForm(VersionedForm):

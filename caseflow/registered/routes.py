@@ -4,10 +4,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from .. import attachments, clock
-from ..cases.correspondence import _letter
-from ..cases.routes import _case_form_view, _get_case
-from . import forms, service
+from caseflow import attachments, clock
+from caseflow.cases.correspondence import _letter
+from caseflow.cases.routes import _case_form_view, _get_case
+from caseflow.registered import forms, service
 
 bp = Blueprint("registered", __name__)
 

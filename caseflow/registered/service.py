@@ -3,11 +3,11 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
-from .. import attachments
-from ..models import Letter, User
-from ..services import ServiceError, audit, check_version, commit, moment, require_open
-from ..services.correspondence import sync_deadline
-from . import tracking
+from caseflow import attachments
+from caseflow.models import Letter, User
+from caseflow.services import ServiceError, audit, check_version, commit, moment, require_open
+from caseflow.services.correspondence import sync_deadline
+from caseflow.registered import tracking
 
 RECEIPT_TYPES = {".pdf": (b"%PDF",), ".png": (b"\x89PNG",), ".jpg": (b"\xff\xd8",), ".jpeg": (b"\xff\xd8",)}
 

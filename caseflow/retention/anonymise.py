@@ -19,12 +19,12 @@ from dateutil.relativedelta import relativedelta
 from flask import current_app
 from sqlalchemy import select, update
 
-from ..audit.chain import CONTENT_FIELDS, digest
-from ..extensions import db
-from ..models import AuditEvent, Case, PackageFile
-from ..rights import OPEN_STATUSES
-from ..services import audit
-from .. import attachments, clock
+from caseflow.audit.chain import CONTENT_FIELDS, digest
+from caseflow.extensions import db
+from caseflow.models import AuditEvent, Case, PackageFile
+from caseflow.rights import OPEN_STATUSES
+from caseflow.services import audit
+from caseflow import attachments, clock
 
 ANONYMOUS = "—"
 # Events whose detail/before/after hold only codes, dates and staff names: kept as they are.
@@ -104,8 +104,8 @@ def anonymise(case: Case, *, today: date, now: datetime) -> list[str]:
 
 def _anonymise_emails(case: Case) -> list[str]:
     """The emails taken in for the case (caseflow.intake): their text, sender and files go; dates and status stay."""
-    from ..intake import services as intake
-    from ..intake.models import IntakeMessage
+    from caseflow.intake import services as intake
+    from caseflow.intake.models import IntakeMessage
 
     files = []
     for message in db.session.scalars(select(IntakeMessage).where(IntakeMessage.case_id == case.id)).all():

@@ -3,8 +3,8 @@ from datetime import date, datetime
 
 from flask import current_app
 
-from ..services import commit
-from . import anonymise, orphans
+from caseflow.services import commit
+from caseflow.retention import anonymise, orphans
 
 
 def run(today: date, now: datetime):

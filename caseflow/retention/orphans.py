@@ -6,8 +6,8 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import select
 
-from ..extensions import db
-from ..models import Case, Letter, OutboxMessage, PackageFile
+from caseflow.extensions import db
+from caseflow.models import Case, Letter, OutboxMessage, PackageFile
 
 
 def _referenced() -> set[str]:
@@ -27,7 +27,7 @@ def _referenced() -> set[str]:
 
 def _referenced_by_intake() -> set[str]:
     """The emails taken in (caseflow.intake) and their attachments, under intake/ and intake/attachments/."""
-    from ..intake.models import IntakeAttachment, IntakeMessage
+    from caseflow.intake.models import IntakeAttachment, IntakeMessage
 
     refs = {os.path.join("intake", os.path.basename(name)) for name in db.session.scalars(
         select(IntakeMessage.raw_path).where(IntakeMessage.raw_path.is_not(None), IntakeMessage.raw_path != ""))}
@@ -55,6 +55,6 @@ def find_orphans(now: datetime, min_age: timedelta) -> list[str]:
 
 
 def remove_orphans(now: datetime) -> int:
-    from .anonymise import delete_files
+    from caseflow.retention.anonymise import delete_files
 
     return delete_files(find_orphans(now, timedelta(hours=current_app.config["ORPHAN_MIN_AGE_HOURS"])))

@@ -2,7 +2,7 @@
 HTTP hardening. Services here know nothing of requests: views pass the client's address and the time."""
 from flask import current_app
 
-from .. import clock
+from caseflow import clock
 
 
 def now():

@@ -2,8 +2,8 @@
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from ..extensions import db
-from .models import SecurityEvent
+from caseflow.extensions import db
+from caseflow.security.models import SecurityEvent
 
 KINDS = {
     "login": _l("Logged in"),

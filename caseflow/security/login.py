@@ -9,9 +9,9 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..extensions import db
-from ..services import users as user_service
-from . import log, throttle, totp
+from caseflow.extensions import db
+from caseflow.services import users as user_service
+from caseflow.security import log, throttle, totp
 
 _DUMMY_HASH = []
 

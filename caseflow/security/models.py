@@ -1,6 +1,6 @@
 """What logging in leaves behind: server-side sessions, login attempts (for throttling) and the security log."""
-from ..extensions import db
-from ..models import UTCDateTime
+from caseflow.extensions import db
+from caseflow.models import UTCDateTime
 
 
 class UserSession(db.Model):

@@ -11,9 +11,9 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from ..extensions import db
-from . import log, throttle
-from .models import UserSession
+from caseflow.extensions import db
+from caseflow.security import log, throttle
+from caseflow.security.models import UserSession
 
 TOUCH_EVERY = timedelta(seconds=60)  # last_seen_at is written at most once a minute, not on every request
 

@@ -11,8 +11,8 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import delete, func, select
 
-from ..extensions import db
-from .models import LoginAttempt
+from caseflow.extensions import db
+from caseflow.security.models import LoginAttempt
 
 MAX_DELAY_SECONDS = 60
 

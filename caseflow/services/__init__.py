@@ -3,9 +3,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
-from .. import clock
-from ..extensions import db
-from ..models import AuditEvent
+from caseflow import clock
+from caseflow.extensions import db
+from caseflow.models import AuditEvent
 
 IDENTITY_NOT_VERIFIED = _l("The identity of the requester has not been verified: no data may be disclosed or changed yet.")
 

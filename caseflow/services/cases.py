@@ -13,13 +13,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from .. import attachments, reminders, rules
-from ..registered import tracking
-from ..extensions import db
-from ..models import Case, CaseCounter, CaseRight, User
-from ..rights import CHANNELS, CLOSE_STATUSES, RIGHTS, SALUTATIONS
-from . import ServiceError, audit, audit_parts, check_version, commit, moment, require_open
-from . import duplicates
+from caseflow import attachments, reminders, rules
+from caseflow.registered import tracking
+from caseflow.extensions import db
+from caseflow.models import Case, CaseCounter, CaseRight, User
+from caseflow.rights import CHANNELS, CLOSE_STATUSES, RIGHTS, SALUTATIONS
+from caseflow.services import ServiceError, audit, audit_parts, check_version, commit, moment, require_open
+from caseflow.services import duplicates
 
 GDPR_APPLIES_FROM = date(2018, 5, 25)  # Art. 99(2): no GDPR request can have been received before
 OLD_AFTER_DAYS = 365  # a receipt date further back must be confirmed (a typo in the year is likelier)
@@ -31,7 +31,7 @@ def _refresh_deadline(case: Case) -> None:
 
 
 # Asking for and recording the proof of identity (the ladder): services.identity, re-exported here.
-from .identity import record_identity, request_identity  # noqa: E402,F401
+from caseflow.services.identity import record_identity, request_identity  # noqa: E402,F401
 
 
 def _next_number(year: int) -> int:

@@ -2,8 +2,8 @@
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 
-from .. import checklists
-from ..rights import DISCLOSING_OUTCOMES
+from caseflow import checklists
+from caseflow.rights import DISCLOSING_OUTCOMES
 
 
 def state(case_right) -> list[tuple]:

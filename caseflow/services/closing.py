@@ -4,10 +4,10 @@ Closing itself is services.cases.close; the rules it checks are caseflow.rules.
 """
 from flask_babel import lazy_gettext as _l
 
-from .. import rules
-from ..models import Case, User
-from . import ServiceError, audit, check_version, commit, moment, require_open
-from . import cases as case_service
+from caseflow import rules
+from caseflow.models import Case, User
+from caseflow.services import ServiceError, audit, check_version, commit, moment, require_open
+from caseflow.services import cases as case_service
 
 
 class NotAllowed(ServiceError):

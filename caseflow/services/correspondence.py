@@ -5,14 +5,14 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from .. import deadlines, letters, mail, package, rules
-from ..extensions import db
-from ..models import Case, Letter, User
-from ..rights import PASSPHRASE_CHANNELS, REMEDY_OUTCOMES
-from . import (
+from caseflow import deadlines, letters, mail, package, rules
+from caseflow.extensions import db
+from caseflow.models import Case, Letter, User
+from caseflow.rights import PASSPHRASE_CHANNELS, REMEDY_OUTCOMES
+from caseflow.services import (
     ServiceError, closing, StaleCaseError, audit, check_version, commit, moment, packages, resolution,
 )
-from .checklist import open_items
+from caseflow.services.checklist import open_items
 
 PLACEHOLDER = re.compile(r"\[[^\]\n]{2,80}\]")  # e.g. "[reden van de verlenging]" left in a draft
 

@@ -5,11 +5,11 @@ from datetime import datetime, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
-from ..extensions import db
-from ..models import Case
-from ..rights import OPEN_STATUSES
-from ..search import fold
-from . import ServiceError
+from caseflow.extensions import db
+from caseflow.models import Case
+from caseflow.rights import OPEN_STATUSES
+from caseflow.search import fold
+from caseflow.services import ServiceError
 
 RECENT_DAYS = 60  # a case closed this recently still counts: a second letter about the same request
 

@@ -14,10 +14,10 @@ from itertools import groupby
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ..extensions import db
-from ..models import Case, CaseRight
-from ..rights import CHANNELS, OUTCOMES, RIGHTS
-from .register import Filters, matching
+from caseflow.extensions import db
+from caseflow.models import Case, CaseRight
+from caseflow.rights import CHANNELS, OUTCOMES, RIGHTS
+from caseflow.services.register import Filters, matching
 
 BATCH = 1000
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -4,11 +4,11 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
-from ..extensions import db
-from ..models import Case, Suspension, User
-from ..rights import IDENTITY_CHECKS
-from . import ServiceError, audit, audit_parts, check_version, commit, moment, require_open, with_text
-from .cases import _refresh_deadline
+from caseflow.extensions import db
+from caseflow.models import Case, Suspension, User
+from caseflow.rights import IDENTITY_CHECKS
+from caseflow.services import ServiceError, audit, audit_parts, check_version, commit, moment, require_open, with_text
+from caseflow.services.cases import _refresh_deadline
 
 
 def request_identity(

@@ -9,10 +9,10 @@ import uuid
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from .. import attachments, package, pdf
-from ..extensions import db
-from ..models import PackageFile
-from . import IDENTITY_NOT_VERIFIED, ServiceError, audit, check_version, commit, moment, require_open
+from caseflow import attachments, package, pdf
+from caseflow.extensions import db
+from caseflow.models import PackageFile
+from caseflow.services import IDENTITY_NOT_VERIFIED, ServiceError, audit, check_version, commit, moment, require_open
 
 log = logging.getLogger(__name__)
 

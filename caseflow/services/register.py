@@ -13,11 +13,11 @@ from sqlalchemy import case as sql_case
 from sqlalchemy.orm import defer, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from ..escalation import LEVELS
-from ..extensions import db
-from ..models import Case, CaseRight, Letter, User
-from ..rights import CHANNELS, CLOSED_STATUSES, HANDLED_CLOSED_STATUSES, OPEN_STATUSES, RIGHTS, STATUSES
-from ..search import fold
+from caseflow.escalation import LEVELS
+from caseflow.extensions import db
+from caseflow.models import Case, CaseRight, Letter, User
+from caseflow.rights import CHANNELS, CLOSED_STATUSES, HANDLED_CLOSED_STATUSES, OPEN_STATUSES, RIGHTS, STATUSES
+from caseflow.search import fold
 
 # "DSR-2026-0041", "dsr 2026 41", "2026-0041": a case reference as people read it out on the phone; not
 # "DSR-2026-004", the start of 0040-0049 (a number with a leading zero has its four digits)

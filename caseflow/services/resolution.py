@@ -9,11 +9,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from .. import checklists, clock, rules
-from ..extensions import db
-from ..models import Case, CaseRight, ResolutionAction, User
-from ..rights import OUTCOMES, REFUSING_OUTCOMES, SYSTEMS
-from . import (
+from caseflow import checklists, clock, rules
+from caseflow.extensions import db
+from caseflow.models import Case, CaseRight, ResolutionAction, User
+from caseflow.rights import OUTCOMES, REFUSING_OUTCOMES, SYSTEMS
+from caseflow.services import (
     ServiceError, StaleCaseError, audit, audit_parts, check_version, commit, moment, require_open, with_text,
 )
 

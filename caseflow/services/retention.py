@@ -10,10 +10,10 @@ from datetime import date, datetime, timedelta
 from flask import current_app
 from sqlalchemy import select
 
-from ..extensions import db
-from ..models import Letter
-from . import audit, commit, moment
-from .packages import folder
+from caseflow.extensions import db
+from caseflow.models import Letter
+from caseflow.services import audit, commit, moment
+from caseflow.services.packages import folder
 
 log = logging.getLogger(__name__)
 

@@ -6,10 +6,10 @@ from sqlalchemy import func, select
 from zxcvbn import zxcvbn
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
-from ..extensions import db
-from ..models import User
-from ..security import log, sessions, totp
-from . import ServiceError, commit
+from caseflow.extensions import db
+from caseflow.models import User
+from caseflow.security import log, sessions, totp
+from caseflow.services import ServiceError, commit
 
 MIN_PASSWORD_LENGTH = 12
 MIN_STRENGTH = 3  # zxcvbn's score, 0-4: 3 is "safely unguessable" against an offline attack on a slow hash
