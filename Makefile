@@ -22,7 +22,8 @@ demo: install $(MO) instance/secret_key  ## a demo instance with 40 demo cases o
 	$(DEMO_ENV) $(FLASK) demo seed --cases 40 --if-empty
 	$(DEMO_ENV) PORT=$(DEMO_PORT) $(BIN)/python run.py
 
-test: install-dev $(MO)  ## the whole test suite
+test: install-dev $(MO)  ## the whole test suite (first the imports: absolute, sorted, none unused)
+	$(BIN)/ruff check --quiet .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: install-dev $(MO)  ## performance benchmarks (figures, not pass/fail timings in unit tests)

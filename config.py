@@ -24,14 +24,14 @@ class Config:
     LETTERS_SENDER = "Labelstudio <info@labelstudio.be>"
     LETTERS_REPLY_TO = "info@labelstudio.be"  # requesters' replies to letters sent by email
     PACKAGE_RETENTION_DAYS = 30  # data package files are deleted from the server this many days after delivery
-    # Scheduled jobs (caseflow/jobs.py), times in TIMEZONE.
+    # Scheduled jobs (caseflow/jobs/runner.py), times in TIMEZONE.
     AUDIT_TIME = "05:45"  # the daily check of the audit trail's hash chain (jobs.verify_audit)
     ESCALATE_TIME = "06:00"
     REMINDERS_TIME = "08:00"
     PACKAGES_TIME = "03:00"  # the daily deletion of data packages past their retention period
     REMINDERS_WORKING_DAYS_ONLY = True  # no reminders on Saturdays, Sundays and Belgian public holidays
     MAIL_INTERVAL_SECONDS = 60  # how often the outbox is delivered
-    # Outgoing mail (caseflow/mail.py). No MAIL_SERVER: messages are written to instance/mail/*.eml.
+    # Outgoing mail (caseflow/mail/outbox.py). No MAIL_SERVER: messages are written to instance/mail/*.eml.
     MAIL_SERVER = None
     MAIL_PORT = None  # default: 465 with MAIL_USE_SSL, 587 with MAIL_USE_TLS (STARTTLS), else 25
     MAIL_USE_TLS = False

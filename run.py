@@ -1,7 +1,8 @@
 """`python run.py`: the web app with its scheduler, for a single machine (`make run`), served by waitress."""
 import os
 
-from caseflow import create_app, scheduler
+from caseflow import create_app
+from caseflow.jobs import scheduler
 from config import Config
 
 THREADS = 8

@@ -11,7 +11,7 @@ import argparse
 import os
 import tempfile
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 
 
 def _app(instance: str, uri: str):
@@ -30,8 +30,9 @@ def main() -> None:
     from flask_migrate import upgrade
     from sqlalchemy import func, select, text
 
-    from caseflow import clock, demo
+    from caseflow import clock
     from caseflow.backup import archive, restore
+    from caseflow.demo import seed as demo
     from caseflow.extensions import db
     from caseflow.models import AuditEvent, Case
 

@@ -11,9 +11,9 @@ def bench_evidence(url=None) -> float:
     """The evidence pack of a case with 500 audit events and 200 letters (emails and registered letters)."""
     from datetime import datetime, timezone
 
-    from caseflow import mail
     from caseflow.evidence import service as evidence
     from caseflow.extensions import db
+    from caseflow.mail import outbox as mail
     from caseflow.models import AuditEvent, Case, CaseRight, Letter, User
     app = _app(url)
     with app.app_context():

@@ -93,7 +93,7 @@ def _fresh_schema(db):
 
 
 def _seed(app, cases):
-    from caseflow.demo_scale import seed_bulk
+    from caseflow.demo.bulk import seed_bulk
     from caseflow.extensions import db
     from caseflow.models import User
 
@@ -205,7 +205,7 @@ def _export(client, app, counter, dialect):
 
 
 def _jobs(app):
-    from caseflow import jobs
+    from caseflow.jobs import runner as jobs
 
     with app.app_context():
         start = time.perf_counter()

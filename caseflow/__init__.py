@@ -1,6 +1,7 @@
 """Caseflow: Labelstudio's register of GDPR requests."""
 import os
 import secrets
+from importlib import import_module
 
 from flask import Flask, has_request_context, session
 from flask_login import current_user
@@ -62,18 +63,25 @@ def select_locale():
     return session.get("locale", "nl")
 
 
+# Every module with tables, imported before the first query so the schema and the mappers' relationships by name are
+# whole; audit.chain adds the hash chain's listeners on AuditEvent.
+MODEL_MODULES = ("caseflow.models", "caseflow.mail.models", "caseflow.jobs.models", "caseflow.intake.models",
+                 "caseflow.audit.models", "caseflow.security.models", "caseflow.audit.chain")
+# The web packages, in the order their blueprints are registered: each has blueprint.py (bp) and routes.py.
+BLUEPRINTS = ("auth", "cases", "letters", "dashboard", "admin", "intake", "registered", "evidence")
+
+
 def create_app(test_config=None) -> Flask:
     """The application factory: settings, extensions, blueprints, CLI."""
-    from config import Config
-
     from flask_babel import lazy_gettext as _l
 
-    from caseflow import cli, filters, mail
+    from caseflow import cli
+    from caseflow.extensions import babel, csrf, db, login_manager, migrate
+    from caseflow.mail import outbox as mail
     from caseflow.security import headers
     from caseflow.security import log as security_log
-    from caseflow.security import models as security_models  # noqa: F401  (their tables are part of the schema)
-    from caseflow.audit import chain  # noqa: F401  (the hash chain's listeners on AuditEvent)
-    from caseflow.extensions import babel, csrf, db, login_manager, migrate
+    from caseflow.web import filters
+    from config import Config
 
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     app = Flask(
@@ -112,24 +120,7 @@ def create_app(test_config=None) -> Flask:
 
     app.request_class = _request_class()
     _ids_fit_the_database(app)
-    from caseflow.admin.routes import bp as admin_bp
-    from caseflow.auth.routes import bp as auth_bp
-    from caseflow.cases.routes import bp as cases_bp
-    from caseflow.dashboard import routes as _dashboard_routes  # noqa: F401 (registers the views on the blueprint)
-    from caseflow.dashboard import bp as dashboard_bp
-
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(cases_bp)
-    app.register_blueprint(dashboard_bp)
-    app.register_blueprint(admin_bp, url_prefix="/admin")
-    from caseflow import intake
-
-    intake.register(app)  # email intake: its blueprint, CLI and menu count
-    from caseflow.evidence.routes import bp as evidence_bp
-    from caseflow.registered.routes import bp as registered_bp
-
-    app.register_blueprint(registered_bp)
-    app.register_blueprint(evidence_bp)
+    _register_blueprints(app)
     _form_pages_check_their_own_token(app)
     filters.register(app)
     app.add_template_filter(mail.error_text, "mail_error")  # the outbox's last errors in the reader's language
@@ -138,6 +129,15 @@ def create_app(test_config=None) -> Flask:
     headers.register(app)
     app.jinja_env.globals.update(security_kinds=security_log.KINDS, session_end_reasons=security_log.SESSION_END_REASONS)
     return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    """Each web package's routes attach their views to the package's bp; then the bp is registered."""
+    for module in MODEL_MODULES:
+        import_module(module)
+    for name in BLUEPRINTS:
+        import_module(f"caseflow.{name}.routes")
+        app.register_blueprint(import_module(f"caseflow.{name}.blueprint").bp)
 
 
 def _request_class():

@@ -3,11 +3,13 @@ from datetime import date, datetime, timezone
 
 from sqlalchemy import select, text
 
-from caseflow import jobs
 from caseflow.extensions import db
-from caseflow.models import AuditEvent, OutboxMessage
+from caseflow.jobs import runner as jobs
+from caseflow.mail.models import OutboxMessage
+from caseflow.models import AuditEvent
 from caseflow.services import cases as svc
-from tests.conftest import make_user, open_case
+from tests.fixtures.cases import open_case
+from tests.fixtures.users import make_user
 
 TODAY = date(2026, 3, 10)
 

@@ -4,9 +4,7 @@ import json
 import os
 import tarfile
 import threading
-from datetime import date
 
-import pytest
 from sqlalchemy import select, text
 
 from caseflow import create_app
@@ -14,7 +12,7 @@ from caseflow.backup import archive
 from caseflow.extensions import db
 from caseflow.models import AuditEvent, Case, User
 from config import TestConfig
-from tests.conftest import open_case
+from tests.fixtures.cases import open_case
 
 
 def _state(app):
@@ -144,7 +142,7 @@ def test_restore_refuses_a_damaged_archive(app, admin, tmp_path, runner):
 def test_keep_rotates_old_archives(app, admin, tmp_path, runner):
     from datetime import datetime, timezone
 
-    from caseflow.backup.cli import make_backup
+    from caseflow.backup.service import make_backup
 
     for hour in range(4):
         make_backup(str(tmp_path), keep=2, now=datetime(2026, 3, 10, hour, tzinfo=timezone.utc))

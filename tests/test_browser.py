@@ -14,11 +14,10 @@ from flask_babel import force_locale
 from playwright.sync_api import expect
 
 from caseflow import clock
-from caseflow.deadlines import legal_deadline
-from caseflow.filters import AUDIT_ACTIONS
-from caseflow.rights import LETTER_KINDS, OUTCOMES, REFUSAL_CODES, RIGHTS, STATUSES, SYSTEMS
-
-from tests.conftest import PASSWORD
+from caseflow.legal.deadlines import legal_deadline
+from caseflow.legal.rights import LETTER_KINDS, OUTCOMES, REFUSAL_CODES, RIGHTS, STATUSES, SYSTEMS
+from caseflow.web.filters import AUDIT_ACTIONS
+from tests.fixtures.users import PASSWORD
 
 pytestmark = pytest.mark.browser
 

@@ -2,8 +2,8 @@
 import pytest
 
 from caseflow.extensions import db
-
-from tests.conftest import PASSWORD, open_case
+from tests.fixtures.cases import open_case
+from tests.fixtures.users import PASSWORD
 
 pytestmark = pytest.mark.browser
 

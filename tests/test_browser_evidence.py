@@ -1,6 +1,5 @@
 """In a real browser: an email request verified by the account's address, worked, answered over real SMTP and
 closed; then its evidence pack is downloaded and read back (PDF text, ZIP contents) and the download is logged."""
-import io
 import re
 import zipfile
 from datetime import timedelta
@@ -10,10 +9,9 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from caseflow import clock
-from caseflow.checklists import items_for
 from caseflow.extensions import db
+from caseflow.legal.checklists import items_for
 from caseflow.models import Case
-
 from tests.test_browser import CASE_URL, log_email_request, log_in, long_date
 from tests.test_browser_letters import LETTER_URL, deliver_outbox
 

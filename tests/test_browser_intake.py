@@ -6,8 +6,7 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
-from caseflow.deadlines import legal_deadline
-
+from caseflow.legal.deadlines import legal_deadline
 from tests.test_browser import CASE_URL, log_in, long_date, snap
 
 pytestmark = pytest.mark.browser

@@ -4,10 +4,11 @@ from datetime import datetime, timezone
 
 from playwright.sync_api import expect
 
-from caseflow import clock, mail
+from caseflow import clock
 from caseflow.extensions import db
-
-from tests.conftest import make_user, open_case
+from caseflow.mail import outbox as mail
+from tests.fixtures.cases import open_case
+from tests.fixtures.users import make_user
 from tests.test_browser import log_in
 
 LONG_NAME = "Aurelianus" * 20  # 200 characters, no space to break at

@@ -10,21 +10,20 @@ import re
 import zipfile
 from datetime import timedelta
 
-import pyzipper
-
 import pytest
+import pyzipper
 from playwright.sync_api import expect
 
-from caseflow import clock, mail
-from caseflow.checklists import items_for
+from caseflow import clock
 from caseflow.extensions import db
+from caseflow.legal.checklists import items_for
+from caseflow.legal.rights import RIGHTS, STATUSES
+from caseflow.letters import service as correspondence
+from caseflow.mail import outbox as mail
 from caseflow.models import Case, Letter
-from caseflow.rights import RIGHTS, STATUSES
 from caseflow.services import cases as case_service
 from caseflow.services import resolution
-from caseflow.services import correspondence
-
-from tests.conftest import open_case, work_checklists
+from tests.fixtures.cases import open_case, work_checklists
 from tests.test_browser import CASE_URL, AuditTrail, log_email_request, log_in, long_date, set_outcome, shown, snap
 
 pytestmark = pytest.mark.browser

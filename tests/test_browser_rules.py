@@ -11,11 +11,11 @@ from playwright.sync_api import expect
 
 from caseflow import clock
 from caseflow.extensions import db
+from caseflow.legal.rights import OUTCOMES, STATUSES
+from caseflow.letters import service as correspondence
 from caseflow.models import Case
-from caseflow.rights import OUTCOMES, STATUSES
-from caseflow.services import correspondence, resolution
-
-from tests.conftest import open_case, work_checklists
+from caseflow.services import resolution
+from tests.fixtures.cases import open_case, work_checklists
 from tests.test_browser import CASE_URL, log_in, shown
 
 pytestmark = pytest.mark.browser

@@ -4,15 +4,14 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from caseflow import rules
 from caseflow.extensions import db
-from caseflow.models import AuditEvent, Case, ImmutableAuditError, ResolutionAction
-from caseflow.services import ServiceError, StaleCaseError
+from caseflow.legal import rules
+from caseflow.letters import service as correspondence
+from caseflow.models import AuditEvent, Case, ImmutableAuditError
+from caseflow.services import ServiceError, StaleCaseError, resolution
 from caseflow.services import cases as svc
-from caseflow.services import resolution
-from caseflow.services import correspondence
-
-from tests.conftest import extend_and_tell, make_user, open_case, send_answer, work_checklists
+from tests.fixtures.cases import extend_and_tell, open_case, send_answer, work_checklists
+from tests.fixtures.users import make_user
 
 D = date.fromisoformat
 
@@ -69,7 +68,7 @@ def test_open_case_refuses_inactive_assignee(actor):
 
 
 def test_identity_suspension_moves_the_deadline(actor):
-    # DESIGN §2: received 2 March, identity asked 3 March, answer 10 March -> 9 April.
+    # docs/architecture.md §2: received 2 March, identity asked 3 March, answer 10 March -> 9 April.
     case = open_case(actor, received_on=D("2026-03-02"), today=D("2026-03-02"))
     assert case.deadline == D("2026-04-02")
     svc.request_identity(case, actor=actor, asked_on=D("2026-03-03"), today=D("2026-03-03"))

@@ -5,10 +5,10 @@ import pytest
 
 from caseflow.extensions import db
 from caseflow.models import Case, ResolutionAction
-from caseflow.services import ServiceError
+from caseflow.services import ServiceError, resolution
 from caseflow.services import cases as svc
-from caseflow.services import resolution
-from tests.conftest import make_user, open_case, verified_case
+from tests.fixtures.cases import open_case, verified_case
+from tests.fixtures.users import make_user
 
 TODAY = date(2026, 3, 5)
 

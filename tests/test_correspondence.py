@@ -2,21 +2,23 @@
 import io
 import json
 import zipfile
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 
 import pytest
 import pyzipper
 from pypdf import PdfReader
 
-from caseflow import jobs, mail
 from caseflow.extensions import db
-from caseflow.models import Case, Letter, OutboxMessage
-from caseflow.services import ServiceError
+from caseflow.jobs import runner as jobs
+from caseflow.letters import packages
+from caseflow.letters import service as correspondence
+from caseflow.mail import outbox as mail
+from caseflow.mail.models import OutboxMessage
+from caseflow.models import Case, Letter
+from caseflow.services import ServiceError, resolution
 from caseflow.services import cases as svc
-from caseflow.services import resolution
-from caseflow.services import correspondence, packages
-
-from tests.conftest import extend_and_tell, make_user, open_case, work_checklists
+from tests.fixtures.cases import extend_and_tell, open_case, work_checklists
+from tests.fixtures.users import make_user
 
 D = date.fromisoformat
 TODAY = D("2026-03-10")

@@ -7,19 +7,21 @@ import signal
 import subprocess
 import sys
 import textwrap
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select as sql_select
 
-from caseflow import clock, mail
+from caseflow import clock
 from caseflow.audit.verify import verify_all
 from caseflow.extensions import db
-from caseflow.models import AuditEvent, Case, CaseCounter, OutboxMessage
+from caseflow.letters import service as correspondence
+from caseflow.mail import outbox as mail
+from caseflow.mail.models import OutboxMessage
+from caseflow.models import AuditEvent, Case, CaseCounter
 from caseflow.retention import orphans
-from caseflow.services import correspondence
-
-from tests.conftest import make_user, open_case
+from tests.fixtures.cases import open_case
+from tests.fixtures.users import make_user
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -28,10 +30,12 @@ CHILD = textwrap.dedent('''
     from datetime import date
     from sqlalchemy import event
     from sqlalchemy.orm import Session
-    from caseflow import attachments, create_app, mail
+    from caseflow import attachments, create_app
     from caseflow.extensions import db
+    from caseflow.letters import service as correspondence
+    from caseflow.mail import outbox as mail
     from caseflow.models import User
-    from caseflow.services import cases as svc, correspondence
+    from caseflow.services import cases as svc
 
     app = create_app({"SECRET_KEY": "crash-test", "SQLALCHEMY_DATABASE_URI": os.environ["CRASH_URI"]})
     app.instance_path = os.environ["CRASH_INSTANCE"]

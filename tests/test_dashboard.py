@@ -5,8 +5,8 @@ import pytest
 
 from caseflow import clock
 from caseflow.dashboard import queries, stats
-from caseflow.deadlines import legal_deadline
 from caseflow.extensions import db
+from caseflow.legal.deadlines import legal_deadline
 from caseflow.models import AuditEvent, Case, CaseRight
 
 TODAY = date(2026, 11, 25)

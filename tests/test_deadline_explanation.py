@@ -3,12 +3,12 @@ from datetime import date
 
 import pytest
 
-from caseflow import deadlines
-from caseflow.deadline_text import explanation_line
+from caseflow.legal import deadlines
+from caseflow.legal.deadline_text import explanation_line
 
 D = date.fromisoformat
 
-# DESIGN §2's worked examples: received, extended?, suspended days, the Dutch line
+# docs/architecture.md §2's worked examples: received, extended?, suspended days, the Dutch line
 LINES = [
     ("2026-03-05", False, 0,
      "ontvangen do 5 maart 2026 · 1 maand → zo 5 april (Pasen) → ma 6 april (Paasmaandag) → di 7 april 2026"),
@@ -116,8 +116,7 @@ def test_the_case_page_explains_its_deadline_with_the_suspension_and_the_extensi
     import html
 
     from caseflow.services import cases as svc
-
-    from tests.conftest import extend_and_tell, open_case
+    from tests.fixtures.cases import extend_and_tell, open_case
 
     case = open_case(logged_in, channel="email", requester_address=None, received_on=D("2026-03-02"),
                      today=D("2026-03-02"))

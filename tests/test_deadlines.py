@@ -1,9 +1,9 @@
-"""The deadline engine against DESIGN §2's worked examples and the edges of the calendar."""
+"""The deadline engine against docs/architecture.md §2's worked examples and the edges of the calendar."""
 from datetime import date
 
 import pytest
 
-from caseflow.deadlines import add_months, days_left, is_working_day, legal_deadline, roll
+from caseflow.legal.deadlines import add_months, days_left, is_working_day, legal_deadline, roll
 
 D = date.fromisoformat
 

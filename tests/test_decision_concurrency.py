@@ -7,11 +7,12 @@ import pytest
 from sqlalchemy import update
 
 from caseflow.extensions import db
+from caseflow.letters import service as correspondence
 from caseflow.models import Case, CaseRight, Letter
-from caseflow.services import StaleCaseError
+from caseflow.services import StaleCaseError, resolution
 from caseflow.services import cases as svc
-from caseflow.services import correspondence, resolution
-from tests.conftest import PASSWORD, make_user, open_case, verified_case, work_checklists
+from tests.fixtures.cases import open_case, verified_case, work_checklists
+from tests.fixtures.users import PASSWORD, make_user
 
 TODAY = date(2026, 3, 5)
 

@@ -5,10 +5,10 @@ from sqlalchemy import func, select
 
 from caseflow import clock
 from caseflow.extensions import db
-from caseflow.models import AuditEvent, Case, OutboxMessage, ResolutionAction, User
-from caseflow.rights import CHANNELS, CLOSED_STATUSES, RIGHTS, STATUSES
-
-from tests.conftest import open_case
+from caseflow.legal.rights import CHANNELS, CLOSED_STATUSES, RIGHTS, STATUSES
+from caseflow.mail.models import OutboxMessage
+from caseflow.models import AuditEvent, Case, ResolutionAction, User
+from tests.fixtures.cases import open_case
 
 TODAY = "2026-11-20"  # a fixed past day keeps every date (and so every assertion) reproducible
 
@@ -163,8 +163,8 @@ def test_the_demo_mails_nobody(runner):
 
 
 def test_a_large_seed_is_written_in_bulk_over_five_years(runner):
-    """Above 500 cases the register is written in bulk (caseflow/demo_scale.py), with the same spread."""
-    from caseflow.demo import BULK_FROM
+    """Above 500 cases the register is written in bulk (caseflow/demo/bulk.py), with the same spread."""
+    from caseflow.demo.cli import BULK_FROM
 
     count = 2000
     assert count > BULK_FROM

@@ -6,8 +6,7 @@ from caseflow import clock
 from caseflow.extensions import db
 from caseflow.models import Case
 from caseflow.services import cases as svc
-
-from tests.conftest import open_case
+from tests.fixtures.cases import open_case
 from tests.test_web_cases import new_case_data
 
 TODAY = clock.today()

@@ -3,11 +3,10 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from caseflow import mail
 from caseflow.extensions import db
-from caseflow.models import OutboxMessage
-
-from tests.conftest import make_user
+from caseflow.mail import outbox as mail
+from caseflow.mail.models import OutboxMessage
+from tests.fixtures.users import make_user
 
 T0 = datetime(2026, 4, 8, 6, 0, tzinfo=timezone.utc)
 

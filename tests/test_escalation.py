@@ -1,9 +1,9 @@
-"""The escalation ladder (DESIGN §3) as a table: (case state, today) -> level. Pure: no app, no database."""
+"""The escalation ladder (docs/architecture.md §3) as a table: (case state, today) -> level. Pure: no app, no database."""
 from datetime import date
 
 import pytest
 
-from caseflow.escalation import DECIDE_EXTENSION, DUE_SOON, IDENTITY_WAIT, OVERDUE, CaseFacts, level, rank
+from caseflow.legal.escalation import DECIDE_EXTENSION, DUE_SOON, IDENTITY_WAIT, OVERDUE, CaseFacts, level, rank
 
 D = date.fromisoformat
 
@@ -34,7 +34,7 @@ TABLE = [
      "asked with 6 days left: the deadline moves along, not 'due soon'"),
     (CaseFacts(D("2026-03-05"), identity_requested_on=D("2026-04-09")), "2026-04-09", OVERDUE,
      "identity asked only after the deadline had passed: still overdue"),
-    # Received Mon 2026-03-02, 7 days suspended earlier (DESIGN §2): deadline Thu 2026-04-09 instead of 04-02.
+    # Received Mon 2026-03-02, 7 days suspended earlier (docs/architecture.md §2): deadline Thu 2026-04-09 instead of 04-02.
     (CaseFacts(D("2026-03-02"), suspended_days=7), "2026-04-03", DECIDE_EXTENSION, "suspension moved the deadline"),
     (CaseFacts(D("2026-03-02"), suspended_days=7), "2026-04-09", DECIDE_EXTENSION, "due today after suspension"),
     (CaseFacts(D("2026-03-02"), suspended_days=7), "2026-04-10", OVERDUE, "past the moved deadline"),

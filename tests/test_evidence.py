@@ -10,12 +10,13 @@ from pypdf import PdfReader
 from caseflow import clock
 from caseflow.evidence import service as evidence
 from caseflow.extensions import db
+from caseflow.letters import service as correspondence
 from caseflow.models import AuditEvent, Case
 from caseflow.registered import service as registered
 from caseflow.services import cases as svc
-from caseflow.services import correspondence, resolution
-
-from tests.conftest import make_user, open_case, send_answer, work_checklists
+from caseflow.services import resolution
+from tests.fixtures.cases import open_case, send_answer, work_checklists
+from tests.fixtures.users import make_user
 
 D = date.fromisoformat
 NOW = datetime(2026, 4, 20, 10, 0, tzinfo=timezone.utc)

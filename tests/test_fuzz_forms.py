@@ -10,7 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from caseflow.services import cases as svc
-from tests.conftest import make_user, open_case
+from tests.fixtures.cases import open_case
+from tests.fixtures.users import make_user
 
 EXAMPLES = 12  # per POST route; about 30 routes
 MARKER = '<b id="fuzz">'

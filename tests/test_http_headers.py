@@ -4,11 +4,12 @@ import io
 import pytest
 
 from caseflow.extensions import db
+from caseflow.letters import packages
+from caseflow.letters import service as correspondence
 from caseflow.models import Case
 from caseflow.services import cases as case_service
-from caseflow.services import correspondence, packages, resolution
-
-from tests.conftest import work_checklists
+from caseflow.services import resolution
+from tests.fixtures.cases import work_checklists
 
 EXPECTED = {
     "X-Frame-Options": "DENY",
@@ -51,7 +52,7 @@ def seeded(client, auth, admin):
                                  body=draft.body, attach_package=True, today=case.received_on)
     from pathlib import Path
 
-    from caseflow.intake import services as intake
+    from caseflow.intake import service as intake
     raw = (Path(__file__).parent / "data" / "mail" / "12_attachments_nl.eml").read_bytes()
     message, _ = intake.take_in(raw, source="upload")
     db.session.commit()

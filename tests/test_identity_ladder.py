@@ -7,12 +7,12 @@ import pytest
 
 from caseflow import clock
 from caseflow.extensions import db
+from caseflow.letters import service as correspondence
 from caseflow.models import Case
-from caseflow.services import ServiceError
+from caseflow.services import ServiceError, resolution
 from caseflow.services import cases as svc
-from caseflow.services import correspondence, resolution
-
-from tests.conftest import make_user, open_case
+from tests.fixtures.cases import open_case
+from tests.fixtures.users import make_user
 
 
 def checked(html: str) -> list[str]:

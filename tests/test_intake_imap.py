@@ -9,14 +9,14 @@ from email.message import EmailMessage
 import pytest
 from sqlalchemy import func, select
 
-from caseflow import clock, jobs
+from caseflow import clock
 from caseflow.extensions import db
 from caseflow.intake import poll
 from caseflow.intake.models import IntakeCursor, IntakeMessage
-from caseflow.models import JobRun
-
-from tests.conftest import open_case
-from tests.dovecot import PASSWORD, USER, CuttingProxy, Dovecot, available_or_skip, free_port
+from caseflow.jobs import runner as jobs
+from caseflow.jobs.models import JobRun
+from tests.fixtures.cases import open_case
+from tests.fixtures.dovecot import PASSWORD, USER, CuttingProxy, Dovecot, available_or_skip, free_port
 
 MAIL = os.path.join(os.path.dirname(__file__), "data", "mail")
 TODAY = clock.today()

@@ -6,15 +6,16 @@ from email.message import EmailMessage
 
 from sqlalchemy import select
 
-from caseflow import clock, jobs
+from caseflow import clock
 from caseflow.extensions import db
-from caseflow.intake import services
+from caseflow.intake import service as services
 from caseflow.intake.models import IntakeMessage
-from caseflow.models import Case, OutboxMessage
+from caseflow.jobs import runner as jobs
+from caseflow.letters import service as correspondence
+from caseflow.mail.models import OutboxMessage
+from caseflow.models import Case
 from caseflow.services import cases as case_service
-from caseflow.services import correspondence
-
-from tests.conftest import open_case
+from tests.fixtures.cases import open_case
 
 MAIL = os.path.join(os.path.dirname(__file__), "data", "mail")
 TODAY = clock.today()

@@ -4,17 +4,19 @@ import threading
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
-from flask_babel import force_locale
-
-from caseflow import clock, create_app, jobs
+from caseflow import clock, create_app
 from caseflow.extensions import db
-from caseflow.models import AuditEvent, Case, JobRun, OutboxMessage
+from caseflow.jobs import runner as jobs
+from caseflow.jobs.models import JobRun
+from caseflow.mail.models import OutboxMessage
+from caseflow.models import AuditEvent, Case
 from caseflow.services import cases as svc
 from config import TestConfig
-
-from tests.conftest import extend_and_tell, make_user, open_case
+from tests.fixtures.cases import extend_and_tell, open_case
+from tests.fixtures.users import make_user
 
 D = date.fromisoformat
 TODAY = D("2026-04-08")  # a Wednesday

@@ -2,11 +2,12 @@
 import re
 from datetime import date, datetime
 
-from caseflow import clock, jobs, scheduler
+from caseflow import clock
 from caseflow.extensions import db
-from caseflow.models import JobRun
-
-from tests.conftest import make_user
+from caseflow.jobs import runner as jobs
+from caseflow.jobs import scheduler
+from caseflow.jobs.models import JobRun
+from tests.fixtures.users import make_user
 
 BRUSSELS = clock.BRUSSELS
 REMINDERS, ESCALATE = jobs.JOBS["reminders"], jobs.JOBS["escalate"]

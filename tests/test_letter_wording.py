@@ -3,11 +3,11 @@ from datetime import date
 
 import pytest
 
-from caseflow import letters
+from caseflow.letters import drafting as letters
 from caseflow.services import cases as svc
 from caseflow.services import resolution
-
-from tests.conftest import make_user, open_case
+from tests.fixtures.cases import open_case
+from tests.fixtures.users import make_user
 
 TODAY = date(2026, 3, 5)
 NEWSLETTER = "U bent uitgeschreven voor onze nieuwsbrief en krijgt geen reclame meer van ons."

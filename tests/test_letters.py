@@ -5,14 +5,14 @@ from datetime import date, datetime
 import pytest
 from jinja2 import UndefinedError
 
-from caseflow import letters
 from caseflow.clock import BRUSSELS
-from caseflow.rights import OUTCOMES, REFUSAL_CODES, REFUSAL_CODES_FOR, RIGHTS
+from caseflow.legal.rights import OUTCOMES, REFUSAL_CODES, REFUSAL_CODES_FOR, RIGHTS
+from caseflow.letters import drafting as letters
+from caseflow.letters import service as correspondence
 from caseflow.services import cases as svc
 from caseflow.services import resolution
-from caseflow.services import correspondence
-
-from tests.conftest import make_user, open_case
+from tests.fixtures.cases import open_case
+from tests.fixtures.users import make_user
 
 D = date.fromisoformat
 RECEIVED, VERIFIED, TODAY = D("2026-03-05"), D("2026-03-06"), D("2026-03-20")

@@ -3,8 +3,7 @@ import re
 
 from caseflow.extensions import db
 from caseflow.security.models import SecurityEvent
-
-from tests.conftest import PASSWORD, make_user
+from tests.fixtures.users import PASSWORD, make_user
 
 WRONG = "niet-het-juiste-wachtwoord"
 

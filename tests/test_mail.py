@@ -6,11 +6,11 @@ from email import message_from_bytes, policy
 import pytest
 from sqlalchemy import select
 
-from caseflow import jobs, mail
 from caseflow.extensions import db
-from caseflow.models import OutboxMessage
-
-from tests.conftest import make_user
+from caseflow.jobs import runner as jobs
+from caseflow.mail import outbox as mail
+from caseflow.mail.models import OutboxMessage
+from tests.fixtures.users import make_user
 from tests.test_jobs import TODAY, Register
 
 T0 = datetime(2026, 4, 8, 6, 0, tzinfo=timezone.utc)  # 08:00 in Brussels

@@ -3,12 +3,12 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from caseflow import letters
 from caseflow.extensions import db
+from caseflow.letters import drafting as letters
+from caseflow.letters import service as correspondence
 from caseflow.services import cases as svc
-from caseflow.services import correspondence
-
-from tests.conftest import make_user, open_case
+from tests.fixtures.cases import open_case
+from tests.fixtures.users import make_user
 
 TODAY = date(2026, 3, 5)
 NOW = datetime(2026, 3, 5, 10, tzinfo=timezone.utc)

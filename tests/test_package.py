@@ -9,12 +9,14 @@ from datetime import date, datetime, timezone
 import pytest
 from pypdf import PdfReader
 
-from caseflow import letters, package, pdf
 from caseflow.clock import BRUSSELS
+from caseflow.letters import drafting as letters
+from caseflow.letters import package_zip as package
+from caseflow.letters import pdf
 from caseflow.services import cases as svc
 from caseflow.services import resolution
-
-from tests.conftest import make_user, open_case
+from tests.fixtures.cases import open_case
+from tests.fixtures.users import make_user
 
 D = date.fromisoformat
 NOW = datetime(2026, 3, 20, 10, 15, tzinfo=BRUSSELS)

@@ -8,13 +8,13 @@ from datetime import date
 import pytest
 
 from caseflow.extensions import db
+from caseflow.letters import packages
+from caseflow.letters import service as correspondence
 from caseflow.models import Case, PackageFile
-from caseflow.services import ServiceError, StaleCaseError
+from caseflow.services import ServiceError, StaleCaseError, resolution
 from caseflow.services import cases as svc
-from caseflow.services import resolution
-from caseflow.services import correspondence, packages
-
-from tests.conftest import make_user, open_case, work_checklists
+from tests.fixtures.cases import open_case, work_checklists
+from tests.fixtures.users import make_user
 
 D = date.fromisoformat
 TODAY = D("2026-03-10")

@@ -8,13 +8,16 @@ import pytest
 import pyzipper
 from sqlalchemy import select
 
-from caseflow import jobs
 from caseflow.extensions import db
-from caseflow.models import AuditEvent, Case, Letter, OutboxMessage, PackageFile
-from caseflow.services import ServiceError, correspondence, packages, resolution
+from caseflow.jobs import runner as jobs
+from caseflow.letters import packages
+from caseflow.letters import service as correspondence
+from caseflow.mail.models import OutboxMessage
+from caseflow.models import AuditEvent, Case, Letter, PackageFile
+from caseflow.services import ServiceError, resolution
 from caseflow.services import cases as svc
-
-from tests.conftest import make_user, open_case, work_checklists
+from tests.fixtures.cases import open_case, work_checklists
+from tests.fixtures.users import make_user
 
 TODAY = date(2026, 3, 5)
 NOW = datetime(2026, 3, 5, 10, tzinfo=timezone.utc)

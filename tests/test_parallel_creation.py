@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from caseflow.extensions import db
 from caseflow.models import Case, User
-from tests.conftest import open_case
+from tests.fixtures.cases import open_case
 
 
 def test_twenty_parallel_case_creations_all_succeed_with_gapless_numbers(app, admin):

@@ -3,10 +3,9 @@ import pytest
 
 from caseflow.extensions import db
 from caseflow.models import User
+from caseflow.security import users as user_service
 from caseflow.services import ServiceError
-from caseflow.services import users as user_service
-
-from tests.conftest import PASSWORD
+from tests.fixtures.users import PASSWORD
 
 # (password, the Dutch reason shown)
 WEAK = [

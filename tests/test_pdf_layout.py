@@ -3,8 +3,8 @@ import io
 
 from pypdf import PdfReader
 
-from caseflow import letters, pdf
-
+from caseflow.letters import drafting as letters
+from caseflow.letters import pdf
 from tests.test_package import D, actor, erasure_case  # noqa: F401 (fixture)
 
 GBA_LINES = ("Bent u het niet eens met onze beslissing", "Drukpersstraat 35", "1000 Brussel", "contact@apd-gba.be",

@@ -5,11 +5,8 @@ import io
 import json
 from datetime import date
 
-import pytest
-
 from caseflow.extensions import db
 from caseflow.services.export import neutralise
-
 from tests.test_dashboard import add_case
 from tests.test_register_list import cases, today  # noqa: F401 (fixtures)
 
@@ -76,12 +73,12 @@ def test_json_export(client, cases):
 
 
 def test_an_extension_in_force_is_judged_against_the_extended_deadline(client, app, today):
-    from caseflow.deadlines import legal_deadline
+    from caseflow.legal.deadlines import legal_deadline
 
     late = add_case(date(2026, 3, 2), answered=date(2026, 4, 9), extended_on=date(2026, 3, 20))  # not told
     told = add_case(date(2026, 3, 3), answered=date(2026, 4, 9), extended_on=date(2026, 3, 20),
                     deadline=legal_deadline(date(2026, 3, 3), extended=True))
-    from tests.conftest import make_user
+    from tests.fixtures.users import make_user
     make_user()
     client.post("/login", data={"email": "an@labelstudio.be", "password": "correct horse battery"})
     data = {item["reference"]: item for item in
@@ -95,12 +92,12 @@ def test_the_closed_register_holds_every_closed_case_whatever_its_history(client
     from datetime import timedelta
 
     from caseflow import clock
+    from caseflow.legal.rights import HANDLED_CLOSED_STATUSES
     from caseflow.models import Case
-    from caseflow.rights import HANDLED_CLOSED_STATUSES
     from caseflow.services import cases as svc
     from caseflow.services import closing
-
-    from tests.conftest import make_user, open_case
+    from tests.fixtures.cases import open_case
+    from tests.fixtures.users import make_user
 
     admin = make_user("beheer@labelstudio.be", "Beheerder", admin=True)
     today = clock.today()

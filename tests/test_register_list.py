@@ -8,11 +8,10 @@ from babel.dates import format_date
 from sqlalchemy import event
 
 from caseflow import clock
-from caseflow.demo_scale import seed_bulk
+from caseflow.demo.bulk import seed_bulk
 from caseflow.extensions import db
 from caseflow.models import Case
-
-from tests.conftest import make_user
+from tests.fixtures.users import make_user
 from tests.test_dashboard import add_case
 
 TODAY = date(2026, 11, 25)
@@ -160,10 +159,10 @@ def row_of(html: str, name: str) -> str:
 def test_each_row_shows_the_deadline_in_force_as_the_case_page_does(client, logged_in):
     """The row's deadline, colour and badges are worked out once per row: each kind of case checked against its
     case page and against the deadline rules (an extension counts once told; a suspension moves the deadline)."""
-    from caseflow.deadlines import legal_deadline
-    from caseflow.services import identity
+    from caseflow.legal.deadlines import legal_deadline
     from caseflow.services import cases as svc
-    from tests.conftest import extend_and_tell, open_case
+    from caseflow.services import identity
+    from tests.fixtures.cases import extend_and_tell, open_case
 
     today = clock.today()
     told = open_case(logged_in, received_on=today - timedelta(days=20), today=today, requester_name="Verlengd Verteld")

@@ -2,14 +2,12 @@
 from datetime import timedelta
 
 import pytest
-
 from flask_babel import force_locale, gettext, ngettext
 
 from caseflow import clock
 from caseflow.services import cases as svc
 from caseflow.services.register import as_reference
-
-from tests.conftest import open_case
+from tests.fixtures.cases import open_case
 
 TODAY = clock.today()
 

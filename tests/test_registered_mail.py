@@ -6,15 +6,15 @@ from datetime import date, timedelta
 import pytest
 
 from caseflow import clock
-from caseflow.deadline_text import extension_posting_day
 from caseflow.extensions import db
+from caseflow.legal.deadline_text import extension_posting_day
+from caseflow.letters import service as correspondence
 from caseflow.models import AuditEvent, Case, Letter
 from caseflow.registered import service as registered
 from caseflow.services import ServiceError
 from caseflow.services import cases as svc
-from caseflow.services import correspondence
-
-from tests.conftest import make_user, open_case
+from tests.fixtures.cases import open_case
+from tests.fixtures.users import make_user
 
 D = date.fromisoformat
 RECEIVED = D("2026-03-05")  # Thu; deadline Tue 7 April 2026 (Easter), latest posting day Wed 1 April
@@ -184,7 +184,7 @@ def test_the_case_page_says_by_which_day_to_post_the_extension_notice(client, lo
     svc.extend(case, actor=logged_in, reason="Gegevens in vijf systemen", today=today)
     page = client.get(f"/cases/{case.id}").get_data(as_text=True)
     assert 'id="extension-posting-day"' in page
-    from caseflow.filters import long_date
+    from caseflow.web.filters import long_date
     assert long_date(extension_posting_day(case, today)) in page
 
 

@@ -3,12 +3,12 @@ from datetime import date
 
 from sqlalchemy import select
 
-from caseflow import jobs
 from caseflow.extensions import db
-from caseflow.models import OutboxMessage
+from caseflow.jobs import runner as jobs
+from caseflow.mail.models import OutboxMessage
 from caseflow.services import cases as svc
-
-from tests.conftest import extend_and_tell, make_user, open_case
+from tests.fixtures.cases import extend_and_tell, open_case
+from tests.fixtures.users import make_user
 from tests.test_jobs import TODAY, Register
 
 D = date.fromisoformat

@@ -3,15 +3,15 @@ from datetime import date
 
 import pytest
 
-from caseflow import jobs
 from caseflow.extensions import db
+from caseflow.jobs import runner as jobs
+from caseflow.letters import service as correspondence
 from caseflow.models import Case
-from caseflow.services import ServiceError
+from caseflow.services import ServiceError, closing, resolution
 from caseflow.services import cases as svc
-from caseflow.services import closing, correspondence, resolution
 from caseflow.services.closing import NotAllowed
-
-from tests.conftest import make_user, open_case, work_checklists
+from tests.fixtures.cases import open_case, work_checklists
+from tests.fixtures.users import make_user
 
 D = date.fromisoformat
 

@@ -3,20 +3,22 @@ import io
 import os
 import stat
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
-from caseflow import clock, jobs
+from caseflow import clock
 from caseflow.extensions import db
-from caseflow.models import AuditEvent, Case, PackageFile
-from caseflow.services import cases as svc
-from caseflow.services import correspondence, packages
-from caseflow.registered import service as registered
-from caseflow.intake import services as intake
+from caseflow.intake import service as intake
 from caseflow.intake.models import IntakeMessage
-
-from tests.conftest import make_user, open_case
+from caseflow.jobs import runner as jobs
+from caseflow.letters import packages
+from caseflow.letters import service as correspondence
+from caseflow.models import Case, PackageFile
+from caseflow.registered import service as registered
+from caseflow.services import cases as svc
+from tests.fixtures.cases import open_case
+from tests.fixtures.users import make_user
 
 TODAY = date(2031, 6, 10)
 

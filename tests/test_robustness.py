@@ -2,15 +2,15 @@
 import csv
 import io
 import zipfile
-from datetime import date, timedelta
+from datetime import timedelta
 
 from caseflow import clock
 from caseflow.extensions import db
+from caseflow.letters import packages
 from caseflow.models import AuditEvent, Case
 from caseflow.services import cases as svc
-from caseflow.services import packages
-
-from tests.conftest import make_user, open_case
+from tests.fixtures.cases import open_case
+from tests.fixtures.users import make_user
 from tests.test_web_cases import new_case_data, only_case
 
 TODAY = clock.today()

@@ -7,15 +7,16 @@ from itertools import permutations
 import pytest
 from sqlalchemy import event
 
-from caseflow import checklists, rules
+from caseflow.clock import as_utc
 from caseflow.extensions import db
-from caseflow.mail import as_utc
-from caseflow.rights import DISCLOSING_OUTCOMES
-from caseflow.services import ServiceError
+from caseflow.legal import checklists, rules
+from caseflow.legal.rights import DISCLOSING_OUTCOMES
+from caseflow.letters import packages
+from caseflow.letters import service as correspondence
+from caseflow.services import ServiceError, resolution
 from caseflow.services import cases as svc
-from caseflow.services import correspondence, packages, resolution
-
-from tests.conftest import make_user, open_case
+from tests.fixtures.cases import open_case
+from tests.fixtures.users import make_user
 
 TODAY = date(2026, 3, 6)
 STEPS = ("tick", "decide", "verify", "answer", "close")
@@ -99,7 +100,7 @@ def _steps(case, actor, decision, not_applicable):
 
 
 def _broken(case) -> list[str]:
-    """The rules checked by hand, apart from caseflow.rules: what a closed case must never show."""
+    """The rules checked by hand, apart from caseflow.legal.rules: what a closed case must never show."""
     right = case.rights[0]
     ticked = {a.checklist_item for a in right.actions if a.checklist_item and not a.not_applicable}
     wrong = []

@@ -4,7 +4,7 @@ import sys
 
 import pytest
 
-from caseflow.reminders import case_url
+from caseflow.mail.reminders import case_url
 from config import Config
 
 

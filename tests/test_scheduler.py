@@ -10,12 +10,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED
-from sqlalchemy import func, select as sql_select
+from sqlalchemy import func
+from sqlalchemy import select as sql_select
 
-from caseflow import jobs, scheduler
 from caseflow.extensions import db
-from caseflow.models import JobRun, OutboxMessage
-
+from caseflow.jobs import runner as jobs
+from caseflow.jobs import scheduler
+from caseflow.jobs.models import JobRun
+from caseflow.mail.models import OutboxMessage
 from tests.test_jobs import TODAY, Register
 
 BRUSSELS = ZoneInfo("Europe/Brussels")

@@ -3,8 +3,7 @@ from caseflow import create_app
 from caseflow.extensions import db
 from caseflow.security.models import SecurityEvent, UserSession
 from config import TestConfig
-
-from tests.conftest import PASSWORD
+from tests.fixtures.users import PASSWORD
 
 
 def _cookie(client):

@@ -5,8 +5,8 @@ from flask_babel import force_locale, gettext
 from caseflow import clock
 from caseflow.extensions import db
 from caseflow.models import Case
-
-from tests.conftest import make_user, open_case
+from tests.fixtures.cases import open_case
+from tests.fixtures.users import make_user
 
 TODAY = clock.today()
 

@@ -7,8 +7,7 @@ import pyotp
 from caseflow.extensions import db
 from caseflow.models import User
 from caseflow.security.models import SecurityEvent
-
-from tests.conftest import PASSWORD
+from tests.fixtures.users import PASSWORD
 
 
 def _enrol(client, clock):

@@ -3,8 +3,7 @@ import pytest
 
 from caseflow.extensions import db
 from caseflow.models import User
-
-from tests.conftest import PASSWORD
+from tests.fixtures.users import PASSWORD
 
 
 @pytest.mark.parametrize("method, url", [("get", "/admin/users"), ("get", "/admin/users/new"),

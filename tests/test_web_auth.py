@@ -3,8 +3,7 @@ import pytest
 
 from caseflow.extensions import db
 from caseflow.models import Case, User
-
-from tests.conftest import PASSWORD, make_user
+from tests.fixtures.users import PASSWORD, make_user
 
 
 def test_setup_page_creates_first_admin_then_disappears(client, app):

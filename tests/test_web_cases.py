@@ -1,20 +1,21 @@
 """The register through the web: every case form's happy path and its validation errors."""
 import html
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from babel.dates import format_date
 
-from caseflow import checklists, clock
-from caseflow.deadlines import legal_deadline
+from caseflow import clock
 from caseflow.extensions import db
+from caseflow.legal import checklists
+from caseflow.legal.deadlines import legal_deadline
+from caseflow.letters import service as correspondence
 from caseflow.models import Case
 from caseflow.services import cases as svc
 from caseflow.services import resolution
-from caseflow.services import correspondence
-
-from tests.conftest import make_user, open_case, send_answer, work_checklists
+from tests.fixtures.cases import open_case, send_answer, work_checklists
+from tests.fixtures.users import make_user
 
 TODAY = clock.today()
 

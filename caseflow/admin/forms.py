@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email
 
-from caseflow.validators import PASSWORD_RULE, max_length, strong_password
+from caseflow.web.validators import PASSWORD_RULE, max_length, strong_password
 
 
 class UserForm(FlaskForm):

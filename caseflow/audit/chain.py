@@ -11,8 +11,8 @@ from datetime import timezone
 
 from sqlalchemy import event, func, insert, select, update
 
-from caseflow.models import AuditEvent
 from caseflow.audit.models import AuditChainHead
+from caseflow.models import AuditEvent
 
 GENESIS = "0" * 64
 HEAD_ID = 1

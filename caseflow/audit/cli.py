@@ -1,10 +1,10 @@
 """`flask --app caseflow audit verify`: walk the whole audit chain; exit 1 and name the first broken link."""
 import click
-from flask_babel import force_locale
 from flask.cli import AppGroup
+from flask_babel import force_locale
 
-from caseflow.extensions import db
 from caseflow.audit.verify import verify_all
+from caseflow.extensions import db
 
 audit_cli = AppGroup("audit", help="Check the audit trail.")
 
@@ -26,3 +26,6 @@ def _print_breaks(report) -> None:
     click.echo(f"first broken link: {report.first.describe()}", err=True)
     for item in report.breaks[1:]:
         click.echo(f"also: {item.describe()}", err=True)
+
+
+commands = (audit_cli,)

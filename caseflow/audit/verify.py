@@ -4,9 +4,9 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from caseflow.models import AuditEvent, Case
-from caseflow.audit.models import AuditChainHead
 from caseflow.audit.chain import GENESIS, HEAD_ID, event_hash
+from caseflow.audit.models import AuditChainHead
+from caseflow.models import AuditEvent, Case
 
 BATCH = 2000
 

@@ -1,2 +1,2 @@
-"""Logging in and out (routes.py), two-factor login and enrolment (twofactor.py)."""
-from caseflow.auth import twofactor  # noqa: F401  (adds its pages to the auth blueprint before it is registered)
+"""Logging in and out, two-factor login and enrolment, the first administrator's setup (routes.py); the staff
+accounts themselves are security.users."""

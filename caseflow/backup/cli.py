@@ -5,29 +5,10 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from caseflow import clock
-from caseflow.extensions import db
+from caseflow.backup import restore as restore_module
 from caseflow.backup.database import BackupError
-from caseflow.backup import archive, restore as restore_module
-
-
-def current_revision() -> str | None:
-    from sqlalchemy import text
-
-    try:
-        return db.session.execute(text("SELECT version_num FROM alembic_version")).scalar()
-    except Exception:  # noqa: BLE001 - no migrations table: an empty database
-        db.session.rollback()
-        return None
-
-
-def make_backup(target_dir: str, keep: int | None = None, now=None) -> archive.BackupResult:
-    """One archive of this installation (used by the command and the daily job)."""
-    app = current_app
-    revision = current_revision()
-    db.session.rollback()  # hold no transaction open while the snapshot is taken
-    return archive.create(app.config["SQLALCHEMY_DATABASE_URI"], app.instance_path, target_dir,
-                          now=now or clock.now(), revision=revision, keep=keep)
+from caseflow.backup.service import make_backup
+from caseflow.extensions import db
 
 
 @click.command("backup")
@@ -64,6 +45,4 @@ def restore_command(archive_path, force):
                f"({time.monotonic() - started:.1f} s)")
 
 
-def register(app) -> None:
-    app.cli.add_command(backup_command)
-    app.cli.add_command(restore_command)
+commands = (backup_command, restore_command)

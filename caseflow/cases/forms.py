@@ -5,18 +5,34 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, MultipleFileField
 from wtforms import (
     BooleanField,
-    DateField, EmailField, HiddenField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField,
+    DateField,
+    EmailField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from caseflow import clock
-from caseflow.rights import (
-    CHANNELS, CLOSE_STATUSES, IDENTITY_CHECKS, OUTCOMES, PASSPHRASE_CHANNELS, REFUSAL_CODES, RIGHTS, SALUTATIONS,
-    STATUSES, SYSTEMS, right_label,
+from caseflow.legal.rights import (
+    CHANNELS,
+    CLOSE_STATUSES,
+    IDENTITY_CHECKS,
+    OUTCOMES,
+    PASSPHRASE_CHANNELS,
+    REFUSAL_CODES,
+    RIGHTS,
+    SALUTATIONS,
+    STATUSES,
+    SYSTEMS,
+    right_label,
 )
-from caseflow.validators import max_length
+from caseflow.web.validators import max_length
 
 DATE_REQUIRED = _l("Enter a valid date.")
 

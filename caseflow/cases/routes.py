@@ -1,50 +1,39 @@
 """The case register: list, log a new case, the case page and the forms that work a case."""
 
 from flask import (
-    Blueprint, Response, abort, current_app, flash, redirect, render_template, request,
-    stream_with_context, url_for,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
 )
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy.orm import selectinload
 from wtforms.validators import DataRequired
 
-from caseflow import attachments, checklists, clock
+from caseflow import attachments, clock
 from caseflow.audit.verify import case_trail
+from caseflow.cases import forms, rows, saving
+from caseflow.cases.blueprint import bp
+from caseflow.cases.form_view import case_form_view, get_case, staff_choices
 from caseflow.extensions import db
+from caseflow.legal import checklists
+from caseflow.legal.rights import REFUSAL_CODES_FOR
 from caseflow.models import Case, CaseRight, Letter
-from caseflow.services import ServiceError, StaleCaseError
+from caseflow.services import ServiceError, closing, resolution
 from caseflow.services import cases as case_service
-from caseflow.services import closing, resolution
 from caseflow.services import export as export_service
 from caseflow.services.register import CLOSED_MATCHES_CAP, Filters, assignee_choices, count_closed_matches, page_of
-from caseflow.services.users import active_staff
-from caseflow.validators import max_length
-from caseflow.views import apply_service_error
-from caseflow.cases import forms, rows, saving
+from caseflow.web.validators import max_length
 
-bp = Blueprint("cases", __name__)
 MAX_ID = 2**31 - 1  # ids are 32-bit integers: a larger one in a filter matches nobody
-
-
-@bp.before_request
-@login_required
-def require_login():
-    """Every page of the register needs a logged-in staff member."""
-
-
-def _staff_choices(blank, current=None):
-    """Active staff to choose from; a deactivated current assignee stays shown, marked, instead of becoming blank."""
-    staff = active_staff()
-    if current is not None and not current.active:
-        staff.append(current)
-    return [("", blank)] + [(str(u.id), rows.staff_label(u)) for u in staff]
-
-
-def _get_case(case_id: int) -> Case:
-    return db.get_or_404(Case, case_id)
 
 
 def _register_view():
@@ -83,7 +72,7 @@ def export(fmt):
 @bp.route("/cases/new", methods=["GET", "POST"])
 def new():
     form = forms.CaseForm()
-    form.assignee_id.choices = _staff_choices(_l("Nobody yet"))
+    form.assignee_id.choices = staff_choices(_l("Nobody yet"))
     similar = []
     if request.method == "GET":
         form.received_on.data = clock.today()
@@ -112,63 +101,13 @@ def show(case_id):
 
 @bp.route("/cases/<int:case_id>/attachment")
 def attachment(case_id):
-    case = _get_case(case_id)
+    case = get_case(case_id)
     return attachments.send_download(case.attachment_path, case.attachment_name)
-
-
-def _stamp_case_version(form, case):
-    form.version.data = case.version
-
-
-def _latest_events(case):
-    return list(reversed(case.events[-5:]))
-
-
-def _case_form_view(case_id, form_class, template, title, perform, prepare=None, defaults=None, context=None,
-                    closed_case=False, stamp=_stamp_case_version, changes=_latest_events):
-    """GET shows the form; POST validates, calls one service function, flashes and redirects.
-
-    `perform` returns the message to flash, or (message, where to go next). On a validation or service
-    error the form is shown again with everything typed kept. `stamp(form, case)` puts the version(s) the form is
-    based on in its hidden fields; after a concurrent change `changes(case)` are the events shown above the form.
-    """
-    case = _get_case(case_id)
-    form = form_class()
-    changed = []  # after a concurrent change: the latest events of the case, shown above the form
-    if prepare:
-        prepare(form, case)
-    if request.method == "GET":
-        stamp(form, case)
-        for name, value in (defaults(case) if defaults else {}).items():
-            getattr(form, name).data = value
-    elif case.is_open == closed_case:
-        flash(_("This case is open already.") if closed_case else _("This case is closed; it can no longer be changed."),
-              "error")
-        return redirect(url_for("cases.show", case_id=case.id))
-    if form.validate_on_submit():
-        try:
-            message = perform(case, form)
-        except StaleCaseError as error:
-            db.session.expire_all()
-            case = _get_case(case_id)
-            stamp(form, case)  # a second click saves the user's input over the newer state...
-            flash(str(error.message), "error")
-            changed = changes(case)  # ...so first show what the colleague changed
-        except ServiceError as error:
-            db.session.rollback()
-            apply_service_error(form, error)
-        else:
-            message, target = message if isinstance(message, tuple) else (message, None)
-            flash(message, "success")
-            return redirect(target or url_for("cases.show", case_id=case.id))
-    status = 200 if request.method == "GET" else 422
-    extra = context(case) if context else {}
-    return render_template(f"cases/{template}", case=case, form=form, title=title, changed=changed, **extra), status
 
 
 @bp.route("/cases/<int:case_id>/identity/request", methods=["GET", "POST"])
 def request_identity(case_id):
-    clarifying = _get_case(case_id).identity_verified_on is not None  # nothing to prove: a question about the request
+    clarifying = get_case(case_id).identity_verified_on is not None  # nothing to prove: a question about the request
 
     def perform(case, form):
         case_service.request_identity(case, actor=current_user, asked_on=form.asked_on.data, note=form.note.data,
@@ -176,20 +115,20 @@ def request_identity(case_id):
                                       expected_version=form.version.data)
         return (_("Proof of identity requested. The deadline is suspended until the answer arrives. "
                   "Check and send the letter below."),
-                url_for("cases.compose_letter", case_id=case.id, kind="identity_request"))
+                url_for("letters.compose_letter", case_id=case.id, kind="identity_request"))
 
     def defaults(case):
         return {"asked_on": clock.today(), "check": case.identity_check or "knowledge",
                 "reason": case.identity_check_reason or ""}
 
-    return _case_form_view(case_id, forms.IdentityRequestForm, "identity_request.html",
+    return case_form_view(case_id, forms.IdentityRequestForm, "identity_request.html",
                            _l("Ask for proof of identity"), perform, defaults=defaults,
                            context=lambda c: {"clarifying": clarifying})
 
 
 @bp.route("/cases/<int:case_id>/identity/verify", methods=["GET", "POST"])
 def verify_identity(case_id):
-    clarifying = _get_case(case_id).identity_verified_on is not None  # identity known: the answer is a clarification
+    clarifying = get_case(case_id).identity_verified_on is not None  # identity known: the answer is a clarification
 
     def prepare(form, case):
         if clarifying:
@@ -210,7 +149,7 @@ def verify_identity(case_id):
         return {"received_on": clock.today(), "check": suggested, "reason": case.identity_check_reason or ""}
 
     title = _l("Record the clarification") if clarifying else _l("Record proof of identity")
-    return _case_form_view(case_id, forms.IdentityVerifyForm, "identity_verify.html", title, perform,
+    return case_form_view(case_id, forms.IdentityVerifyForm, "identity_verify.html", title, perform,
                            prepare=prepare, defaults=defaults, context=lambda c: {"clarifying": clarifying})
 
 
@@ -220,9 +159,9 @@ def extend(case_id):
         case_service.extend(case, actor=current_user, reason=form.reason.data, expected_version=form.version.data)
         return (_("Deadline extended by two months. Tell the requester before the original deadline: "
                   "check and send the notice below."),
-                url_for("cases.compose_letter", case_id=case.id, kind="extension_notice"))
+                url_for("letters.compose_letter", case_id=case.id, kind="extension_notice"))
 
-    return _case_form_view(case_id, forms.ExtendForm, "extend.html", _l("Extend the deadline"), perform)
+    return case_form_view(case_id, forms.ExtendForm, "extend.html", _l("Extend the deadline"), perform)
 
 
 def _prepare_action(form, case):
@@ -251,7 +190,7 @@ def record_action(case_id):
                               not_applicable="1" if request.args.get("na") else "")
         return values
 
-    return _case_form_view(case_id, forms.ActionForm, "action.html", _l("Record an action"), perform,
+    return case_form_view(case_id, forms.ActionForm, "action.html", _l("Record an action"), perform,
                            prepare=_prepare_action, defaults=defaults)
 
 
@@ -261,7 +200,7 @@ def tick_item(case_id, right_id, item_key):
 
     Not tied to the case's version: a colleague working on another line at the same time is no conflict.
     """
-    case = _get_case(case_id)
+    case = get_case(case_id)
     if not any(r.id == right_id for r in case.rights):
         abort(404)
     not_applicable = request.form.get("do") == "na"
@@ -270,7 +209,7 @@ def tick_item(case_id, right_id, item_key):
         resolution.tick(case, right_id, item_key, actor=current_user, not_applicable=not_applicable, note=note)
     except ServiceError as error:
         db.session.rollback()
-        case = _get_case(case_id)
+        case = get_case(case_id)
         right = next(r for r in case.rights if r.id == right_id)
         key = right.right
         if not case.is_open or any(a.checklist_item == item_key for a in right.actions):
@@ -291,14 +230,14 @@ def close(case_id):
                            answer_sent_on=form.answer_sent_on.data, expected_version=form.version.data)
         return _("The case has been closed.")
 
-    return _case_form_view(case_id, forms.CloseForm, "close.html", _l("Close the case"), perform,
+    return case_form_view(case_id, forms.CloseForm, "close.html", _l("Close the case"), perform,
                            defaults=lambda c: {"answer_sent_on": c.answer_sent_on})
 
 
 @bp.route("/cases/<int:case_id>/close-on-delivery", methods=["POST"])
 def close_on_delivery(case_id):
     """Close as resolved (or refused) as soon as the answer waiting in the outbox is delivered."""
-    case = _get_case(case_id)
+    case = get_case(case_id)
     form = forms.VersionedForm()
     if form.validate_on_submit():
         try:
@@ -320,7 +259,7 @@ def reopen(case_id):
         closing.reopen(case, actor=current_user, reason=form.reason.data, expected_version=form.version.data)
         return _("The case has been reopened. The deadline has not changed.")
 
-    return _case_form_view(case_id, forms.ReopenForm, "reopen.html", _l("Reopen the case"), perform,
+    return case_form_view(case_id, forms.ReopenForm, "reopen.html", _l("Reopen the case"), perform,
                            closed_case=True)
 
 
@@ -333,14 +272,14 @@ def edit_requester(case_id):
                                       **{key: getattr(form, key).data for key in fields})
         return _("The requester's details have been saved.")
 
-    return _case_form_view(case_id, forms.RequesterForm, "requester.html", _l("Correct the requester's details"),
+    return case_form_view(case_id, forms.RequesterForm, "requester.html", _l("Correct the requester's details"),
                            perform, defaults=lambda c: {key: getattr(c, key) for key in fields})
 
 
 @bp.route("/cases/<int:case_id>/assign", methods=["GET", "POST"])
 def assign(case_id):
     def prepare(form, case):
-        form.assignee_id.choices = _staff_choices(_l("Nobody"), current=case.assignee)
+        form.assignee_id.choices = staff_choices(_l("Nobody"), current=case.assignee)
 
     def perform(case, form):
         before = case.assignee_id
@@ -350,8 +289,40 @@ def assign(case_id):
             return _("Nothing changed: the case was already assigned that way.")
         return _("The case has been reassigned.")
 
-    return _case_form_view(case_id, forms.AssignForm, "assign.html", _l("Reassign"), perform, prepare=prepare,
+    return case_form_view(case_id, forms.AssignForm, "assign.html", _l("Reassign"), perform, prepare=prepare,
                            defaults=lambda c: {"assignee_id": str(c.assignee_id or "")})
 
 
-from caseflow.cases import correspondence, decisions  # noqa: E402,F401  (letters, the data package, a right's decision: more routes)
+def _decision_events(case, right_key: str):
+    """The latest saves of this one decision (newest first): what the colleague decided, whatever else happened."""
+    saved = [e for e in case.events if e.action == "outcome_set" and (e.detail or "").split(" | ")[0] == right_key]
+    return list(reversed(saved[-3:]))
+
+
+@bp.route("/cases/<int:case_id>/rights/<int:right_id>/outcome", methods=["GET", "POST"])
+def set_outcome(case_id, right_id):
+    case = get_case(case_id)
+    case_right = next((r for r in case.rights if r.id == right_id), None)
+    if case_right is None:
+        abort(404)
+
+    def perform(case, form):
+        resolution.set_outcome(case, right_id, actor=current_user, outcome=form.outcome.data,
+                               refusal_code=form.refusal_code.data or None, reason=form.reason.data,
+                               expected_right_version=form.version.data)
+        return _("Outcome saved.")
+
+    def defaults(case):
+        return {"outcome": case_right.outcome, "refusal_code": case_right.refusal_code or "",
+                "reason": case_right.outcome_reason or ""}
+
+    def prepare(form, case):
+        form.refusal_code.choices = [("", "")] + [(code, forms.REFUSAL_CODES[code])
+                                                  for code in REFUSAL_CODES_FOR[case_right.right]]
+
+    def stamp(form, case):  # the decision's own version, not the case's
+        form.version.data = case_right.version
+
+    title = _l("Outcome: %(right)s", right=forms.RIGHTS[case_right.right][0])
+    return case_form_view(case_id, forms.OutcomeForm, "outcome.html", title, perform, prepare=prepare,
+                           defaults=defaults, stamp=stamp, changes=lambda c: _decision_events(c, case_right.right))

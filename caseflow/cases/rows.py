@@ -9,9 +9,9 @@ from flask import url_for
 from flask_babel import get_translations
 from flask_babel import gettext as _
 
-from caseflow.filters import Badge, deadline_badges
-from caseflow.rights import RIGHTS, STATUSES
-from caseflow.urgency import DeadlineState, deadline_state
+from caseflow.legal.rights import RIGHTS, STATUSES
+from caseflow.legal.urgency import DeadlineState, deadline_state
+from caseflow.web.filters import Badge, deadline_badges
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ from flask_login import current_user
 from caseflow import clock
 from caseflow.models import Case
 from caseflow.services import ServiceError, duplicates
-from caseflow.views import apply_service_error
+from caseflow.web.views import apply_service_error
 
 
 def new_token(form) -> None:

@@ -4,8 +4,8 @@ from datetime import date, timedelta
 from sqlalchemy import Integer, and_, case, cast, func, select
 
 from caseflow.extensions import db
+from caseflow.legal.rights import MISTAKE_STATUS, OPEN_STATUSES
 from caseflow.models import AuditEvent, Case, CaseRight, User
-from caseflow.rights import MISTAKE_STATUS, OPEN_STATUSES
 
 # A case logged by mistake (a duplicate, not a GDPR request) is no request: it counts in no figure.
 REQUEST = Case.status != MISTAKE_STATUS
@@ -101,6 +101,6 @@ def channels_since(since: date) -> list:
 
 def untriaged_mail() -> int:
     """Emails in the triage inbox (caseflow.intake), waiting for staff to make a case of them or set them aside."""
-    from caseflow.intake import services as intake
+    from caseflow.intake import service as intake
 
     return intake.untriaged_count()

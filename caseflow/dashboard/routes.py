@@ -1,14 +1,15 @@
 """The home page after login: the manager's overview. The register itself is one click away, at /cases."""
-from flask import current_app, render_template
 from datetime import timedelta
 
+from flask import current_app, render_template
 from flask_babel import format_date, format_decimal, ngettext
 from flask_babel import gettext as _
 from flask_login import login_required
 
 from caseflow import clock
-from caseflow.rights import CHANNELS, OUTCOMES, RIGHTS
-from caseflow.dashboard import bp, charts, queries, stats
+from caseflow.dashboard import charts, queries, stats
+from caseflow.dashboard.blueprint import bp
+from caseflow.legal.rights import CHANNELS, OUTCOMES, RIGHTS
 
 
 @bp.route("/")

@@ -1,7 +1,7 @@
 """The dashboard's figures as pure functions over grouped query results: no database, no Flask.
 
 `answers` rows are (days_to_answer, on_time, count); a case answered on its deadline day is on time, and the
-deadline is the one in force (an extension counts once the requester was told, DESIGN §2).
+deadline is the one in force (an extension counts once the requester was told, docs/architecture.md §2).
 """
 import math
 from dataclasses import dataclass, field

@@ -6,7 +6,9 @@ import zipfile
 
 from flask import current_app
 
-from caseflow import attachments, mail, pdf
+from caseflow import attachments
+from caseflow.letters import pdf
+from caseflow.mail import outbox as mail
 from caseflow.models import Case, Letter
 
 

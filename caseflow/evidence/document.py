@@ -2,10 +2,12 @@
 with their proof of delivery, per right the checklist and outcome, and the whole audit trail."""
 from flask_babel import force_locale, gettext, ngettext
 
-from caseflow import clock, filters, pdf
-from caseflow.deadline_text import case_explanation, explanation_line
+from caseflow import clock
+from caseflow.legal.checklists import state
+from caseflow.legal.deadline_text import case_explanation, explanation_line
+from caseflow.letters import pdf
 from caseflow.models import Case, Letter
-from caseflow.services.checklist import state
+from caseflow.web import filters
 
 SMALL = 8.5
 
@@ -16,7 +18,7 @@ def _label(key, kind: str) -> str:
 
 
 class _Summary(pdf._Document):
-    """Labelstudio's letterhead and numbered pages (caseflow.pdf), with sections, facts and small print."""
+    """Labelstudio's letterhead and numbered pages (caseflow.letters.pdf), with sections, facts and small print."""
 
     def heading(self, text: str) -> None:
         if self.get_y() > self.page_break_trigger - 25:  # never a heading alone at the foot of a page

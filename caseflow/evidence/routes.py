@@ -1,19 +1,12 @@
 """Download the evidence pack of a case: the summary PDF, or the ZIP with everything that went out."""
 import io
 
-from flask import Blueprint, request, send_file
-from flask_login import current_user, login_required
+from flask import request, send_file
+from flask_login import current_user
 
-from caseflow.cases.routes import _get_case
+from caseflow.cases.form_view import get_case
 from caseflow.evidence import service
-
-bp = Blueprint("evidence", __name__)
-
-
-@bp.before_request
-@login_required
-def require_login():
-    """Only logged-in staff."""
+from caseflow.evidence.blueprint import bp
 
 
 def _locale() -> str:
@@ -33,7 +26,7 @@ def evidence_zip(case_id):
 
 def _download(case_id: int, build, what: str, mimetype: str):
     """Build the document from what is stored, record the download in the trail, send it."""
-    case, locale = _get_case(case_id), _locale()
+    case, locale = get_case(case_id), _locale()
     name, data = build(case, locale=locale)
     service.record_download(case, actor=current_user, what=what, locale=locale)
     return send_file(io.BytesIO(data), mimetype=mimetype, download_name=name, as_attachment=True)

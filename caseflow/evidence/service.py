@@ -2,10 +2,10 @@
 from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
+from caseflow.evidence import archive, document
 from caseflow.extensions import db
 from caseflow.models import AuditEvent, Case, User
 from caseflow.services import moment
-from caseflow.evidence import archive, document
 
 LOCALES = ("nl", "en")
 

@@ -6,8 +6,7 @@ from flask.cli import AppGroup
 from sqlalchemy.exc import SQLAlchemyError
 
 from caseflow.extensions import db
-
-from caseflow.intake import services
+from caseflow.intake import service as services
 
 intake_cli = AppGroup("intake", help="Email intake.")
 
@@ -33,3 +32,6 @@ def _lookup(message_ids):
     except SQLAlchemyError:
         db.session.rollback()
         return None
+
+
+commands = (intake_cli,)

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from email import message_from_bytes, policy
 from email.errors import CloseBoundaryNotFoundDefect, StartBoundaryNotFoundDefect
-from email.message import EmailMessage
 from email.utils import getaddresses, parsedate_to_datetime
 from typing import Callable
 

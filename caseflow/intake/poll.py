@@ -9,7 +9,6 @@ Message-ID, which is unique in intake_message.
 import imaplib
 import logging
 import re
-import socket
 import ssl
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -21,7 +20,7 @@ from sqlalchemy import select, update
 
 from caseflow import clock
 from caseflow.extensions import db
-from caseflow.intake import services
+from caseflow.intake import service as services
 from caseflow.intake.models import IntakeCursor
 
 log = logging.getLogger(__name__)

@@ -4,21 +4,23 @@ from functools import partial
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import select
 
 from caseflow import attachments as case_attachments
 from caseflow import clock
 from caseflow.cases import forms as case_forms
 from caseflow.cases import saving
-from caseflow.cases.routes import _staff_choices
-from caseflow.security.headers import CONTENT_SECURITY_POLICY
+from caseflow.cases.form_view import staff_choices
 from caseflow.extensions import db
-from caseflow.models import Case
-from caseflow.services import ServiceError, StaleCaseError, duplicates
-from caseflow.views import apply_service_error
-from caseflow.intake import bp, filetypes, forms, services
+from caseflow.intake import filetypes, forms
+from caseflow.intake import service as services
+from caseflow.intake.blueprint import bp
 from caseflow.intake.models import IntakeAttachment, IntakeMessage
+from caseflow.models import Case
+from caseflow.security.headers import CONTENT_SECURITY_POLICY
+from caseflow.services import ServiceError, StaleCaseError, duplicates
+from caseflow.web.views import apply_service_error
 
 PER_PAGE = 50
 ERRORS = {
@@ -27,12 +29,6 @@ ERRORS = {
     "truncated": _l("The email is incomplete (cut off): parts or attachments may be missing."),
     "no_date": _l("The email has no readable date: check the date received."),
 }
-
-
-@bp.before_request
-@login_required
-def require_login():
-    """Emails and their attachments are for logged-in staff only."""
 
 
 @bp.app_template_global()
@@ -136,7 +132,7 @@ def new_case(message_id):
         flash(_("This email has already been dealt with."), "warning")
         return redirect(url_for("intake.show", message_id=message.id))
     form = case_forms.CaseForm()
-    form.assignee_id.choices = _staff_choices(_l("Nobody yet"))
+    form.assignee_id.choices = staff_choices(_l("Nobody yet"))
     similar = []
     if request.method == "GET":
         _prefill(form, message)
@@ -151,7 +147,7 @@ def new_case(message_id):
                     "and send it.", ref=case.reference,
                     deadline=current_app.jinja_env.filters["long_date"](case.deadline)), "success")
             locale = "en" if message.language == "en" else "nl"
-            return redirect(url_for("cases.compose_letter", case_id=case.id, kind="acknowledgement", locale=locale))
+            return redirect(url_for("letters.compose_letter", case_id=case.id, kind="acknowledgement", locale=locale))
         similar = outcome.similar
     status = 200 if request.method == "GET" or not (form.errors or similar) else 422
     return render_template("cases/new.html", form=form, intake_message=message, similar=similar), status

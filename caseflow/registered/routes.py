@@ -1,26 +1,18 @@
 """Proof of posting for a registered letter: the form on the letter, and its receipt."""
-from flask import Blueprint, abort
+from flask import abort
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from caseflow import attachments, clock
-from caseflow.cases.correspondence import _letter
-from caseflow.cases.routes import _case_form_view, _get_case
+from caseflow.cases.form_view import case_form_view, get_case, get_letter
 from caseflow.registered import forms, service
-
-bp = Blueprint("registered", __name__)
-
-
-@bp.before_request
-@login_required
-def require_login():
-    """Only logged-in staff."""
+from caseflow.registered.blueprint import bp
 
 
 @bp.route("/cases/<int:case_id>/letters/<int:letter_id>/posting", methods=["GET", "POST"])
 def record_posting(case_id, letter_id):
-    letter = _letter(case_id, letter_id)
+    letter = get_letter(case_id, letter_id)
     if letter.delivery != "registered_letter":
         abort(404)
 
@@ -39,12 +31,12 @@ def record_posting(case_id, letter_id):
         return _("Proof of posting saved: the letter counts as received on %(date)s.",
                  date=letter.received_on.strftime("%d/%m/%Y"))
 
-    return _case_form_view(case_id, forms.PostingForm, "letter_posting.html", _l("Proof of posting"), perform,
+    return case_form_view(case_id, forms.PostingForm, "letter_posting.html", _l("Proof of posting"), perform,
                            defaults=defaults, context=lambda case: {"letter": letter})
 
 
 @bp.route("/cases/<int:case_id>/letters/<int:letter_id>/receipt")
 def receipt(case_id, letter_id):
-    _get_case(case_id)
-    letter = _letter(case_id, letter_id)
+    get_case(case_id)
+    letter = get_letter(case_id, letter_id)
     return attachments.send_download(letter.receipt_path, letter.receipt_name)

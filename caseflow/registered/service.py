@@ -4,10 +4,10 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 
 from caseflow import attachments
+from caseflow.legal import tracking
+from caseflow.letters.service import sync_deadline
 from caseflow.models import Letter, User
 from caseflow.services import ServiceError, audit, check_version, commit, moment, require_open
-from caseflow.services.correspondence import sync_deadline
-from caseflow.registered import tracking
 
 RECEIPT_TYPES = {".pdf": (b"%PDF",), ".png": (b"\x89PNG",), ".jpg": (b"\xff\xd8",), ".jpeg": (b"\xff\xd8",)}
 

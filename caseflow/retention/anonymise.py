@@ -19,12 +19,12 @@ from dateutil.relativedelta import relativedelta
 from flask import current_app
 from sqlalchemy import select, update
 
+from caseflow import attachments, clock
 from caseflow.audit.chain import CONTENT_FIELDS, digest
 from caseflow.extensions import db
+from caseflow.legal.rights import OPEN_STATUSES
 from caseflow.models import AuditEvent, Case, PackageFile
-from caseflow.rights import OPEN_STATUSES
 from caseflow.services import audit
-from caseflow import attachments, clock
 
 ANONYMOUS = "—"
 # Events whose detail/before/after hold only codes, dates and staff names: kept as they are.
@@ -104,7 +104,7 @@ def anonymise(case: Case, *, today: date, now: datetime) -> list[str]:
 
 def _anonymise_emails(case: Case) -> list[str]:
     """The emails taken in for the case (caseflow.intake): their text, sender and files go; dates and status stay."""
-    from caseflow.intake import services as intake
+    from caseflow.intake import service as intake
     from caseflow.intake.models import IntakeMessage
 
     files = []

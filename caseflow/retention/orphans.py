@@ -7,7 +7,8 @@ from flask import current_app
 from sqlalchemy import select
 
 from caseflow.extensions import db
-from caseflow.models import Case, Letter, OutboxMessage, PackageFile
+from caseflow.mail.models import OutboxMessage
+from caseflow.models import Case, Letter, PackageFile
 
 
 def _referenced() -> set[str]:

@@ -10,8 +10,8 @@ from flask_babel import lazy_ngettext
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from caseflow.extensions import db
-from caseflow.services import users as user_service
 from caseflow.security import log, throttle, totp
+from caseflow.security import users as user_service
 
 _DUMMY_HASH = []
 

@@ -7,8 +7,6 @@ from caseflow import clock
 from caseflow.extensions import db
 from caseflow.models import AuditEvent
 
-IDENTITY_NOT_VERIFIED = _l("The identity of the requester has not been verified: no data may be disclosed or changed yet.")
-
 
 class ServiceError(Exception):
     """A rule said no. `message` is shown to the user, next to `field` when there is one."""
@@ -94,3 +92,8 @@ def commit() -> None:
     except Exception:
         db.session.rollback()
         raise
+
+
+def refresh_deadline(case) -> None:
+    """Store the deadline in force (the register sorts and filters on it) after a change that moves it."""
+    case.deadline = case.current_deadline()

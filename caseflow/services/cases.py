@@ -2,7 +2,7 @@
 
 The work per right (actions, checklist lines, outcomes) is in services.resolution.
 
-Every function validates against the rules of DESIGN §2-3, writes audit events and
+Every function validates against the rules of docs/architecture.md §2-3, writes audit events and
 commits one unit of work, or raises ServiceError and leaves the database untouched.
 """
 import random
@@ -13,21 +13,27 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from caseflow import attachments, reminders, rules
-from caseflow.registered import tracking
+from caseflow import attachments
 from caseflow.extensions import db
+from caseflow.legal import rules, tracking
+from caseflow.legal.rights import CHANNELS, CLOSE_STATUSES, RIGHTS, SALUTATIONS
+from caseflow.mail import reminders
 from caseflow.models import Case, CaseCounter, CaseRight, User
-from caseflow.rights import CHANNELS, CLOSE_STATUSES, RIGHTS, SALUTATIONS
-from caseflow.services import ServiceError, audit, audit_parts, check_version, commit, moment, require_open
-from caseflow.services import duplicates
+from caseflow.services import (
+    ServiceError,
+    audit,
+    audit_parts,
+    check_version,
+    commit,
+    duplicates,
+    moment,
+    refresh_deadline,
+    require_open,
+)
 
 GDPR_APPLIES_FROM = date(2018, 5, 25)  # Art. 99(2): no GDPR request can have been received before
 OLD_AFTER_DAYS = 365  # a receipt date further back must be confirmed (a typo in the year is likelier)
 REFERENCE_ATTEMPTS = 30  # each a whole new try after another writer won a race (it waits a little longer each time)
-
-
-def _refresh_deadline(case: Case) -> None:
-    case.deadline = case.current_deadline()
 
 
 # Asking for and recording the proof of identity (the ladder): services.identity, re-exported here.
@@ -153,7 +159,7 @@ def open_case(
                 status="new",
                 rights=[CaseRight(right=key) for key in RIGHTS if key in rights],
             )
-            _refresh_deadline(case)
+            refresh_deadline(case)
             db.session.add(case)
             audit(case, actor, "case_opened", detail=" | ".join(case.right_keys), after=case.deadline.isoformat(),
                   at=now)
@@ -296,7 +302,7 @@ def close_now(case: Case, *, actor: User | None, status: str, note: str = "", an
     case.closing_note = (note or "").strip() or None
     case.closed_at = now
     case.close_on_delivery = None
-    _refresh_deadline(case)
+    refresh_deadline(case)
     audit(case, actor, "closed", detail=audit_parts(answer_sent_on.isoformat() if answer_sent_on else "", case.closing_note),
           before=before, after=status, at=now)
 

@@ -1,10 +1,10 @@
 """After the answer: close once it is delivered, or reopen a closed case (an administrator, with a reason).
 
-Closing itself is services.cases.close; the rules it checks are caseflow.rules.
+Closing itself is services.cases.close; the rules it checks are caseflow.legal.rules.
 """
 from flask_babel import lazy_gettext as _l
 
-from caseflow import rules
+from caseflow.legal import rules
 from caseflow.models import Case, User
 from caseflow.services import ServiceError, audit, check_version, commit, moment, require_open
 from caseflow.services import cases as case_service

@@ -6,9 +6,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
 from caseflow.extensions import db
+from caseflow.legal.rights import OPEN_STATUSES
 from caseflow.models import Case
-from caseflow.rights import OPEN_STATUSES
-from caseflow.search import fold
+from caseflow.models.search import fold
 from caseflow.services import ServiceError
 
 RECENT_DAYS = 60  # a case closed this recently still counts: a second letter about the same request

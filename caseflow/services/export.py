@@ -15,8 +15,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from caseflow.extensions import db
+from caseflow.legal.rights import CHANNELS, OUTCOMES, RIGHTS
 from caseflow.models import Case, CaseRight
-from caseflow.rights import CHANNELS, OUTCOMES, RIGHTS
 from caseflow.services.register import Filters, matching
 
 BATCH = 1000

@@ -1,14 +1,23 @@
-"""The identity ladder (DESIGN §1; GDPR Art. 5(1)(c), 12(2), 12(6)): ask for the lightest proof that is enough,
+"""The identity ladder (docs/architecture.md §1; GDPR Art. 5(1)(c), 12(2), 12(6)): ask for the lightest proof that is enough,
 stop the clock while waiting, and record how the identity was verified."""
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
 from caseflow.extensions import db
+from caseflow.legal.rights import IDENTITY_CHECKS
 from caseflow.models import Case, Suspension, User
-from caseflow.rights import IDENTITY_CHECKS
-from caseflow.services import ServiceError, audit, audit_parts, check_version, commit, moment, require_open, with_text
-from caseflow.services.cases import _refresh_deadline
+from caseflow.services import (
+    ServiceError,
+    audit,
+    audit_parts,
+    check_version,
+    commit,
+    moment,
+    refresh_deadline,
+    require_open,
+    with_text,
+)
 
 
 def request_identity(
@@ -38,7 +47,7 @@ def request_identity(
     db.session.add(Suspension(case=case, started_on=asked_on))
     audit(case, actor, "identity_requested", detail=audit_parts(asked_on.isoformat(), check, reason, note),
           before=before, after=case.status, at=now)
-    _refresh_deadline(case)
+    refresh_deadline(case)
     commit()
     return case
 
@@ -105,7 +114,7 @@ def record_identity(
     else:
         action = "clarification_received"
     case.status = "in_progress"
-    _refresh_deadline(case)
+    refresh_deadline(case)
     audit(case, actor, action, detail=audit_parts(received_on.isoformat(), check if verifying else None,
                                                   reason if verifying else None, method),
           before=before_status, after=case.status, at=now)

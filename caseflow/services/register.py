@@ -1,7 +1,7 @@
 """Finding cases for the register: filters, search, sorting and paging, fast at 100,000 cases.
 
 Every filter and sort is served by an index (migration 0013); a page is read as `per_page + 1` rows (is there a
-next page?) instead of counting every match; the search uses the substring index of caseflow/search.py.
+next page?) instead of counting every match; the search uses the substring index of caseflow/models/search.py.
 """
 import re
 from collections import defaultdict
@@ -13,11 +13,11 @@ from sqlalchemy import case as sql_case
 from sqlalchemy.orm import defer, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from caseflow.escalation import LEVELS
 from caseflow.extensions import db
+from caseflow.legal.escalation import LEVELS
+from caseflow.legal.rights import CHANNELS, CLOSED_STATUSES, HANDLED_CLOSED_STATUSES, OPEN_STATUSES, RIGHTS, STATUSES
 from caseflow.models import Case, CaseRight, Letter, User
-from caseflow.rights import CHANNELS, CLOSED_STATUSES, HANDLED_CLOSED_STATUSES, OPEN_STATUSES, RIGHTS, STATUSES
-from caseflow.search import fold
+from caseflow.models.search import fold
 
 # "DSR-2026-0041", "dsr 2026 41", "2026-0041": a case reference as people read it out on the phone; not
 # "DSR-2026-004", the start of 0040-0049 (a number with a leading zero has its four digits)

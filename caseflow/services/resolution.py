@@ -1,6 +1,6 @@
 """The work per right: what was done (actions, checklist lines ticked or not applicable) and the outcome decided.
 
-Every function validates against the rules of DESIGN §2-3 and the per-right checklists, writes audit events and
+Every function validates against the rules of docs/architecture.md §2-3 and the per-right checklists, writes audit events and
 commits one unit of work, or raises ServiceError and leaves the database untouched.
 """
 from datetime import date, datetime
@@ -9,12 +9,21 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from caseflow import checklists, clock, rules
+from caseflow import clock
 from caseflow.extensions import db
+from caseflow.legal import checklists, rules
+from caseflow.legal.rights import OUTCOMES, REFUSING_OUTCOMES, SYSTEMS
 from caseflow.models import Case, CaseRight, ResolutionAction, User
-from caseflow.rights import OUTCOMES, REFUSING_OUTCOMES, SYSTEMS
 from caseflow.services import (
-    ServiceError, StaleCaseError, audit, audit_parts, check_version, commit, moment, require_open, with_text,
+    ServiceError,
+    StaleCaseError,
+    audit,
+    audit_parts,
+    check_version,
+    commit,
+    moment,
+    require_open,
+    with_text,
 )
 
 
@@ -158,7 +167,7 @@ def set_outcome(
 
     The decision has its own version (CaseRight.version): expected_right_version is checked against it (None: not
     checked), and the case's version is not bumped, so a decision conflicts only with a change to the same decision;
-    colleagues deciding other rights or working other parts of the case are not stopped. The rules (caseflow.rules)
+    colleagues deciding other rights or working other parts of the case are not stopped. The rules (caseflow.legal.rules)
     still check every decision at answer and close time, from the current state.
     """
     _, now = moment(None, now)

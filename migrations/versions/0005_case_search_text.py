@@ -8,9 +8,8 @@ Create Date: 2026-11-25 12:40:00
 """
 import unicodedata
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0005'
@@ -20,7 +19,7 @@ depends_on = None
 
 
 def _fold(text):
-    """As caseflow.search.fold at the time of this migration (frozen here on purpose)."""
+    """As caseflow.search.fold (now caseflow.models.search.fold) at the time of this migration (frozen here on purpose)."""
     decomposed = unicodedata.normalize("NFKD", text or "")
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
@@ -43,7 +42,7 @@ def upgrade():
 def _untold_extensions_do_not_count(bind):
     """Until now an extension moved the stored deadline at once; it now counts only once the extension notice was
     sent. Extended cases without a notice get their original deadline back (finished suspensions included)."""
-    from caseflow.deadlines import legal_deadline
+    from caseflow.legal.deadlines import legal_deadline
 
     case = sa.table('case', sa.column('id', sa.Integer), sa.column('received_on', sa.Date),
                     sa.column('extended_on', sa.Date), sa.column('deadline', sa.Date))

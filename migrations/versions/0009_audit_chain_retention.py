@@ -10,9 +10,8 @@ import hashlib
 import json
 from datetime import timezone
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0009'

@@ -12,9 +12,8 @@ Create Date: 2026-11-30 13:30:00
 """
 import unicodedata
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0013'
@@ -44,7 +43,7 @@ FTS_TRIGGERS = {
 
 
 def _fold(text):
-    """As caseflow.search.fold at the time of this migration (frozen here on purpose)."""
+    """As caseflow.search.fold (now caseflow.models.search.fold) at the time of this migration (frozen here on purpose)."""
     decomposed = unicodedata.normalize("NFKD", text or "")
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 

@@ -10,7 +10,6 @@ Create Date: 2026-11-30 16:30:00
 """
 from alembic import op
 
-
 # revision identifiers, used by Alembic.
 revision = '0015'
 down_revision = '0014'

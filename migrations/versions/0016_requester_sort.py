@@ -11,9 +11,8 @@ Create Date: 2026-11-30 17:00:00
 """
 import unicodedata
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0016'
@@ -23,7 +22,7 @@ depends_on = None
 
 
 def _fold(text):
-    """As caseflow.search.fold at the time of this migration (frozen here on purpose)."""
+    """As caseflow.search.fold (now caseflow.models.search.fold) at the time of this migration (frozen here on purpose)."""
     decomposed = unicodedata.normalize("NFKD", text or "")
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
