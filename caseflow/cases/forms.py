@@ -2,7 +2,7 @@ from functools import lru_cache
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, MultipleFileField
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
@@ -24,7 +24,6 @@ from caseflow.legal.rights import (
     CLOSE_STATUSES,
     IDENTITY_CHECKS,
     OUTCOMES,
-    PASSPHRASE_CHANNELS,
     REFUSAL_CODES,
     RIGHTS,
     SALUTATIONS,
@@ -246,20 +245,3 @@ class FilterForm(FlaskForm):
     def translate_choices(self, locale: str) -> None:
         for name, options in translated_filter_choices(locale).items():
             self[name].choices = options
-
-
-class LetterForm(VersionedForm):
-    subject = StringField(_l("Subject"), validators=[DataRequired(_l("The subject cannot be empty.")), max_length(255),
-                                                     one_line])
-    body = TextAreaField(_l("Text"), validators=[DataRequired(_l("The text cannot be empty.")), max_length(100_000)])
-    attach_package = BooleanField(_l("Attach the data package (ZIP)"))
-    passphrase_channel = RadioField(_l("The ZIP goes out encrypted: how does the requester get its passphrase?"),
-                                    choices=choices(PASSPHRASE_CHANNELS), validate_choice=False)
-    # the versions of the decisions the answer was drafted from (a decision does not bump the case's version)
-    decisions = HiddenField("", filters=[lambda v: v or ""])
-    submit = SubmitField(_l("Send"))
-
-
-class PackageForm(FlaskForm):
-    files = MultipleFileField(_l("Exported data files (web shop, Mailchimp, ...)"))
-    submit = SubmitField(_l("Add to the package"))

@@ -9,11 +9,11 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from caseflow import clock
-from caseflow.cases import forms
 from caseflow.cases.form_view import case_form_view, get_case, get_letter
+from caseflow.cases.forms import VersionedForm
 from caseflow.legal.rights import LETTER_KINDS, PASSPHRASE_CHANNELS
 from caseflow.letters import drafting as letters
-from caseflow.letters import packages, pdf
+from caseflow.letters import forms, packages, pdf
 from caseflow.letters import service as correspondence
 from caseflow.letters.blueprint import bp
 from caseflow.services import ServiceError, StaleCaseError, resolution
@@ -118,7 +118,7 @@ def upload_package_files(case_id):
 def remove_package_file(case_id, file_id):
     """Take a wrongly uploaded file out of the data package (before it goes out with an answer)."""
     case = get_case(case_id)
-    form = forms.VersionedForm()
+    form = VersionedForm()
     if form.validate_on_submit():
         try:
             removed = packages.remove_file(case, file_id, actor=current_user, expected_version=form.version.data)
