@@ -146,11 +146,12 @@ def verify_identity(case_id):
         return _("Clarification recorded; the clock runs again.") if clarifying else _("Identity recorded as verified.")
 
     def defaults(case):
-        # the lightest step that may be enough: the method asked for; for an email request whose sender was
-        # authenticated the account's address; for one that was not, a reply from the account's address
+        # the lightest step that may be enough: the method asked for; for an email request the account's address,
+        # unless Caseflow took the email in and its sender was not authenticated: then a reply from that address
+        # (a case typed in by staff has no such record: they saw the email themselves)
         email = case.channel == "email" and case.requester_email
-        suggested = case.identity_check or ("account" if email and case.sender_authenticated else
-                                            "knowledge" if email and case.sender_authenticated is False else None)
+        suggested = case.identity_check or (None if not email else
+                                            "knowledge" if case.sender_authenticated is False else "account")
         return {"received_on": _answer_day(case), "check": suggested, "reason": case.identity_check_reason or ""}
 
     title = _l("Record the clarification") if clarifying else _l("Record proof of identity")
