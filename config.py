@@ -57,6 +57,17 @@ class Config:
     INTAKE_INTERVAL_SECONDS = 180  # how often the mailbox is polled
     INTAKE_MAX_ATTACHMENT_MB = 20  # larger attachments of an email are not kept (the email itself is)
     INTAKE_COLLEAGUE_DOMAINS = ("labelstudio.be",)  # a forward from these: the original sender and date count
+    # The receiving mail servers whose Authentication-Results header is believed (their authserv-id, e.g.
+    # ["mx1.labelstudio.be"]); empty: no sender counts as authenticated. Only the topmost such header is read.
+    INTAKE_TRUSTED_AUTHSERV_IDS = ()
+    # What is read of one email (larger, deeper, slower: kept in quarantine for a person to look at).
+    INTAKE_MAX_MESSAGE_MB = 25  # larger: only its headers are read
+    INTAKE_MAX_DEPTH = 20  # MIME nesting
+    INTAKE_MAX_PARTS = 200
+    INTAKE_MAX_ATTACHMENTS = 50  # stored per email
+    INTAKE_MAX_TEXT_CHARS = 200_000
+    INTAKE_MAX_SECONDS = 20  # wall-clock time to read one email
+    JOB_FAILURES_ALERT = 5  # a job that fails this many runs in a row emails every administrator, once
     # Sessions (caseflow/security/sessions.py): the cookie names a server-side record that ends at logout.
     SESSION_IDLE_MINUTES = 30  # ends after this long without a request
     SESSION_MAX_HOURS = 12  # and this long after logging in, however busy

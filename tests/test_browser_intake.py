@@ -58,3 +58,40 @@ def test_a_dropped_email_becomes_a_case_with_its_date_rights_and_original(app, s
     page.click("#emails a >> text=Inzage in mijn gegevens")
     expect(page.locator("#email-text")).to_contain_text("Op basis van de AVG")
     expect(page.locator("#email-status")).to_contain_text("nieuw dossier")
+
+
+def test_a_quarantined_email_and_an_unverified_sender_are_shown_plainly(app, staff, page):
+    """The inbox's quarantine row opens as text and can still become a case; an unverified sender is said so."""
+    from caseflow.intake import service as services
+
+    nested = "".join(f'Content-Type: multipart/mixed; boundary="b{i}"\r\n\r\n--b{i}\r\n' for i in range(500))
+    poison = ("From: Lies Goossens <lies@example.be>\r\nSubject: Wis mijn account\r\n"
+              "Date: Mon, 2 Mar 2026 10:00:00 +0100\r\nMessage-ID: <poison@example.be>\r\nMIME-Version: 1.0\r\n"
+              f"{nested}Content-Type: text/plain\r\n\r\nWis al mijn gegevens.\r\n").encode()
+    quarantined, _ = services.take_in(poison, source="imap")
+    spoofed, _ = services.take_in(("From: Jan Claes <jan.claes@telenet.be>\r\nSubject: Inzage\r\n"
+                                   "Date: Mon, 2 Mar 2026 11:00:00 +0100\r\nMessage-ID: <spoof@example.be>\r\n\r\n"
+                                   "Ik wil inzage in mijn gegevens.\r\n").encode(), source="imap")
+    log_in(page)
+    page.goto("/intake")
+    row = page.locator(f"#intake-{quarantined.id}")
+    expect(row).to_contain_text("in quarantaine")
+    expect(page.locator(f"#intake-{spoofed.id}")).to_contain_text("afzender niet geverifieerd")
+    snap(page, "intake-quarantine-inbox")
+    row.locator("a").first.click()
+    expect(page.locator("#intake-error")).to_contain_text("quarantaine")
+    expect(page.locator("#email-raw")).to_contain_text("Wis al mijn gegevens.")  # as it came, as text
+    page.click("#make-case")
+    expect(page).to_have_url(re.compile(rf"/intake/{quarantined.id}/case$"))
+    expect(page.locator("#requester_email")).to_have_value("lies@example.be")  # the headers were still read
+
+    page.goto(f"/intake/{spoofed.id}/case")
+    expect(page.locator("#sender-unverified")).to_be_visible()
+    snap(page, "intake-unverified-sender")
+    page.check("input[name=rights][value=access]")
+    page.click("#submit")
+    expect(page).to_have_url(re.compile(r"/letters/new\?kind=acknowledgement"))
+    expect(page.locator("#body")).to_contain_text("vanaf het e-mailadres van uw klantaccount")
+    case_id = re.search(r"/cases/(\d+)/", page.url).group(1)
+    page.goto(f"/cases/{case_id}")
+    expect(page.locator("#case-sender-unverified")).to_be_visible()

@@ -92,8 +92,10 @@ def test_verifying_by_document_requires_the_copy_destroyed_and_the_trail_says_so
 
 def test_the_verify_form_suggests_the_account_for_email_requests_and_keeps_bad_input(client, logged_in):
     case = open_case(logged_in, channel="email", received_on=TODAY, today=TODAY)
+    case.sender_authenticated = True  # made from an email whose sender our receiving server authenticated
+    db.session.commit()
     form = client.get(f"/cases/{case.id}/identity/verify").get_data(as_text=True)
-    assert checked(form) == ["account"]  # the lightest step, the default for an email request
+    assert checked(form) == ["account"]  # the lightest step, the default for an authenticated email request
     ladder = [form.index(f'value="{key}"') for key in ("account", "knowledge", "document")]
     assert ladder == sorted(ladder)  # lightest to heaviest
     # an identity document without the reason: refused, everything typed kept
@@ -194,3 +196,21 @@ def test_no_extend_button_once_extended_or_after_the_original_deadline(actor, cl
     assert 'id="extend"' not in client.get(f"/cases/{late.id}").get_data(as_text=True)
     svc.extend(fresh, actor=actor, reason="Complex verzoek", today=TODAY)
     assert 'id="extend"' not in client.get(f"/cases/{fresh.id}").get_data(as_text=True)
+
+
+def test_an_unauthenticated_email_is_no_proof_of_the_account_address(client, logged_in):
+    """GBA 145/2022: the account's address identifies the customer only if the mail really comes from it."""
+    case = open_case(logged_in, channel="email", received_on=TODAY, today=TODAY)
+    case.sender_authenticated = False
+    db.session.commit()
+    form = client.get(f"/cases/{case.id}/identity/verify").get_data(as_text=True)
+    assert checked(form) == ["knowledge"]  # a reply from the account's address, not "verified on the spot"
+    r = client.post(f"/cases/{case.id}/identity/verify", data={
+        "version": case.version, "received_on": TODAY.isoformat(), "check": "account", "reason": "", "method": ""})
+    assert r.status_code == 422 and 'id="reason-error"' in r.get_data(as_text=True)
+    assert only_case().identity_verified_on is None
+    r = client.post(f"/cases/{case.id}/identity/verify", data={
+        "version": case.version, "received_on": TODAY.isoformat(), "check": "account", "method": "",
+        "reason": "Zelfde vraag telefonisch bevestigd door de klant"})
+    assert r.status_code == 302 and only_case().identity_check == "account"
+    assert only_case().identity_check_reason == "Zelfde vraag telefonisch bevestigd door de klant"

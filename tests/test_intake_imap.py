@@ -53,8 +53,10 @@ def mailbox(app, dovecot, request):
     app.config.update(saved)
 
 
-def message(n: int, *, subject=None, body="Ik wil inzage in mijn gegevens.", size=0) -> bytes:
+def message(n: int, *, subject=None, body="Ik wil inzage in mijn gegevens.", size=0, auth=None) -> bytes:
     msg = EmailMessage()
+    if auth:  # as our receiving server adds it (the topmost header)
+        msg["Authentication-Results"] = auth
     msg["From"], msg["To"] = f"Verzoeker {n} <verzoeker{n}@example.be>", "info@labelstudio.be"
     msg["Subject"] = subject or f"Verzoek {n}"
     msg["Date"] = (clock.now() - timedelta(hours=n)).strftime("%a, %d %b %Y %H:%M:%S %z")
@@ -89,9 +91,13 @@ def test_the_first_poll_skips_the_mailboxs_old_history(app, dovecot, mailbox):
     assert [m.message_id for m in stored()] == ["<request-2@example.be>"]
 
 
-def test_a_reply_with_a_reference_lands_on_its_case(app, dovecot, mailbox, staff):
-    case = open_case(staff, received_on=TODAY - timedelta(days=5), today=TODAY, channel="email")
-    dovecot.append(message(1, subject=f"RE: Uw verzoek {case.reference}", body="Hier is mijn klantnummer."),
+def test_a_reply_with_a_reference_lands_on_its_case(app, dovecot, mailbox, staff, monkeypatch):
+    """From the requester's address, authenticated by the receiving server we trust."""
+    monkeypatch.setitem(app.config, "INTAKE_TRUSTED_AUTHSERV_IDS", ["mx.labelstudio.be"])
+    case = open_case(staff, received_on=TODAY - timedelta(days=5), today=TODAY, channel="email",
+                     requester_email="verzoeker1@example.be")
+    dovecot.append(message(1, subject=f"RE: Uw verzoek {case.reference}", body="Hier is mijn klantnummer.",
+                           auth="mx.labelstudio.be; dkim=pass header.d=example.be; dmarc=pass header.from=example.be"),
                    mailbox)
     dovecot.append(message(2), mailbox)
     result = jobs.run("intake")

@@ -5,11 +5,12 @@ from email.message import EmailMessage
 
 import pytest
 
-from caseflow.intake.parse import parse_bytes, parse_file
+from caseflow.intake.parse import Limits, parse_bytes, parse_file
 
 MAIL = os.path.join(os.path.dirname(__file__), "data", "mail")
 EXPECTED = json.load(open(os.path.join(MAIL, "expected.json"), encoding="utf-8"))
 LETTER_MESSAGE_ID = "<3f2b9c1d0e8a4f5b9c7d6e5f4a3b2c1d@labelstudio.be>"  # a letter of case DSR-2026-0007
+TRUSTED = ("mx.labelstudio.be",)  # the corpus's receiving server; its forwards carry its Authentication-Results
 
 
 def lookup(ids):
@@ -26,7 +27,7 @@ def test_the_corpus_is_big_and_varied_enough():
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_each_message_parses_as_expected(name):
-    parsed = parse_file(os.path.join(MAIL, name), lookup=lookup).as_json()
+    parsed = parse_file(os.path.join(MAIL, name), lookup=lookup, trusted_authserv_ids=TRUSTED).as_json()
     expected = EXPECTED[name]
     assert {key: parsed[key] for key in expected if key in parsed} == expected
     assert parsed["valid"] == (parsed["error"] is None)
@@ -47,7 +48,8 @@ def test_a_truncated_message_keeps_what_could_be_read():
 
 
 def test_a_colleagues_forward_counts_from_the_day_the_original_reached_the_colleague():
-    parsed = parse_file(os.path.join(MAIL, "06_fwd_outlook_nl.eml"))
+    parsed = parse_file(os.path.join(MAIL, "06_fwd_outlook_nl.eml"), trusted_authserv_ids=TRUSTED)
+    assert parsed.sender_authenticated and not parsed.requester_authenticated  # the colleague, not the customer
     assert parsed.forwarded_by == "els@labelstudio.be"
     assert parsed.received_date.isoformat() == "2026-03-02"  # the forward itself arrived on 9 March
     assert parsed.text.startswith("Goedemiddag") and "Kan iemand dit oppakken" not in parsed.text
@@ -58,16 +60,20 @@ def test_received_late_in_the_evening_utc_is_the_next_day_in_brussels():
     assert parsed.date_source == "received" and parsed.received_date.isoformat() == "2026-03-05"
 
 
-def test_a_50_mb_attachment_is_read_whole_and_the_text_still_comes_through():
+def test_a_50_mb_attachment_is_read_whole_when_the_limit_allows_and_the_text_still_comes_through():
     msg = EmailMessage()
     msg["From"], msg["To"], msg["Subject"] = "Big Sender <big@example.be>", "info@labelstudio.be", "inzage"
     msg["Date"] = "Mon, 2 Mar 2026 10:00:00 +0100"
     msg.set_content("Ik vraag inzage in mijn gegevens; in bijlage alles.")
     msg.add_attachment(b"%PDF-1.4\n" + b"0" * (50 * 1024 * 1024), maintype="application", subtype="pdf",
                        filename="groot.pdf")
-    parsed = parse_bytes(msg.as_bytes())
+    parsed = parse_bytes(msg.as_bytes(), limits=Limits(max_bytes=100 * 1024 * 1024))
     assert parsed.valid and parsed.rights == ["access"]
     assert parsed.attachments[0].name == "groot.pdf" and parsed.attachments[0].size > 50 * 1024 * 1024
+    # by default (25 MB) only its headers are read: quarantined, the sender and subject known
+    parsed = parse_bytes(msg.as_bytes())
+    assert parsed.error == "too_large" and parsed.quarantined and not parsed.valid
+    assert parsed.from_email == "big@example.be" and parsed.subject == "inzage" and parsed.attachments == []
 
 
 @pytest.mark.parametrize("raw", [b"", b"\x00\x01\x02 not a mail \xff"])

@@ -131,11 +131,16 @@ def test_an_email_without_sender_can_become_a_case_when_staff_type_the_sender(cl
     assert good.status_code == 302 and db.session.scalar(select(Case)).requester_name == "Lotte Maes"
 
 
-def test_a_reply_naming_its_case_is_added_to_it_and_answers_the_identity_request(client, logged_in):
+def test_a_reply_naming_its_case_is_added_to_it_and_answers_the_identity_request(client, logged_in, monkeypatch):
+    """From the requester's own address, authenticated by our receiving server (see test_intake_trust.py for the
+    same reply from another address, or unauthenticated)."""
+    monkeypatch.setitem(client.application.config, "INTAKE_TRUSTED_AUTHSERV_IDS", ["mx.labelstudio.be"])
     case = open_case(logged_in, received_on=TODAY - timedelta(days=10), today=TODAY, channel="email")
     case_service.request_identity(case, actor=logged_in, asked_on=TODAY - timedelta(days=6), today=TODAY)
     raw = email(subject=f"Re: uw verzoek {case.reference}", body="Mijn klantnummer is K-1042.",
-                sender="Jan Claes <jan.claes@example.be>", when=clock.now() - timedelta(days=2))
+                sender="Jan Claes <jan.claes@example.be>", when=clock.now() - timedelta(days=2),
+                headers={"Authentication-Results": "mx.labelstudio.be; dkim=pass header.d=example.be; "
+                                                   "dmarc=pass header.from=example.be"})
     message, created = services.take_in(raw, source="upload")
     assert created and message.status == "attached" and message.case_id == case.id
     assert services.untriaged_count() == 0
@@ -200,7 +205,8 @@ def test_attachments_are_kept_by_content_type_and_served_as_downloads_to_staff_o
         "Content-Security-Policy"]
 
 
-def test_a_50_mb_attachment_is_not_kept_but_the_email_is(client, logged_in):
+def test_a_50_mb_attachment_is_not_kept_but_the_email_is(client, logged_in, monkeypatch):
+    monkeypatch.setitem(client.application.config, "INTAKE_MAX_MESSAGE_MB", 100)  # by default it is quarantined
     raw = email(body="Ik wil inzage; in bijlage een grote scan.",
                 attachments=[("scan.pdf", b"%PDF-1.4\n" + b"0" * (50 * 1024 * 1024), "application", "pdf"),
                              ("klein.pdf", b"%PDF-1.4\n%%EOF", "application", "pdf")])

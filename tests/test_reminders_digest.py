@@ -136,3 +136,20 @@ def test_an_extension_nobody_was_told_about_is_flagged_on_its_line(app):
     late, soon, told = made[piet.id]
     dutch = reminder_to(piet.email).body_text
     assert "kennisgeving van verlenging" in line_of(dutch, soon) and "niet tijdig meegedeeld" in line_of(dutch, late)
+
+
+def test_admins_are_told_of_emails_in_quarantine_and_when_intake_last_worked(app, monkeypatch):
+    from caseflow.intake import service as intake
+
+    admin = make_user("els@labelstudio.be", "Els Janssens", admin=True, locale="en")
+    staff = make_user("an@labelstudio.be", "An Peeters")
+    _case(staff, "2026-03-02", assignee=staff)  # so that An gets a reminder too
+    monkeypatch.setitem(app.config, "IMAP_HOST", "imap.example.invalid")
+    nested = "".join(f'Content-Type: multipart/mixed; boundary="b{i}"\r\n\r\n--b{i}\r\n' for i in range(300))
+    intake.take_in(f"From: x@example.be\r\nDate: Mon, 2 Mar 2026 10:00:00 +0100\r\n{nested}\r\nhi\r\n".encode(),
+                   source="imap")
+    jobs.run("reminders", today=TODAY)
+    text = reminder_to(admin.email).body_text
+    assert "1 email is in quarantine (it could not be read in full) and waits for a person" in text
+    assert "Intake has not fetched the mailbox without trouble yet." in text  # it never ran well
+    assert "quarantine" not in reminder_to(staff.email).body_text  # for administrators

@@ -11,8 +11,9 @@ from caseflow import clock, security
 from caseflow.admin.blueprint import bp
 from caseflow.admin.forms import PasswordForm, ToggleForm, UserForm
 from caseflow.extensions import db
+from caseflow.intake import service as intake_service
+from caseflow.jobs import health, scheduler
 from caseflow.jobs import runner as jobs
-from caseflow.jobs import scheduler
 from caseflow.letters import service as correspondence
 from caseflow.mail import outbox as mail
 from caseflow.mail.models import OutboxMessage
@@ -159,7 +160,9 @@ def job_list():
         for job, run in ((jobs.JOBS[job_id], run) for job_id, run in jobs.last_runs().items())
     ]
     return render_template("admin/jobs.html", rows=rows, working_days_only=config["REMINDERS_WORKING_DAYS_ONLY"],
-                           mail_server=config.get("MAIL_SERVER"), failed_messages=failed_message_count())
+                           mail_server=config.get("MAIL_SERVER"), failed_messages=failed_message_count(),
+                           quarantined=intake_service.quarantined_count(), intake_ok_at=health.last_success("intake"),
+                           failing=health.failing(), alert_after=int(config["JOB_FAILURES_ALERT"]))
 
 
 @bp.route("/outbox")

@@ -93,6 +93,8 @@ class CaseForm(FlaskForm):
     request_text = TextAreaField(_l("Text of the request"), validators=[Optional(), max_length(100_000)])
     attachment = FileField(_l("Attachment (scan or saved email)"))
     confirm_old = BooleanField(_l("Yes, the request was received on this date (more than a year ago)"))
+    # a case made from a forward whose sender was not authenticated: its claimed earlier date
+    confirm_claimed_date = BooleanField(_l("Yes, I checked it: the request reached Labelstudio on this earlier date"))
     assignee_id = SelectField(_l("Assigned to"), coerce=str)
     # one token per form shown: the same form saved twice makes one case (services.duplicates)
     form_token = HiddenField("")

@@ -1,5 +1,7 @@
 """The case register: list, log a new case, the case page and the forms that work a case."""
 
+from datetime import date
+
 from flask import (
     Response,
     abort,
@@ -144,13 +146,26 @@ def verify_identity(case_id):
         return _("Clarification recorded; the clock runs again.") if clarifying else _("Identity recorded as verified.")
 
     def defaults(case):
-        # the lightest step that may be enough: the method asked for, or for an email request the account's address
-        suggested = case.identity_check or ("account" if case.channel == "email" and case.requester_email else None)
-        return {"received_on": clock.today(), "check": suggested, "reason": case.identity_check_reason or ""}
+        # the lightest step that may be enough: the method asked for; for an email request the account's address,
+        # unless Caseflow took the email in and its sender was not authenticated: then a reply from that address
+        # (a case typed in by staff has no such record: they saw the email themselves)
+        email = case.channel == "email" and case.requester_email
+        suggested = case.identity_check or (None if not email else
+                                            "knowledge" if case.sender_authenticated is False else "account")
+        return {"received_on": _answer_day(case), "check": suggested, "reason": case.identity_check_reason or ""}
 
     title = _l("Record the clarification") if clarifying else _l("Record proof of identity")
     return case_form_view(case_id, forms.IdentityVerifyForm, "identity_verify.html", title, perform,
                            prepare=prepare, defaults=defaults, context=lambda c: {"clarifying": clarifying})
+
+
+def _answer_day(case):
+    """The day the answer arrived: today, or the day of the email it came in (?received_on=, from the case page)."""
+    try:
+        day = date.fromisoformat(request.args.get("received_on", ""))
+    except ValueError:
+        return clock.today()
+    return day if case.received_on <= day <= clock.today() else clock.today()
 
 
 @bp.route("/cases/<int:case_id>/extend", methods=["GET", "POST"])

@@ -1,5 +1,6 @@
 """Emails taken in (from the mailbox or an uploaded .eml), their attachments, and where the mailbox poll stands."""
 from caseflow.extensions import db
+from caseflow.intake.parse import QUARANTINE
 from caseflow.models import UTCDateTime, utcnow
 
 STATUSES = ("new", "case", "attached", "dismissed")
@@ -37,6 +38,11 @@ class IntakeMessage(db.Model):
     decided_at = db.Column(UTCDateTime)
     decision_note = db.Column(db.Text)  # e.g. why it was dismissed
     fetched_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+    # The requester's address proven by a trusted Authentication-Results header (None: taken in before 0017).
+    sender_authenticated = db.Column(db.Boolean)
+    forward_claimed_at = db.Column(UTCDateTime)  # an unauthenticated forward's claimed date (not believed)
+    problem_detail = db.Column(db.Text)  # what put it in quarantine (error is the code)
+    answers_letter_to = db.Column(db.String(254))  # it replies to a letter Caseflow sent to this address
 
     case = db.relationship("Case", backref=db.backref("intake_messages", order_by="IntakeMessage.received_at"))
     decided_by = db.relationship("User")
@@ -48,6 +54,11 @@ class IntakeMessage(db.Model):
     @property
     def right_keys(self) -> list[str]:
         return self.rights.split()
+
+    @property
+    def quarantined(self) -> bool:
+        """Could not be read in full: kept with its raw bytes, shown as text, for a person to decide."""
+        return self.error in QUARANTINE
 
 
 class IntakeAttachment(db.Model):

@@ -1,23 +1,37 @@
 """An email (RFC 5322 bytes) read into what a case needs: who, when it arrived, what it asks, what it carries.
 
-Stdlib `email` with policy.default; HTML is turned into text, never rendered. Pure: no Flask, no database
-(a case reference in In-Reply-To/References is looked up through the `lookup` callable given by the caller).
-Whatever could be read is returned, also when the message cannot become a case by itself (`valid` False).
+Stdlib `email` with policy.default; HTML is turned into text (by a linear parser), never rendered. Pure: no Flask,
+no database (a case reference in In-Reply-To/References is looked up through the `lookup` callable given by the
+caller). Every message is hostile until shown otherwise: the work per message is bounded (`Limits`), header values
+are cleaned of control characters once, here, and nothing a message holds makes this raise. Whatever could be read
+is returned, also when the message cannot become a case by itself (`valid` False); a message that could not be read
+in full has an `error` of QUARANTINE and is kept for a person to look at.
 """
 import re
+import time
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from email import message_from_bytes, policy
 from email.errors import CloseBoundaryNotFoundDefect, StartBoundaryNotFoundDefect
-from email.utils import getaddresses, parsedate_to_datetime
+from email.parser import BytesHeaderParser
 from typing import Callable
 
 from caseflow.clock import BRUSSELS
+from caseflow.intake.authentication import sender_authenticated
 from caseflow.intake.forward import find_forwarded
-from caseflow.intake.suggest import suggest_rights
+from caseflow.intake.headers import (
+    arrival,
+    automated,
+    aware,
+    clean,
+    header,
+    msgid,
+    raw_all,
+    sender,
+)
+from caseflow.intake.suggest import find_reference, strip_reply_prefix, suggest_rights
 from caseflow.intake.text import detect_language, html_to_text, own_words, unflow
 
-REFERENCE = re.compile(r"\bDSR-(\d{4})-(\d{4,})\b", re.IGNORECASE)
 COLLEAGUE_DOMAINS = ("labelstudio.be",)
 
 # Why a message cannot become a case without a person looking at it (the UI words these in Dutch).
@@ -26,7 +40,42 @@ ERRORS = {
     "no_sender": "no sender: the message has no From address",
     "truncated": "truncated: the multipart message ends before its closing boundary; parts may be missing",
     "no_date": "no date: neither a Received nor a Date header could be read",
+    "too_large": "too large: only its headers were read",
+    "too_complex": "too complex: more MIME parts, or deeper nesting, than Caseflow reads",
+    "unparseable": "unreadable: its structure or encoding could not be read",
+    "timeout": "reading it took longer than Caseflow allows for one email",
+    "intake_failed": "could not be taken in as read: kept as it came",
 }
+# Errors that put a message in quarantine: kept with its raw bytes, shown as text, for a person to decide.
+QUARANTINE = ("unreadable", "too_large", "too_complex", "unparseable", "timeout", "intake_failed")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much of one message is read (settings CASEFLOW_INTAKE_MAX_*; see config.py)."""
+
+    max_bytes: int = 25 * 1024 * 1024  # larger: only the headers are read
+    max_depth: int = 20  # MIME nesting (multiparts, attached messages)
+    max_parts: int = 200
+    max_attachments: int = 50  # kept; further ones are listed in the warnings, not stored
+    max_text_chars: int = 200_000  # of the text kept
+    max_seconds: float = 20.0  # wall-clock time for one message
+
+    @classmethod
+    def from_config(cls, config) -> "Limits":
+        return cls(max_bytes=int(config["INTAKE_MAX_MESSAGE_MB"]) * 1024 * 1024,
+                   max_depth=int(config["INTAKE_MAX_DEPTH"]), max_parts=int(config["INTAKE_MAX_PARTS"]),
+                   max_attachments=int(config["INTAKE_MAX_ATTACHMENTS"]),
+                   max_text_chars=int(config["INTAKE_MAX_TEXT_CHARS"]),
+                   max_seconds=float(config["INTAKE_MAX_SECONDS"]))
+
+
+class _Stop(Exception):
+    """Reading stops here: the message goes to quarantine with this error code."""
+
+    def __init__(self, code: str, detail: str = ""):
+        super().__init__(detail or code)
+        self.code, self.detail = code, detail
 
 
 @dataclass
@@ -61,6 +110,18 @@ class Parsed:
     forwarded_by: str | None = None  # the colleague's address, for a forwarded message
     automated: bool = False  # a newsletter, an auto-reply: rights are not suggested
     warnings: list[str] = field(default_factory=list)
+    sender_authenticated: bool = False  # the message's own From, by a trusted Authentication-Results header
+    forward_claimed_at: datetime | None = None  # an unauthenticated forward's claimed date, not believed
+    detail: str | None = None  # what stopped the reading, for a quarantined message
+
+    @property
+    def requester_authenticated(self) -> bool:
+        """The requester's address is proven: the message itself, not a colleague's forward of it, authenticated."""
+        return self.sender_authenticated and not self.forwarded_by
+
+    @property
+    def quarantined(self) -> bool:
+        return self.error in QUARANTINE
 
     @property
     def received_date(self) -> date | None:
@@ -80,39 +141,65 @@ class Parsed:
             "rights": self.rights, "reference": self.reference,
             "attachments": [a.name for a in self.attachments], "message_id": self.message_id,
             "forwarded_by": self.forwarded_by, "automated": self.automated, "text_chars": len(self.text),
-            "warnings": self.warnings,
+            "warnings": self.warnings, "sender_authenticated": self.sender_authenticated,
+            "forward_claimed_date": (self.forward_claimed_at.astimezone(BRUSSELS).date().isoformat()
+                                     if self.forward_claimed_at else None),
+            "quarantined": self.quarantined, "detail": self.detail,
         }
 
 
 def parse_bytes(raw: bytes, file: str | None = None, *, lookup: Callable[[list[str]], str | None] | None = None,
-                colleague_domains=COLLEAGUE_DOMAINS) -> Parsed:
-    """Read one message. `lookup(message_ids)` returns the reference of the case whose letter had one of them."""
+                colleague_domains=COLLEAGUE_DOMAINS, trusted_authserv_ids=(), limits: Limits = Limits()) -> Parsed:
+    """Read one message; never raises. `lookup(message_ids)` returns the reference of the case whose letter had
+    one of them. `trusted_authserv_ids`: the receiving servers whose Authentication-Results are believed."""
     result = Parsed(file=file)
-    msg = message_from_bytes(raw or b"", policy=policy.default)
-    if not raw or not raw.strip() or not list(msg.keys()):
-        result.error = "unreadable"
-        return result
-    result.subject = _header(msg, "Subject")
-    result.message_id = _msgid(_header(msg, "Message-ID"))
-    result.in_reply_to = _msgid(_header(msg, "In-Reply-To"))
-    result.references = re.findall(r"<[^<>\s]+>", _header(msg, "References"))
-    result.from_name, result.from_email = _sender(msg)
-    result.received_at, result.date_source = _arrival(msg)
-    result.automated = _automated(msg)
-    truncated = _truncated(msg)
-    body, result.attachments = _body_and_attachments(msg, result.warnings)
+    try:
+        _read(result, raw or b"", lookup, tuple(colleague_domains), tuple(trusted_authserv_ids), limits)
+    except _Stop as stop:
+        result.error, result.detail = stop.code, stop.detail or None
+    except Exception as error:  # noqa: BLE001 - any fault in a hostile message: quarantine, never a crash
+        result.error, result.detail = "unparseable", clean(f"{type(error).__name__}: {error}", 500)
+    result.valid = result.error is None
+    return result
+
+
+def _read(result: Parsed, raw: bytes, lookup, colleague_domains, trusted_ids, limits: Limits) -> None:
+    deadline = time.monotonic() + limits.max_seconds
+    head = raw[:1024 * 1024]  # the headers are in here; never a copy of the whole message
+    headers = BytesHeaderParser(policy=policy.default).parsebytes(head) if head.strip() else None
+    if headers is None or not list(headers.keys()):
+        raise _Stop("unreadable")
+    _read_headers(result, headers, colleague_domains, trusted_ids)
+    if len(raw) > limits.max_bytes:
+        raise _Stop("too_large", f"{len(raw):,} bytes; at most {limits.max_bytes:,} are read")
+    # Counted in the bytes before the email library builds its tree (which recurses once per nesting level):
+    # multipart and message/rfc822 headers, and boundary lines.
+    containers = len(re.findall(rb"(?i)boundary\s*=", raw)) + len(re.findall(rb"(?i)message/rfc822", raw))
+    delimiters = raw.count(b"\n--")
+    if containers > limits.max_parts or delimiters > 2 * limits.max_parts + 10:
+        raise _Stop("too_complex", f"about {max(containers, delimiters):,} parts; at most {limits.max_parts} "
+                                   "are read")
+    msg = message_from_bytes(raw, policy=policy.default)
+    parts = _parts(msg, limits)
+    _check_time(deadline)
+    truncated = _truncated(parts)
+    body, result.attachments = _body_and_attachments(parts, result.warnings, limits, deadline)
     result.text = body
     own = own_words(body)
 
     if result.from_email and result.from_email.rsplit("@", 1)[-1] in colleague_domains:
-        _take_forwarded(result, msg, body)
+        _take_forwarded(result, msg, body, limits, deadline)
         if result.forwarded_by:
             own = own_words(result.text)
-
-    result.language = detect_language(f"{result.subject}\n{own or result.text}")
+    _check_time(deadline)
+    if len(result.text) > limits.max_text_chars:
+        result.text = result.text[:limits.max_text_chars]
+        result.warnings.append("text_cut")
+    result.language = detect_language(f"{result.subject}\n{own or result.text}"[:20_000])
     if not result.automated:
-        result.rights = suggest_rights(_strip_reply_prefix(result.subject), own)
-    result.reference = _reference(result, lookup)
+        result.rights = suggest_rights(strip_reply_prefix(result.subject), own[:20_000])
+    result.reference = find_reference(result.subject, own_words(result.text), result.text,
+                                      [result.in_reply_to, *reversed(result.references)], lookup)
 
     if truncated:
         result.error = "truncated"
@@ -122,67 +209,45 @@ def parse_bytes(raw: bytes, file: str | None = None, *, lookup: Callable[[list[s
         result.error = "no_date"
     if not result.text.strip():
         result.warnings.append("no text")
-    result.valid = result.error is None
-    return result
 
 
-def _header(msg, name: str) -> str:
-    try:
-        value = msg.get(name)
-    except Exception:  # an undecodable header: keep the raw text
-        value = msg.get_all(name, failobj=[""])[0] if hasattr(msg, "get_all") else ""
-    return re.sub(r"\s+", " ", str(value or "")).strip()
+def _read_headers(result: Parsed, msg, colleague_domains, trusted_ids) -> None:
+    """What the headers say; enough for a quarantined message's row in the inbox."""
+    result.subject = header(msg, "Subject")
+    result.message_id = msgid(header(msg, "Message-ID"))
+    result.in_reply_to = msgid(header(msg, "In-Reply-To"))
+    result.references = re.findall(r"<[^<>\s]+>", header(msg, "References", limit=20_000))[:100]
+    result.from_name, result.from_email = sender(msg)
+    result.received_at, result.date_source = arrival(msg)
+    result.automated = automated(msg)
+    domain = result.from_email.rsplit("@", 1)[-1] if result.from_email else None
+    result.sender_authenticated = sender_authenticated(raw_all(msg, "Authentication-Results"), domain, trusted_ids)
 
 
-def _msgid(value: str) -> str | None:
-    m = re.search(r"<[^<>\s]+>", value or "")
-    return m.group(0) if m else (value.strip() or None)
+def _check_time(deadline: float) -> None:
+    if time.monotonic() > deadline:
+        raise _Stop("timeout")
 
 
-def _sender(msg) -> tuple[str | None, str | None]:
-    value = _header(msg, "From") or _header(msg, "Sender")
-    pairs = [(n, a) for n, a in getaddresses([value]) if "@" in a] if value else []
-    if not pairs:
-        return None, None
-    name, address = pairs[0]
-    return _natural_order(name.strip()) or None, address.strip().lower()
+def _parts(msg, limits: Limits) -> list:
+    """Every part, depth-first in order, without recursion; too deep or too many: quarantine."""
+    found, stack = [], [(msg, 0)]
+    while stack:
+        part, depth = stack.pop()
+        if depth > limits.max_depth:
+            raise _Stop("too_complex", f"nested more than {limits.max_depth} deep")
+        found.append(part)
+        if len(found) > limits.max_parts:
+            raise _Stop("too_complex", f"more than {limits.max_parts} parts")
+        if part.is_multipart():
+            children = part.get_payload()
+            stack.extend((child, depth + 1) for child in reversed(children if isinstance(children, list) else []))
+    return found
 
 
-def _natural_order(name: str) -> str:
-    """Outlook's 'Claes, Jan' as people write it: 'Jan Claes'."""
-    m = re.fullmatch(r"([^,@]+),\s*([^,@]+)", name)
-    return f"{m.group(2).strip()} {m.group(1).strip()}" if m else name
-
-
-def _arrival(msg) -> tuple[datetime | None, str | None]:
-    """The topmost Received header's time (when our server got it), else the Date header."""
-    for received in msg.get_all("Received", failobj=[])[:1]:
-        stamp = str(received).rsplit(";", 1)[-1].strip() if ";" in str(received) else ""
-        when = _aware(stamp)
-        if when:
-            return when, "received"
-    when = _aware(_header(msg, "Date"))
-    return (when, "date") if when else (None, None)
-
-
-def _aware(text: str) -> datetime | None:
-    try:
-        when = parsedate_to_datetime(re.sub(r"\s*\([^)]*\)\s*$", "", text))
-    except (TypeError, ValueError, IndexError):
-        return None
-    return when.replace(tzinfo=BRUSSELS) if when.tzinfo is None else when
-
-
-def _automated(msg) -> bool:
-    precedence = _header(msg, "Precedence").lower()
-    auto = _header(msg, "Auto-Submitted").lower()
-    return bool(msg.get("List-Unsubscribe") or msg.get("List-Id") or precedence in ("bulk", "list", "junk")
-                or (auto and auto != "no"))
-
-
-def _truncated(msg) -> bool:
+def _truncated(parts: list) -> bool:
     return any(isinstance(d, (CloseBoundaryNotFoundDefect, StartBoundaryNotFoundDefect))
-               for part in msg.walk() for d in part.defects)
+               for part in parts for d in part.defects)
 
 
 def _is_attachment(part) -> bool:
@@ -192,15 +257,21 @@ def _is_attachment(part) -> bool:
     return part.get_content_maintype() not in ("text", "multipart", "message")
 
 
-def _body_and_attachments(msg, warnings: list[str]) -> tuple[str, list[Attachment]]:
+def _body_and_attachments(parts: list, warnings: list[str], limits: Limits,
+                          deadline: float) -> tuple[str, list[Attachment]]:
     plain, html, found = [], [], []
-    for part in msg.walk():
+    for part in parts:
+        _check_time(deadline)
         if part.is_multipart():
             continue
         if part.get_content_type() == "message/rfc822" or _is_attachment(part):
+            if len(found) >= limits.max_attachments:
+                if "attachments_dropped" not in warnings:
+                    warnings.append("attachments_dropped")
+                continue
             data = _payload(part)
-            name = part.get_filename() or _default_name(part, len(found) + 1)
-            found.append(Attachment(name=name, content_type=part.get_content_type(), data=data))
+            name = _filename(part) or _default_name(part, len(found) + 1)
+            found.append(Attachment(name=name, content_type=clean(part.get_content_type(), 100), data=data))
             continue
         if part.get_content_type() == "text/plain":
             plain.append(_text_of(part, warnings))
@@ -208,6 +279,16 @@ def _body_and_attachments(msg, warnings: list[str]) -> tuple[str, list[Attachmen
             html.append(html_to_text(_text_of(part, warnings)))
     body = "\n\n".join(t for t in plain if t.strip()) or "\n\n".join(t for t in html if t.strip())
     return body.replace("\r\n", "\n").strip(), found
+
+
+def _filename(part) -> str:
+    """The sender's file name, made safe to show and to offer as a download name: no control characters (a CR/LF
+    in an RFC 2231 name made the download fail), no folders."""
+    try:
+        name = part.get_filename() or ""
+    except Exception:  # noqa: BLE001 - an unreadable name: a default one is given
+        return ""
+    return clean(name.replace("/", "_").replace("\\", "_"), 200).strip(". ")
 
 
 def _payload(part) -> bytes:
@@ -246,57 +327,51 @@ def _text_of(part, warnings: list[str]) -> str:
     if text is None:
         text = data.decode("utf-8", errors="replace")
         warnings.append("undecodable characters replaced")
-    text = text.replace("\r\n", "\n")
+    text = text.replace("\r\n", "\n").replace("\x00", "")
     params = {k.lower(): (v or "").lower() for k, v in part.get_params(failobj=[])[1:]}
     if params.get("format") == "flowed":
         text = unflow(text, delsp=params.get("delsp") == "yes")
     return text
 
 
-def _take_forwarded(result: Parsed, msg, body: str) -> None:
-    """A colleague forwarded it: the original sender and the day it reached the colleague count."""
+def _take_forwarded(result: Parsed, msg, body: str, limits: Limits, deadline: float) -> None:
+    """A colleague forwarded it: the original sender is suggested as the requester. The day it reached the
+    colleague counts only when the colleague's own message is authenticated; otherwise anyone could have written
+    the "original message" block, so the day this email reached the mailbox counts and the claimed day is kept
+    apart (`forward_claimed_at`, warning "unauthenticated_forward")."""
     forwarded = find_forwarded(body)
     if forwarded is not None and forwarded.from_email:
         result.forwarded_by = result.from_email
-        result.from_name, result.from_email = forwarded.from_name, forwarded.from_email
+        result.from_name, result.from_email = clean(forwarded.from_name, 200) or None, clean(forwarded.from_email, 254)
         if forwarded.date is not None:
             when = forwarded.date
-            result.received_at = when.replace(tzinfo=BRUSSELS) if when.tzinfo is None else when
-            result.date_source = "forwarded"
+            _claim_date(result, when.replace(tzinfo=BRUSSELS) if when.tzinfo is None else when)
         else:
             result.warnings.append("forwarded block without a readable date: the forward's own date is used")
-        result.subject = forwarded.subject or result.subject
+        result.subject = clean(forwarded.subject) or result.subject
         result.text = forwarded.body or body
         return
     inner = next((a for a in result.attachments if a.content_type == "message/rfc822"), None)
     if inner is not None:  # forwarded as an attachment
         original = message_from_bytes(inner.data, policy=policy.default)
-        name, address = _sender(original)
+        name, address = sender(original)
         if address:
             result.forwarded_by = result.from_email
             result.from_name, result.from_email = name, address
-            when = _aware(_header(original, "Date"))
+            when = aware(header(original, "Date"))
             if when:
-                result.received_at, result.date_source = when, "forwarded"
-            result.subject = _header(original, "Subject") or result.subject
-            text, _ = _body_and_attachments(original, result.warnings)
+                _claim_date(result, when)
+            result.subject = header(original, "Subject") or result.subject
+            text, _ = _body_and_attachments(_parts(original, limits), result.warnings, limits, deadline)
             result.text = text or body
 
 
-def _strip_reply_prefix(subject: str) -> str:
-    return re.sub(r"^(?:\s*(?:re|fw|fwd|tr|antw|doorst|wg)\s*:\s*)+", "", subject or "", flags=re.IGNORECASE)
-
-
-def _reference(result: Parsed, lookup) -> str | None:
-    """DSR-YYYY-NNNN in the subject or the sender's own words, or the case of a letter this replies to."""
-    for text in (result.subject, own_words(result.text), result.text):
-        m = REFERENCE.search(text or "")
-        if m:
-            return f"DSR-{m.group(1)}-{m.group(2)}"
-    ids = [i for i in [result.in_reply_to, *reversed(result.references)] if i]
-    if ids and lookup is not None:
-        return lookup(ids)
-    return None
+def _claim_date(result: Parsed, when: datetime) -> None:
+    if result.sender_authenticated:
+        result.received_at, result.date_source = when, "forwarded"
+    else:
+        result.forward_claimed_at = when
+        result.warnings.append("unauthenticated_forward")
 
 
 def parse_file(path: str, **kwargs) -> Parsed:

@@ -46,6 +46,7 @@ class PollError(Exception):
 class PollReport:
     fetched: list[int] = field(default_factory=list)  # intake_message ids taken in now
     attached: int = 0  # of those, attached to a case by their reference
+    quarantined: int = 0  # of those, kept in quarantine: they could not be read in full
     duplicates: int = 0  # already known by Message-ID (a second process, a new UIDVALIDITY)
     problem: str | None = None
     detail: str | None = None
@@ -97,8 +98,9 @@ def poll(config, *, now: datetime | None = None, limit: int | None = None) -> Po
         uidvalidity = int(conn.response("UIDVALIDITY")[1][0])
         cursor = _cursor(folder, uidvalidity)
         since = (now or clock.now()).date() - timedelta(days=int(config["IMAP_FIRST_SCAN_DAYS"]))
+        max_bytes = int(config["INTAKE_MAX_MESSAGE_MB"]) * 1024 * 1024
         for uid in _new_uids(conn, cursor.last_uid, since):
-            _take(conn, folder, uidvalidity, uid, report, now)
+            _take(conn, folder, uidvalidity, uid, report, now, max_bytes)
             if limit is not None and len(report.fetched) + report.duplicates >= limit:
                 break
     except PollError as error:
@@ -159,20 +161,40 @@ def _fetch(conn, uid: int, item: str) -> bytes | None:
     return None  # expunged meanwhile
 
 
-def _take(conn, folder: str, uidvalidity: int, uid: int, report: PollReport, now) -> None:
-    """One message: skipped when its Message-ID is known, else fetched whole and kept; the cursor moves with it."""
+def _size(conn, uid: int) -> int:
+    typ, data = conn.uid("FETCH", str(uid), "(RFC822.SIZE)")
+    if typ != "OK":
+        raise imaplib.IMAP4.error(f"FETCH {uid} failed: {data!r}")
+    m = re.search(rb"RFC822\.SIZE (\d+)", b" ".join(d if isinstance(d, bytes) else d[0] for d in data if d))
+    return int(m.group(1)) if m else 0
+
+
+def _take(conn, folder: str, uidvalidity: int, uid: int, report: PollReport, now, max_bytes: int) -> None:
+    """One message: skipped when its Message-ID is known, else fetched and kept; the cursor moves with it.
+
+    Each message has its own error boundary: whatever fails while it is read or kept puts it in quarantine with
+    its raw bytes, and the poll goes on with the next one. A message larger than the limit is not fetched: its
+    headers are kept, in quarantine. Only trouble with the connection or the database stops the run."""
     header = _fetch(conn, uid, "BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)]") or b""
     m = re.search(rb"<[^<>\s]+>", header)
     if m and services.known(m.group(0).decode("ascii", "replace")) is not None:
         report.duplicates += 1
     else:
-        raw = _fetch(conn, uid, "BODY.PEEK[]")
+        size = _size(conn, uid)
+        oversize = size if size > max_bytes else None
+        raw = _fetch(conn, uid, "BODY.PEEK[HEADER]" if oversize else "BODY.PEEK[]")
         if raw is not None:
-            message, created = services.take_in(raw, source="imap", folder=folder, uidvalidity=uidvalidity,
-                                                uid=uid, now=now, commit_now=False)
+            where = dict(source="imap", folder=folder, uidvalidity=uidvalidity, uid=uid, now=now, commit_now=False)
+            try:
+                message, created = services.take_in(raw, oversize=oversize, **where)
+            except Exception as error:  # noqa: BLE001 - one message never stops the intake
+                db.session.rollback()
+                log.warning("intake: %s uid %s quarantined: %s: %s", folder, uid, type(error).__name__, error)
+                message, created = services.quarantine(raw, error=error, **where)
             if created:
                 report.fetched.append(message.id)
                 report.attached += message.status == "attached"
+                report.quarantined += message.quarantined
             else:
                 report.duplicates += 1
     db.session.execute(update(IntakeCursor).where(IntakeCursor.folder == folder, IntakeCursor.uidvalidity == uidvalidity,
@@ -186,7 +208,8 @@ def run_job(today: date, now: datetime):
     if not config.get("IMAP_HOST"):
         return "skipped", 0, {"reason": "not_configured"}
     report = poll(config, now=now)
-    counts = {"fetched": len(report.fetched), "attached": report.attached, "duplicates": report.duplicates}
+    counts = {"fetched": len(report.fetched), "attached": report.attached, "quarantined": report.quarantined,
+              "duplicates": report.duplicates}
     if report.problem:
         counts.update(problem=report.problem, detail=report.detail)
         return "failed", len(report.fetched), counts
@@ -204,4 +227,7 @@ def describe(counts: dict) -> list[str]:
     parts.append(ngettext("%(num)d new email", "%(num)d new emails", counts.get("fetched", 0)))
     if counts.get("attached"):
         parts.append(ngettext("%(num)d added to its case", "%(num)d added to their cases", counts["attached"]))
+    if counts.get("quarantined"):
+        parts.append(ngettext("%(num)d kept in quarantine (could not be read in full)",
+                              "%(num)d kept in quarantine (could not be read in full)", counts["quarantined"]))
     return parts

@@ -17,6 +17,7 @@ from caseflow.intake import filetypes, forms
 from caseflow.intake import service as services
 from caseflow.intake.blueprint import bp
 from caseflow.intake.models import IntakeAttachment, IntakeMessage
+from caseflow.intake.parse import clean
 from caseflow.models import Case
 from caseflow.security.headers import CONTENT_SECURITY_POLICY
 from caseflow.services import ServiceError, StaleCaseError, duplicates
@@ -28,6 +29,11 @@ ERRORS = {
     "no_sender": _l("The email has no sender (From): type the requester's details yourself."),
     "truncated": _l("The email is incomplete (cut off): parts or attachments may be missing."),
     "no_date": _l("The email has no readable date: check the date received."),
+    "too_large": _l("The email is too large to read in full: only its sender, subject and date were read."),
+    "too_complex": _l("The email has more parts, or deeper nesting, than Caseflow reads."),
+    "unparseable": _l("The email's structure or encoding could not be read."),
+    "timeout": _l("Reading the email took too long."),
+    "intake_failed": _l("The email could not be taken in as read."),
 }
 
 
@@ -75,6 +81,7 @@ def attachment(attachment_id):
 
 def _download(path: str, name: str, content_type: str, *, inline: bool = False):
     """A file for staff: never rendered by the browser as a page (a download, or a PDF/image scan shown as such)."""
+    name = clean(name, 200) or "bijlage"  # a name with CR/LF (stored before 0017) must still download
     try:
         response = send_file(path, mimetype=content_type, download_name=name, as_attachment=not inline)
     except FileNotFoundError:
@@ -95,11 +102,19 @@ def import_eml():
         flash(_("Choose a saved email (.eml) to import."), "error")
         return redirect(url_for("cases.new"))
     raw = upload.read()
-    parsed = services.parse(raw)
+    parsed = services.parse(raw)  # read once, with the mailbox's limits; it never raises
     if parsed.error == "unreadable":
         flash(str(ERRORS["unreadable"]), "error")
         return redirect(url_for("cases.new"))
-    message, created = services.take_in(raw, source="upload")
+    try:
+        message, created = services.take_in(raw, source="upload", parsed=parsed)
+    except Exception as error:  # noqa: BLE001 - kept in quarantine as it came, for a person to look at
+        db.session.rollback()
+        message, created = services.quarantine(raw, source="upload", error=error)
+    if message.quarantined and message.status == "new":
+        flash(_("Caseflow could not read this email in full and keeps it in quarantine: read it as text below, "
+                "then make a case of it or dismiss it."), "warning")
+        return redirect(url_for("intake.show", message_id=message.id))
     if message.status != "new":
         flash(_("This email was already taken in and dealt with."), "warning")
         return redirect(url_for("intake.show", message_id=message.id))
@@ -138,7 +153,8 @@ def new_case(message_id):
         _prefill(form, message)
         saving.new_token(form)
     if form.validate_on_submit():
-        outcome = saving.save(form, partial(services.open_case_from, message))
+        outcome = saving.save(form, partial(services.open_case_from, message,
+                                            confirm_claimed_date=form.confirm_claimed_date.data))
         if outcome.response is not None:
             return outcome.response
         if outcome.case is not None:
@@ -234,3 +250,19 @@ def scan_viewable(case) -> bool:
 @bp.app_template_global()
 def intake_waiting_answers(case):
     return services.waiting_answers(case)
+
+
+@bp.app_template_global()
+def intake_answer_needs_method(case, message):
+    return services.answer_needs_method(case, message)
+
+
+@bp.app_template_global()
+def intake_case_named(message):
+    """The case an email in the inbox names, when it exists (shown with the warning that it did not join it)."""
+    return services.case_named(message)
+
+
+@bp.app_template_global()
+def intake_raw_text(message):
+    return services.raw_text(message)

@@ -94,3 +94,23 @@ def suggest_rights(*texts: str) -> list[str]:
     lines = [line for text in texts for line in fold(text).splitlines() if not _BOILERPLATE.search(line)]
     folded = re.sub(r"\s+", " ", " ".join(lines))  # hard-wrapped sentences read as one
     return [right for right, patterns in _COMPILED.items() if any(p.search(folded) for p in patterns)]
+
+
+REFERENCE = re.compile(r"\bDSR-(\d{4})-(\d{4,})\b", re.IGNORECASE)
+
+
+def strip_reply_prefix(subject: str) -> str:
+    return re.sub(r"^(?:\s*(?:re|fw|fwd|tr|antw|doorst|wg)\s*:\s*)+", "", subject or "", flags=re.IGNORECASE)
+
+
+def find_reference(subject: str, own: str, text: str, reply_ids: list, lookup) -> str | None:
+    """The case an email names: DSR-YYYY-NNNN in the subject or the sender's own words, or the case of a letter it
+    replies to (`lookup(message_ids)`). A suggestion only: anyone can name a case (intake.service.from_requester)."""
+    for value in (subject, own, text):
+        m = REFERENCE.search(value or "")
+        if m:
+            return f"DSR-{m.group(1)}-{m.group(2)}"
+    ids = [i for i in reply_ids if i]
+    if ids and lookup is not None:
+        return lookup(ids)
+    return None

@@ -1,4 +1,4 @@
-"""The scheduled jobs' daily claims."""
+"""The scheduled jobs' daily claims, and each job's run of failures."""
 from caseflow.extensions import db
 from caseflow.models.types import UTCDateTime
 
@@ -17,3 +17,16 @@ class JobRun(db.Model):
     error = db.Column(db.Text)
 
     __table_args__ = (db.UniqueConstraint("job", "day", name="uq_job_run_job_day"),)
+
+
+class JobHealth(db.Model):
+    """How a job has fared lately: its failures in a row (reset by a success) and whether the admins were told."""
+
+    __tablename__ = "job_health"
+
+    job = db.Column(db.String(30), primary_key=True)
+    failures = db.Column(db.Integer, nullable=False, default=0, server_default="0")
+    failing_since = db.Column(UTCDateTime)
+    last_error = db.Column(db.Text)
+    alerted_at = db.Column(UTCDateTime)  # the admins were emailed about this run of failures
+    last_success_at = db.Column(UTCDateTime)

@@ -12,8 +12,7 @@ from datetime import date, datetime
 from typing import Callable
 
 from flask import current_app
-from flask_babel import force_locale, ngettext
-from flask_babel import gettext as _
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -24,8 +23,10 @@ from caseflow.audit.verify import verify_all
 from caseflow.extensions import db
 from caseflow.intake import poll as intake_poll
 from caseflow.intake import service as intake_services
+from caseflow.jobs import health
 from caseflow.jobs.models import JobRun
 from caseflow.jobs.open_cases import level, loaded, open_facts
+from caseflow.jobs.summary import describe, stored_summary  # noqa: F401  (jobs.describe, as before)
 from caseflow.legal import escalation
 from caseflow.legal.deadlines import is_working_day
 from caseflow.letters import service as correspondence
@@ -68,53 +69,6 @@ class Result:
 
     def __str__(self):
         return f"{self.job} {self.day.isoformat()}: {self.status}, {self.count} ({self.summary})"
-
-
-def describe(job_id: str, counts: dict) -> str:
-    """'6 cases changed level, 2 notices' in the current language, from the counts a run stored."""
-    parts = []
-    if counts.get("reason") == "not_working_day":
-        parts.append(_("not a working day"))
-    if job_id == "escalate":
-        parts.append(ngettext("%(num)d case changed level", "%(num)d cases changed level", counts.get("changed", 0)))
-        parts.append(ngettext("%(num)d notice", "%(num)d notices", counts.get("notices", 0)))
-    elif job_id == "audit":
-        parts.append(ngettext("%(num)d event checked", "%(num)d events checked", counts.get("checked", 0)))
-        if counts.get("chain_broken"):
-            parts.append(ngettext("audit trail tampered with: %(num)d broken link",
-                                  "audit trail tampered with: %(num)d broken links", counts["chain_broken"]))
-    elif job_id == "reminders" and "queued" in counts:
-        parts.append(ngettext("%(num)d reminder queued", "%(num)d reminders queued", counts["queued"]))
-    elif job_id == "intake":
-        from caseflow.intake.poll import describe as describe_intake
-        parts.extend(describe_intake(counts))
-    elif job_id == "packages":
-        parts.append(ngettext("%(num)d case's data package deleted", "%(num)d cases' data packages deleted",
-                              counts.get("purged", 0)))
-    elif job_id == "retention":
-        parts.append(ngettext("%(num)d case anonymised", "%(num)d cases anonymised", counts.get("anonymised", 0)))
-        parts.append(ngettext("%(num)d stray file removed", "%(num)d stray files removed", counts.get("orphans", 0)))
-    elif job_id == "backup":
-        if counts.get("reason") == "not_configured":
-            parts.append(_("no backup folder set (CASEFLOW_BACKUP_DIR)"))
-        elif "files" in counts:
-            parts.append(ngettext("archive with %(num)d file", "archive with %(num)d files", counts["files"]))
-    elif job_id == "mail":
-        parts.append(ngettext("%(num)d sent", "%(num)d sent", counts.get("sent", 0)))
-        parts.append(ngettext("%(num)d to retry", "%(num)d to retry", counts.get("deferred", 0)))
-        parts.append(ngettext("%(num)d failed", "%(num)d failed", counts.get("failed", 0)))
-    return ", ".join(parts)
-
-
-def stored_summary(run: JobRun) -> str:
-    """A stored run's summary in the current language; rows from before counts were stored keep their text."""
-    if not run.summary or run.status == "running":
-        return ""
-    try:
-        counts = json.loads(run.summary)
-    except ValueError:
-        return run.summary
-    return describe(run.job, counts) if isinstance(counts, dict) else run.summary
 
 
 @dataclass(frozen=True)
@@ -208,12 +162,15 @@ def reminder_messages(today: date) -> list[tuple]:
     cases = loaded(listed)
     untriaged = intake_services.untriaged_count()  # emails in the triage inbox: everyone may take them
     chain_hash = latest_hash(db.session)  # in the admins' mail: rewriting history would mean rewriting sent mail
+    quarantined, intake_ok_at = intake_services.quarantined_count(), health.last_success("intake")
     out = []
     for user in users:
         digest = reminders.digest_for(user, cases, levels, today, open_total=len(rows))
         digest.untriaged = untriaged
         if user.is_admin:
             digest.chain_hash = chain_hash
+            digest.quarantined, digest.intake_ok_at = quarantined, intake_ok_at
+            digest.intake_configured = bool(current_app.config.get("IMAP_HOST"))
         if not digest.empty:
             out.append((user, *reminders.render_reminder(digest, today)))
     return out
@@ -342,19 +299,28 @@ def run(job_id: str, *, today: date | None = None, now: datetime | None = None) 
     today = today or now.astimezone(clock.BRUSSELS).date()
     db.session.rollback()  # start from a fresh transaction: the claim must be its first statement
     if not job.daily:
-        status, count, counts = job.func(today, now)
+        try:
+            status, count, counts = job.func(today, now)
+        except Exception as error:  # noqa: BLE001 - recorded as failed, so the jobs page never shows a stale success
+            db.session.rollback()
+            log.exception("%s failed", job_id)
+            status, count, counts = "failed", 0, {"detail": f"{type(error).__name__}: {error}"[:2000]}
         _record_interval_run(job_id, today, now, status, count, counts)
+        health.record(job_id, status, now=now, error=counts.get("detail"))
         result = Result(job_id, today, status, count, counts)
         if count:
             log.info("%s: %s", job_id, result.summary)
         return result
     for attempt in (1, 2):  # a second try only when a staff member saved one of the cases meanwhile
         try:
-            return _run_daily(job, today, now)
+            result = _run_daily(job, today, now)
+            break
         except StaleCaseError as error:
             if attempt == 2:
                 _record_failure(job.id, today, now, error)
-                return Result(job.id, today, "failed", error=str(error))
+                result = Result(job.id, today, "failed", error=str(error))
+    health.record(job.id, result.status, now=now, error=result.error)
+    return result
 
 
 def _run_daily(job: Job, today: date, now: datetime) -> Result:

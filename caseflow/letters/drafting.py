@@ -247,6 +247,9 @@ def context_for(case, *, today: date, sender_name: str, locale: str = "nl") -> d
         "requester_email": case.requester_email or "",
         "requester_address": case.requester_address or "",
         "channel": case.channel,
+        # an email whose sender could not be verified: the lightest proof is a reply from the account's address
+        "ask_reply": (case.channel == "email" and case.sender_authenticated is False
+                      and case.identity_verified_on is None and bool(case.requester_email)),
         "today": today,
         "sender_name": sender_name,
         "rights": _localised(rights, locale),

@@ -43,10 +43,13 @@ class Digest:
     open_total: int | None = None  # admins only
     untriaged: int = 0  # emails in the triage inbox nobody has dealt with (caseflow.intake)
     chain_hash: str | None = None  # admins only: the audit chain's latest hash, kept in delivered mail
+    quarantined: int = 0  # admins only: emails in quarantine (caseflow.intake)
+    intake_ok_at: object = None  # admins only, with a mailbox: when intake last ran without trouble
+    intake_configured: bool = False
 
     @property
     def empty(self) -> bool:
-        return not any(self.groups.values()) and not self.unassigned and not self.untriaged
+        return not any(self.groups.values()) and not self.unassigned and not self.untriaged and not self.quarantined
 
     @property
     def unassigned_key(self) -> str:

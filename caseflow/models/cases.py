@@ -19,6 +19,8 @@ class Case(db.Model):
     year = db.Column(db.Integer, nullable=False)
     number = db.Column(db.Integer, nullable=False)
     channel = db.Column(db.String(20), nullable=False)
+    # made from an email: was its sender proven by a trusted Authentication-Results header? (None: not an email)
+    sender_authenticated = db.Column(db.Boolean)
     received_on = db.Column(db.Date, nullable=False)
     requester_name = db.Column(db.String(200), nullable=False)
     # the name as the register sorts it: folded like the search ("Élise" with the e's, "de Smet" with "De Smet"),

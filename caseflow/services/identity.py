@@ -66,6 +66,19 @@ def _ladder_step(check: str, reason: str, *, asking: bool) -> tuple[str, str | N
     return check, (reason or None) if check == "document" else None
 
 
+def _unproven_account(case: Case, check: str, reason: str) -> str | None:
+    """"The request came from the account's address" for an email whose sender was not authenticated: nothing
+    proves it did (GBA 145/2022 trusts the address only when the mail really comes from it), so staff say why."""
+    if check != "account" or case.channel != "email" or case.sender_authenticated is not False:
+        return None
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(_l("The sender of this email could not be verified, so its address alone proves nothing: "
+                              "write down why you are sure it is the account holder (e.g. a reply from the "
+                              "account's address), or choose another step."), field="reason")
+    return reason
+
+
 def record_identity(
     case: Case, *, actor: User, method: str = "", check: str | None = None, reason: str = "",
     copy_destroyed: bool = False, received_on: date | None = None, expected_version=None, today=None, now=None,
@@ -85,7 +98,9 @@ def record_identity(
         raise ServiceError(_l("The identity has already been verified."))
     verifying = case.identity_verified_on is None
     if verifying and check is not None:
+        account_reason = _unproven_account(case, check, reason)
         check, reason = _ladder_step(check, reason, asking=False)
+        reason = account_reason or reason
         if check == "document" and not copy_destroyed:
             raise ServiceError(_l("Confirm that the copy of the identity document has been destroyed: it may not be "
                                   "kept after the check."), field="copy_destroyed")
