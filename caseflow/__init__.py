@@ -7,19 +7,24 @@ from flask import Flask, has_request_context, session
 from flask_login import current_user
 
 
-def _load_secret_key(app: Flask) -> None:
-    """Use CASEFLOW_SECRET_KEY or instance/secret_key; refuse to run without one."""
-    if app.config.get("SECRET_KEY"):
+def _load_key(app: Flask, setting: str, refusal: str) -> None:
+    """app.config[setting] from CASEFLOW_<setting> or the file instance/<setting in lower case>; refuse to run
+    without one (`refusal` says how to make it)."""
+    if app.config.get(setting):
         return
-    path = os.path.join(app.instance_path, "secret_key")
+    path = os.path.join(app.instance_path, setting.lower())
     if os.path.exists(path):
         with open(path) as fh:
-            app.config["SECRET_KEY"] = fh.read().strip()
-        return
-    raise RuntimeError(
-        "No secret key: set CASEFLOW_SECRET_KEY, or create instance/secret_key "
-        "(`make instance/secret_key` does that for a single-machine installation)."
-    )
+            app.config[setting] = fh.read().strip()
+        if app.config[setting]:
+            return
+    raise RuntimeError(refusal)
+
+
+def _load_secret_key(app: Flask) -> None:
+    """Use CASEFLOW_SECRET_KEY or instance/secret_key; refuse to run without one."""
+    _load_key(app, "SECRET_KEY", "No secret key: set CASEFLOW_SECRET_KEY, or create instance/secret_key "
+                                 "(`make instance/secret_key` does that for a single-machine installation).")
 
 
 def write_secret_key(instance_path: str) -> str:
@@ -42,19 +47,10 @@ def _load_audit_key(app: Flask) -> None:
     """The key of the audit chain's links (caseflow.audit.chain): CASEFLOW_AUDIT_KEY or instance/audit_key, kept
     outside the database. Refuse to run without one, as without a secret key: a key made up at start would not be
     the key the existing chain was linked with."""
-    if app.config.get("AUDIT_KEY"):
-        return
-    path = os.path.join(app.instance_path, "audit_key")
-    if os.path.exists(path):
-        with open(path) as fh:
-            app.config["AUDIT_KEY"] = fh.read().strip()
-        if app.config["AUDIT_KEY"]:
-            return
-    raise RuntimeError(
-        "No audit key: set CASEFLOW_AUDIT_KEY, or create instance/audit_key (`make instance/audit_key` does that "
-        "for a single-machine installation). If this installation had one, put it back: the audit trail's links "
-        "verify only under the key they were made with."
-    )
+    _load_key(app, "AUDIT_KEY",
+              "No audit key: set CASEFLOW_AUDIT_KEY, or create instance/audit_key (`make instance/audit_key` does "
+              "that for a single-machine installation). If this installation had one, put it back: the audit "
+              "trail's links verify only under the key they were made with.")
 
 
 def write_audit_key(instance_path: str, anchor_file: str = "audit-anchors.log") -> str:

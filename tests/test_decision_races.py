@@ -14,7 +14,6 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event
 
 from caseflow import clock
 from caseflow.extensions import db
@@ -33,25 +32,6 @@ RIGHTS = ("restriction", "consent_withdrawal")
 REFUSAL = {"outcome": "refused", "refusal_code": "no_ground",
            "reason": "Geen van de vier gronden van artikel 18 is van toepassing."}
 SAYS = drafting.WORDING["nl"]["outcomes"]  # outcome -> the word after "Beslissing:" in a Dutch answer
-
-
-@pytest.fixture
-def fast_sqlite(app):
-    """Many small cases per test: on SQLite, commit without waiting for the disk (nothing here survives a crash)."""
-    if db.engine.dialect.name != "sqlite":
-        yield
-        return
-
-    def no_sync(dbapi_connection, _record):
-        dbapi_connection.execute("PRAGMA synchronous=OFF")
-
-    event.listen(db.engine, "connect", no_sync)
-    db.session.remove()
-    db.engine.dispose()
-    yield
-    event.remove(db.engine, "connect", no_sync)
-    db.session.remove()
-    db.engine.dispose()
 
 
 @pytest.fixture
