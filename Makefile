@@ -8,16 +8,17 @@ MO     := caseflow/translations/nl/LC_MESSAGES/messages.mo
 
 .PHONY: run demo test bench install install-dev migrate translations extract-messages clean
 
-run: install $(MO) instance/secret_key migrate  ## start the web app with its scheduler on http://127.0.0.1:$(PORT)
+run: install $(MO) instance/secret_key instance/audit_key migrate  ## start the web app with its scheduler on http://127.0.0.1:$(PORT)
 	PORT=$(PORT) $(BIN)/python run.py
 
 # The demo: its own database (instance/demo.sqlite) and port, so demo cases never mix into the real register;
-# its mail is written as .eml files (instance/mail/), whatever instance/config.py says.
+# its mail is written as .eml files (instance/mail/), whatever instance/config.py says; its audit chain is anchored
+# in its own file.
 DEMO_PORT ?= 5001
 DEMO_ENV := CASEFLOW_SQLALCHEMY_DATABASE_URI=sqlite:///$(CURDIR)/instance/demo.sqlite CASEFLOW_MAIL_SERVER=null \
-            CASEFLOW_BASE_URL=http://127.0.0.1:$(DEMO_PORT)
+            CASEFLOW_BASE_URL=http://127.0.0.1:$(DEMO_PORT) CASEFLOW_AUDIT_ANCHOR_FILE=demo-audit-anchors.log
 
-demo: install $(MO) instance/secret_key  ## a demo instance with 40 demo cases on http://127.0.0.1:5001
+demo: install $(MO) instance/secret_key instance/audit_key  ## a demo instance with 40 demo cases on http://127.0.0.1:5001
 	$(DEMO_ENV) $(FLASK) db upgrade
 	$(DEMO_ENV) $(FLASK) demo seed --cases 40 --if-empty
 	$(DEMO_ENV) PORT=$(DEMO_PORT) $(BIN)/python run.py
@@ -41,11 +42,15 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
 	$(BIN)/pip install -q --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
-migrate: install instance/secret_key
+migrate: install instance/secret_key instance/audit_key
 	$(FLASK) db upgrade
 
 instance/secret_key: | $(VENV)/.installed
 	$(BIN)/python -c "from caseflow import write_secret_key; write_secret_key('instance')"
+
+# The key of the audit chain's links: made once, kept outside the database and its backups (see README).
+instance/audit_key: | $(VENV)/.installed
+	$(BIN)/python -c "from caseflow import write_audit_key; write_audit_key('instance')"
 
 translations: $(MO)
 $(MO): caseflow/translations/nl/LC_MESSAGES/messages.po | $(VENV)/.installed

@@ -26,6 +26,12 @@ class Config:
     PACKAGE_RETENTION_DAYS = 30  # data package files are deleted from the server this many days after delivery
     # Scheduled jobs (caseflow/jobs/runner.py), times in TIMEZONE.
     AUDIT_TIME = "05:45"  # the daily check of the audit trail's hash chain (jobs.verify_audit)
+    # The key of the audit chain's links (HMAC-SHA256), kept outside the database: CASEFLOW_AUDIT_KEY, else
+    # instance/audit_key (made like the secret key). Each day at AUDIT_ANCHOR_TIME the chain's head is anchored
+    # outside the database: appended to AUDIT_ANCHOR_FILE (relative: in instance/) and mailed to every admin.
+    AUDIT_KEY = None
+    AUDIT_ANCHOR_TIME = "05:50"
+    AUDIT_ANCHOR_FILE = "audit-anchors.log"
     ESCALATE_TIME = "06:00"
     REMINDERS_TIME = "08:00"
     PACKAGES_TIME = "03:00"  # the daily deletion of data packages past their retention period
@@ -94,6 +100,10 @@ class Config:
     BACKUP_DIR = None
     BACKUP_TIME = "02:30"
     BACKUP_KEEP = 14
+    # Backups are encrypted and authenticated under this key (CASEFLOW_BACKUP_KEY), or the key in the file
+    # BACKUP_KEY_FILE: never kept beside the archives, and without it a backup cannot be restored.
+    BACKUP_KEY = None
+    BACKUP_KEY_FILE = None
 
 
 class TestConfig(Config):
@@ -102,6 +112,8 @@ class TestConfig(Config):
     TESTING = True
     SECRET_KEY = "test-only-secret"
     WTF_CSRF_ENABLED = False
+    AUDIT_KEY = "test-only-audit-key"
+    BACKUP_KEY = "test-only-backup-key"
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "CASEFLOW_SQLALCHEMY_DATABASE_URI",
         "sqlite:///" + os.path.join(tempfile.gettempdir(), f"caseflow-test-{os.getpid()}.sqlite"),

@@ -1,4 +1,5 @@
 """`python run.py`: the web app with its scheduler, for a single machine (`make run`), served by waitress."""
+import logging
 import os
 
 from caseflow import create_app
@@ -17,12 +18,30 @@ def serve_address(app, environ=os.environ) -> tuple[str, int]:
     return host, port
 
 
-def serve(app, host: str, port: int) -> None:
-    """A production WSGI server (waitress: threaded, pure Python), with a neutral Server header (no version)."""
-    from waitress import serve as waitress_serve
+def server_settings(app) -> dict:
+    """What waitress is told besides the address: threads, a neutral Server header (no version), and no request
+    body larger than the app itself takes (MAX_CONTENT_LENGTH). Without that, waitress reads a chunked body from
+    anyone, logged in or not, up to its own default of 1 GB into a temporary file before the app sees it; with
+    it, waitress answers 413 and closes the connection once the body passes the limit."""
+    settings = {"threads": THREADS, "ident": "Caseflow"}
+    if app.config.get("MAX_CONTENT_LENGTH"):
+        settings["max_request_body_size"] = app.config["MAX_CONTENT_LENGTH"]
+    return settings
 
+
+def make_server(app, host: str, port: int):
+    """The waitress server `serve` runs (port 0: a free one, see its effective_port)."""
+    from waitress import create_server
+
+    return create_server(app, host=host, port=port, **server_settings(app))
+
+
+def serve(app, host: str, port: int) -> None:
+    """A production WSGI server (waitress: threaded, pure Python), with the settings of server_settings()."""
+    logging.basicConfig()  # waitress's warnings (a queue building up) to stderr, as waitress.serve does
+    server = make_server(app, host, port)
     print(f"Caseflow serving on http://{host}:{port} (base URL for links: {app.config['BASE_URL']})", flush=True)
-    waitress_serve(app, host=host, port=port, threads=THREADS, ident="Caseflow")
+    server.run()
 
 
 app = create_app()

@@ -3,7 +3,8 @@
     .venv/bin/python -m benchmarks.backup_roundtrip --cases 10000
 
 Seeds a throw-away SQLite instance with `demo seed` data (5,000 cases per run, as the command allows),
-then times `backup` and `restore` (into a second, empty instance) and prints the archive's size.
+then times `backup` and `restore` (into a second, empty instance) and prints the archive's size. The archive is
+encrypted and authenticated like every backup, under BENCH_KEY (or CASEFLOW_BACKUP_KEY when set).
 Set CASEFLOW_SQLALCHEMY_DATABASE_URI to a PostgreSQL URL to measure pg_dump/pg_restore instead (that
 database is filled, and then emptied and restored into).
 """
@@ -13,11 +14,14 @@ import tempfile
 import time
 from datetime import timedelta
 
+BENCH_KEY = "bench-only-backup-key"
+
 
 def _app(instance: str, uri: str):
     from caseflow import create_app
 
-    app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": uri})
+    app = create_app({"SECRET_KEY": "bench", "AUDIT_KEY": "bench-audit-key", "SQLALCHEMY_DATABASE_URI": uri,
+                      "BACKUP_KEY": os.environ.get("CASEFLOW_BACKUP_KEY") or BENCH_KEY, "BACKUP_KEY_FILE": None})
     app.instance_path = instance
     return app
 
@@ -31,7 +35,7 @@ def main() -> None:
     from sqlalchemy import func, select, text
 
     from caseflow import clock
-    from caseflow.backup import archive, restore
+    from caseflow.backup import archive, keys, restore
     from caseflow.demo import seed as demo
     from caseflow.extensions import db
     from caseflow.models import AuditEvent, Case
@@ -53,7 +57,7 @@ def main() -> None:
         db.session.remove()
         start = time.perf_counter()
         result = archive.create(source_uri, source.instance_path, os.path.join(folder, "backups"),
-                                now=clock.now(), revision=None)
+                                key=keys.for_backup(source.config), now=clock.now(), revision=None)
         backup_s = time.perf_counter() - start
         print(f"backup: {result.size / 1e6:.1f} MB, {result.files} stored files, {backup_s:.1f} s")
         if not source_uri.startswith("sqlite"):
@@ -66,7 +70,8 @@ def main() -> None:
     target = _app(os.path.join(folder, "restored"), target_uri)
     with target.app_context():
         start = time.perf_counter()
-        done = restore.restore(result.path, target_uri, target.instance_path, db.engine)
+        done = restore.restore(result.path, target_uri, target.instance_path, db.engine,
+                               key=keys.for_backup(target.config))
         print(f"restore: {done.cases} cases, {done.files} files, {time.perf_counter() - start:.1f} s")
         from caseflow.audit.verify import verify_all
 

@@ -75,7 +75,7 @@ def _app(url):
     from caseflow import create_app
 
     folder = tempfile.mkdtemp(prefix="caseflow-bench-")
-    app = create_app({"SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
+    app = create_app({"SECRET_KEY": "bench", "AUDIT_KEY": "bench-audit-key", "WTF_CSRF_ENABLED": False,
                       "SQLALCHEMY_DATABASE_URI": url or f"sqlite:///{folder}/bench.sqlite"})
     app.instance_path = folder
     return app

@@ -7,30 +7,61 @@ from flask import Flask, has_request_context, session
 from flask_login import current_user
 
 
-def _load_secret_key(app: Flask) -> None:
-    """Use CASEFLOW_SECRET_KEY or instance/secret_key; refuse to run without one."""
-    if app.config.get("SECRET_KEY"):
+def _load_key(app: Flask, setting: str, refusal: str) -> None:
+    """app.config[setting] from CASEFLOW_<setting> or the file instance/<setting in lower case>; refuse to run
+    without one (`refusal` says how to make it)."""
+    if app.config.get(setting):
         return
-    path = os.path.join(app.instance_path, "secret_key")
+    path = os.path.join(app.instance_path, setting.lower())
     if os.path.exists(path):
         with open(path) as fh:
-            app.config["SECRET_KEY"] = fh.read().strip()
-        return
-    raise RuntimeError(
-        "No secret key: set CASEFLOW_SECRET_KEY, or create instance/secret_key "
-        "(`make instance/secret_key` does that for a single-machine installation)."
-    )
+            app.config[setting] = fh.read().strip()
+        if app.config[setting]:
+            return
+    raise RuntimeError(refusal)
+
+
+def _load_secret_key(app: Flask) -> None:
+    """Use CASEFLOW_SECRET_KEY or instance/secret_key; refuse to run without one."""
+    _load_key(app, "SECRET_KEY", "No secret key: set CASEFLOW_SECRET_KEY, or create instance/secret_key "
+                                 "(`make instance/secret_key` does that for a single-machine installation).")
 
 
 def write_secret_key(instance_path: str) -> str:
     """Create instance/secret_key with a random key, if it does not exist yet."""
+    return _write_key(instance_path, "secret_key")
+
+
+def _write_key(instance_path: str, name: str) -> str:
     os.makedirs(instance_path, exist_ok=True)
-    path = os.path.join(instance_path, "secret_key")
+    path = os.path.join(instance_path, name)
     if not os.path.exists(path):
-        with open(path, "w") as fh:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
             fh.write(secrets.token_hex(32))
         os.chmod(path, 0o600)
     return path
+
+
+def _load_audit_key(app: Flask) -> None:
+    """The key of the audit chain's links (caseflow.audit.chain): CASEFLOW_AUDIT_KEY or instance/audit_key, kept
+    outside the database. Refuse to run without one, as without a secret key: a key made up at start would not be
+    the key the existing chain was linked with."""
+    _load_key(app, "AUDIT_KEY",
+              "No audit key: set CASEFLOW_AUDIT_KEY, or create instance/audit_key (`make instance/audit_key` does "
+              "that for a single-machine installation). If this installation had one, put it back: the audit "
+              "trail's links verify only under the key they were made with.")
+
+
+def write_audit_key(instance_path: str, anchor_file: str = "audit-anchors.log") -> str:
+    """Create instance/audit_key with a random key, if it does not exist yet; refuse when the audit chain was
+    already anchored there (the key was lost or moved: a new one would not verify the chain)."""
+    path = os.path.join(instance_path, "audit_key")
+    anchors = os.path.join(instance_path, anchor_file)
+    if not os.path.exists(path) and os.path.exists(anchors) and os.path.getsize(anchors) > 0:
+        raise SystemExit(f"{anchors} exists, but {path} does not: the audit chain was keyed with a key that is "
+                         "not there. Put the key back (or set CASEFLOW_AUDIT_KEY); a new key cannot verify it.")
+    return _write_key(instance_path, "audit_key")
 
 
 def _owner_only(app: Flask) -> None:
@@ -100,6 +131,7 @@ def create_app(test_config=None) -> Flask:
         app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "caseflow.sqlite")
     _owner_only(app)
     _load_secret_key(app)
+    _load_audit_key(app)
     if app.config.get("SESSION_COOKIE_SECURE") is None:  # Secure cookies whenever staff reach Caseflow over https
         app.config["SESSION_COOKIE_SECURE"] = str(app.config.get("BASE_URL") or "").startswith("https://")
     if int(app.config.get("PROXY_FIX_X_FOR") or 0) > 0:  # behind a TLS reverse proxy: its client address and scheme

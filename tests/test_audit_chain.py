@@ -1,4 +1,5 @@
-"""The audit trail is a hash chain: `audit verify`, the case page and the daily audit job notice tampering."""
+"""The audit trail is a keyed hash chain (HMAC-SHA256 under AUDIT_KEY): `audit verify`, the case page and the daily
+audit job notice tampering (tests/test_audit_keyed.py: rewriting without the key, the anchors outside the database)."""
 from datetime import date, datetime, timezone
 
 from sqlalchemy import select, text

@@ -37,7 +37,8 @@ CHILD = textwrap.dedent('''
     from caseflow.models import User
     from caseflow.services import cases as svc
 
-    app = create_app({"SECRET_KEY": "crash-test", "SQLALCHEMY_DATABASE_URI": os.environ["CRASH_URI"]})
+    app = create_app({"SECRET_KEY": "crash-test", "AUDIT_KEY": "crash-test-audit-key",
+                      "SQLALCHEMY_DATABASE_URI": os.environ["CRASH_URI"]})
     app.instance_path = os.environ["CRASH_INSTANCE"]
     point, calls = os.environ["CRASH_POINT"], []
 

@@ -95,7 +95,7 @@ def test_the_zip_kept_for_a_sent_letter_stays_as_it_was(app, actor):
 
     with open(kept, "rb") as fh:  # what went out is evidence of what went out: not rewritten, not deleted
         assert fh.read() == before
-    assert packages.files_in(kept) == ["bestellingen.csv", "klant-2077.csv"]
+    assert packages.files_in(letter) == ["bestellingen.csv", "klant-2077.csv"]  # as recorded, not read from the ZIP
 
 
 def test_refused_on_a_closed_case(actor):

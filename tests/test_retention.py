@@ -94,7 +94,7 @@ def test_database_and_instance_are_readable_by_the_owner_only(tmp_path):
 
     instance = tmp_path / "instance"
     instance.mkdir(mode=0o755)
-    app = create_app({"SECRET_KEY": "x", "TESTING": True,
+    app = create_app({"SECRET_KEY": "x", "AUDIT_KEY": "x-audit", "TESTING": True,
                       "SQLALCHEMY_DATABASE_URI": "sqlite:///" + str(instance / "caseflow.sqlite")})
     app.instance_path = str(instance)
     from caseflow import _owner_only

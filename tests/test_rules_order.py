@@ -5,10 +5,8 @@ from datetime import date
 from itertools import permutations
 
 import pytest
-from sqlalchemy import event
 
 from caseflow.clock import as_utc
-from caseflow.extensions import db
 from caseflow.legal import checklists, rules
 from caseflow.legal.rights import DISCLOSING_OUTCOMES
 from caseflow.letters import packages
@@ -37,25 +35,6 @@ SCENARIOS = {
     "portability": (dict(outcome="granted"), ("export_mailchimp",)),
     "consent_withdrawal": (dict(outcome="granted"), ("analytics_consent",)),
 }
-
-
-@pytest.fixture
-def fast_sqlite(app):
-    """600 small cases per test: on SQLite, commit without waiting for the disk (nothing here survives a crash)."""
-    if db.engine.dialect.name != "sqlite":
-        yield
-        return
-
-    def no_sync(dbapi_connection, _record):
-        dbapi_connection.execute("PRAGMA synchronous=OFF")
-
-    event.listen(db.engine, "connect", no_sync)
-    db.session.remove()
-    db.engine.dispose()
-    yield
-    event.remove(db.engine, "connect", no_sync)
-    db.session.remove()
-    db.engine.dispose()
 
 
 def _attempt(step):

@@ -15,6 +15,7 @@ def run_module(monkeypatch):
         for key in ("PORT", "HOST", "CASEFLOW_BASE_URL"):
             monkeypatch.delenv(key, raising=False)
         monkeypatch.setenv("CASEFLOW_SECRET_KEY", "test-only-secret")  # a fresh checkout has no instance/secret_key
+        monkeypatch.setenv("CASEFLOW_AUDIT_KEY", "test-only-audit-key")  # nor instance/audit_key
         for key, value in environ.items():
             monkeypatch.setenv(key, value)
         monkeypatch.delitem(sys.modules, "run", raising=False)
@@ -72,7 +73,8 @@ def test_run_py_serves_through_waitress_without_a_version_banner(tmp_path):
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     env = {**os.environ, "PORT": str(port), "HOST": "127.0.0.1", "CASEFLOW_SECRET_KEY": "test-only-secret",
-           "CASEFLOW_SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/run.sqlite", "PYTHONUNBUFFERED": "1"}
+           "CASEFLOW_SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/run.sqlite", "PYTHONUNBUFFERED": "1",
+           "CASEFLOW_AUDIT_KEY": "test-only-audit-key", "CASEFLOW_AUDIT_ANCHOR_FILE": f"{tmp_path}/audit-anchors.log"}
     env.pop("CASEFLOW_BASE_URL", None)
     subprocess.run([sys.executable, "-m", "flask", "--app", "caseflow", "db", "upgrade"], cwd=root, env=env,
                    check=True, capture_output=True)

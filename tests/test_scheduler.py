@@ -63,8 +63,9 @@ def test_missed_runs_of_today_are_due_at_start(app):
     late = scheduler.build_scheduler(app, now_fn=lambda: at("2026-03-10 09:30"))
     due_early = {job.id for job in early.get_jobs() if hasattr(job, "next_run_time")}
     due_late = {job.id for job in late.get_jobs() if hasattr(job, "next_run_time")}
-    assert due_early == {"escalate", "packages", "retention", "audit"}  # 03:00, 05:30, 05:45, 06:00 passed, 08:00 not
-    assert due_late == {"escalate", "reminders", "packages", "retention", "audit"}  # mail simply starts its interval
+    # 03:00, 05:30, 05:45, 05:50, 06:00 passed, 08:00 not
+    assert due_early == {"escalate", "packages", "retention", "audit", "anchor"}
+    assert due_late == {"escalate", "reminders", "packages", "retention", "audit", "anchor"}  # mail starts its interval
     assert "backup" not in {job.id for job in late.get_jobs()}  # off without CASEFLOW_BACKUP_DIR
 
 
@@ -89,18 +90,18 @@ def _start_and_wait(app, now_fn, job_ids, timeout=30):
 def test_a_scheduler_started_late_catches_up_once(app):
     Register()
     wednesday_0930 = lambda: at("2026-04-08 09:30")  # noqa: E731 - down at 06:00 and 08:00
-    _start_and_wait(app, wednesday_0930, {"escalate", "reminders"})
+    _start_and_wait(app, wednesday_0930, {"escalate", "reminders", "anchor"})
     db.session.expire_all()
     runs = {r.job: r for r in db.session.scalars(sql_select(JobRun).where(JobRun.day == TODAY))}
     assert (runs["escalate"].status, runs["escalate"].count) == ("done", 6)
     assert (runs["reminders"].status, runs["reminders"].count) == ("done", 3)
     queued = db.session.scalar(sql_select(func.count(OutboxMessage.id)))
-    assert queued == 3  # 3 reminders; a working day, so no escalation email of its own
+    assert queued == 4  # 3 reminders and the admin's daily anchor; a working day, so no escalation email of its own
 
-    _start_and_wait(app, wednesday_0930, {"escalate", "reminders"})  # a restart the same morning
+    _start_and_wait(app, wednesday_0930, {"escalate", "reminders", "anchor"})  # a restart the same morning
     db.session.expire_all()
     assert db.session.scalar(sql_select(func.count(OutboxMessage.id))) == queued
-    assert db.session.scalar(sql_select(func.count(JobRun.id)).where(JobRun.day == TODAY)) == 5  # + packages, retention, audit
+    assert db.session.scalar(sql_select(func.count(JobRun.id)).where(JobRun.day == TODAY)) == 6  # + packages, retention, audit, anchor
 
 
 def _start_scheduler_command(app, *, sigint_ignored: bool):
@@ -110,9 +111,10 @@ def _start_scheduler_command(app, *, sigint_ignored: bool):
     the test means the same whether pytest runs in a terminal or in the background.
     """
     env = dict(os.environ, CASEFLOW_SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
-               CASEFLOW_SECRET_KEY="test-only-secret", CASEFLOW_ESCALATE_TIME="23:59",
+               CASEFLOW_SECRET_KEY="test-only-secret", CASEFLOW_AUDIT_KEY="test-only-audit-key", CASEFLOW_ESCALATE_TIME="23:59",
                CASEFLOW_REMINDERS_TIME="23:59", CASEFLOW_PACKAGES_TIME="23:59", CASEFLOW_RETENTION_TIME="23:59", CASEFLOW_AUDIT_TIME="23:59",
-               PYTHONUNBUFFERED="1")
+               CASEFLOW_AUDIT_ANCHOR_TIME="23:59", PYTHONUNBUFFERED="1",
+               CASEFLOW_AUDIT_ANCHOR_FILE=os.path.join(app.instance_path, "audit-anchors.log"))
     flask = os.path.join(os.path.dirname(sys.executable), "flask")
     disposition = signal.SIG_IGN if sigint_ignored else signal.SIG_DFL
     proc = subprocess.Popen([flask, "--app", "caseflow", "scheduler"], cwd=ROOT, env=env,

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pyotp
 
 from caseflow.extensions import db
+from caseflow.mail.models import OutboxMessage
 from caseflow.models import User
 from caseflow.security.models import SecurityEvent
 from tests.fixtures.users import PASSWORD
@@ -69,9 +70,19 @@ def test_wrong_codes_are_throttled_like_passwords(client, auth, staff, frozen_cl
 def test_switching_off_and_an_admin_switching_it_off_for_a_lost_phone(app, client, auth, admin, staff,
                                                                        frozen_clock):
     auth.login()
-    _enrol(client, frozen_clock)
-    client.post("/account/two-factor/remove")
+    secret = _enrol(client, frozen_clock)
+    # a session left open is not enough: the password and a current code are asked, as at login
+    refused = client.post("/account/two-factor/remove")
+    assert refused.status_code == 422 and db.session.get(User, staff.id).totp_secret == secret
+    frozen_clock.advance(seconds=30)
+    code = pyotp.TOTP(secret).at(frozen_clock.now)
+    refused = client.post("/account/two-factor/remove", data={"password": "wrong password!", "code": code})
+    assert refused.status_code == 422 and 'id="password-error"' in refused.get_data(as_text=True)
+    assert db.session.get(User, staff.id).totp_secret == secret
+    assert client.post("/account/two-factor/remove", data={"password": PASSWORD, "code": code}).status_code == 302
     assert db.session.get(User, staff.id).totp_secret is None
+    told = db.session.scalars(db.select(OutboxMessage).where(OutboxMessage.kind == "security")).all()
+    assert [m.recipient for m in told] == [staff.email] and "127.0.0.1" in told[0].body_text
     _enrol(client, frozen_clock)
     other = app.test_client()
     other.post("/login", data={"email": admin.email, "password": PASSWORD})
@@ -80,6 +91,8 @@ def test_switching_off_and_an_admin_switching_it_off_for_a_lost_phone(app, clien
     event = db.session.scalars(db.select(SecurityEvent).where(SecurityEvent.kind == "totp_removed")
                                .order_by(SecurityEvent.id.desc())).first()
     assert event.actor_id == admin.id and event.user_id == staff.id
+    told = db.session.scalars(db.select(OutboxMessage).where(OutboxMessage.kind == "security")).all()
+    assert len(told) == 2 and admin.name in told[1].body_text  # told who did it
 
 
 def test_mandatory_for_administrators_when_the_setting_is_on(app, client, auth, admin, staff, frozen_clock,
@@ -106,3 +119,32 @@ def test_codes_from_the_neighbouring_time_steps_are_accepted(app, client, auth, 
     auth.login()
     late = pyotp.TOTP(staff.totp_secret).at(frozen_clock.now - timedelta(seconds=30))  # a phone a bit behind
     assert client.post("/login/code", data={"code": late}).status_code == 302
+
+
+def test_the_same_code_on_several_sessions_at_once_opens_one(app, staff, frozen_clock):
+    """Six password-step sessions submit the same current code at the same moment: one succeeds."""
+    import threading
+
+    secret = pyotp.random_base32()
+    user = db.session.get(User, staff.id)
+    user.totp_secret = secret
+    db.session.commit()
+    clients = [app.test_client() for _ in range(6)]
+    for c in clients:
+        assert c.post("/login", data={"email": staff.email, "password": PASSWORD}).headers["Location"].endswith(
+            "/login/code")
+    code = pyotp.TOTP(secret).at(frozen_clock.now)
+    barrier, results = threading.Barrier(len(clients)), []
+
+    def submit(c):
+        with app.app_context():
+            barrier.wait()
+            results.append(c.post("/login/code", data={"code": code}).status_code)
+
+    threads = [threading.Thread(target=submit, args=(c,)) for c in clients]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert sorted(results) == [200] * 5 + [302]  # one session opened; the others are told the code was used
+    assert sum(c.get("/").status_code == 200 for c in clients) == 1

@@ -130,6 +130,7 @@ def unlock():
 
 JOB_LABELS = {
     "audit": _l("Check the audit trail's hash chain"),
+    "anchor": _l("Anchor the audit trail's head outside the database (file and email to admins)"),
     "escalate": _l("Escalate due and overdue cases"),
     "reminders": _l("Daily reminder emails"),
     "mail": _l("Deliver the mail outbox"),

@@ -1,14 +1,19 @@
-"""The audit events form one hash chain, ordered by id: each event's hash covers its own fields and the hash of the
-event before it. Editing, deleting or inserting a row straight in the database breaks the chain from that row on.
+"""The audit events form one keyed chain, ordered by id: each event's link is an HMAC-SHA256, under the audit key
+kept outside the database (AUDIT_KEY, else instance/audit_key), over the link of the event before it and its own
+fields. Editing, deleting or inserting a row straight in the database breaks the chain from that row on, and
+without the key nobody can compute the links again; events deleted at the end show against the anchors
+(caseflow.audit.anchor).
 
 Appending locks the single `audit_chain_head` row before the event gets its id (SELECT ... FOR UPDATE on
 PostgreSQL; on SQLite the transaction already holds the database's write lock), so two transactions never
 chain onto the same predecessor and ids follow the chain's order.
 """
 import hashlib
+import hmac
 import json
 from datetime import timezone
 
+from flask import current_app
 from sqlalchemy import event, func, insert, select, update
 
 from caseflow.audit.models import AuditChainHead
@@ -35,16 +40,38 @@ def content_digests(row) -> dict:
     return {name: kept[name] if name in kept else digest(getattr(row, name)) for name in CONTENT_FIELDS}
 
 
-def event_hash(prev_hash: str, row, case_prev_id: int | None) -> str:
-    """sha256 over the previous hash and the event's canonical fields (free texts by their digests).
+def canonical(row, case_prev_id: int | None) -> str:
+    """The event's fields as one text (free texts by their digests), as every link covers them.
 
     `case_prev_id`, the id of the case's own event before this one, links each case's events among themselves
     too: the case page can then tell that one of them was deleted."""
     digests = content_digests(row)
     fields = [row.id, row.case_id, case_prev_id, row.user_id, _timestamp(row.created_at), row.action,
               digests["detail"], digests["before"], digests["after"]]
-    canonical = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(f"{prev_hash}\n{canonical}".encode()).hexdigest()
+    return json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
+
+
+def link(key: bytes, prev_link: str, row, case_prev_id: int | None) -> str:
+    """HMAC-SHA256 under the audit key over the previous link and the event's canonical fields: a pure function."""
+    return hmac.new(key, f"{prev_link}\n{canonical(row, case_prev_id)}".encode(), hashlib.sha256).hexdigest()
+
+
+def key_of(config) -> bytes:
+    """The audit key of an app's settings (create_app refuses to start without one)."""
+    key = config.get("AUDIT_KEY")
+    if not key:
+        raise RuntimeError("no audit key: set CASEFLOW_AUDIT_KEY or create instance/audit_key")
+    return key if isinstance(key, bytes) else str(key).encode()
+
+
+def current_key() -> bytes:
+    return key_of(current_app.config)
+
+
+def key_id(key: bytes) -> str:
+    """A short public name of the key (an HMAC of a fixed text): an anchor made under another key shows as such,
+    and the key itself never leaves the server."""
+    return hmac.new(key, b"caseflow audit key id", hashlib.sha256).hexdigest()[:16]
 
 
 def _head_table():
@@ -75,7 +102,7 @@ def _append(mapper, connection, target):
     table = AuditEvent.__table__
     case_prev_id = connection.execute(select(func.max(table.c.id)).where(
         table.c.case_id == target.case_id, table.c.id < target.id)).scalar()
-    value = event_hash(prev_hash, target, case_prev_id)
+    value = link(current_key(), prev_hash, target, case_prev_id)
     connection.execute(update(table).where(table.c.id == target.id).values(hash=value))
     connection.execute(update(_head_table()).where(_head_table().c.id == HEAD_ID)
                        .values(last_id=target.id, last_hash=value))

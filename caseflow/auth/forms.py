@@ -39,8 +39,10 @@ class EnrolForm(FlaskForm):
 
 
 class RemoveTotpForm(FlaskForm):
-    """CSRF-protected button to switch two-factor login off."""
+    """Switching two-factor login off: the password and a current code, as when logging in."""
 
+    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password."))])
+    code = StringField(_l("Code from your authenticator app"), validators=[DataRequired(_l("Enter the code."))])
     submit = SubmitField(_l("Switch off two-factor login"))
 
 

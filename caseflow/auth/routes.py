@@ -204,13 +204,22 @@ def two_factor():
 @bp.route("/account/two-factor/remove", methods=["POST"])
 @login_required
 def remove_two_factor():
-    if RemoveTotpForm().validate_on_submit() and current_user.totp_secret:
-        if _required():
-            flash(_("Administrators must keep two-factor login on."), "error")
+    form = RemoveTotpForm()
+    if not current_user.totp_secret:
+        return redirect(url_for("auth.two_factor"))
+    if _required():
+        flash(_("Administrators must keep two-factor login on."), "error")
+        return redirect(url_for("auth.two_factor"))
+    if form.validate_on_submit():
+        try:
+            user_service.remove_totp(current_user, now=security.now(), actor=current_user,
+                                     password=form.password.data, code=form.code.data, **client())
+        except ServiceError as error:
+            apply_service_error(form, error)
         else:
-            user_service.remove_totp(current_user, now=security.now(), actor=current_user, **client())
-            flash(_("Two-factor login is off."), "success")
-    return redirect(url_for("auth.two_factor"))
+            flash(_("Two-factor login is off. We sent you an email about it."), "success")
+            return redirect(url_for("auth.two_factor"))
+    return render_template("auth/two_factor.html", remove_form=form, required=False), 422
 
 
 def _required() -> bool:

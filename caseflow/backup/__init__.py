@@ -1,1 +1,3 @@
-"""Backup and restore: one archive with the database and every stored file under instance/, with a manifest."""
+"""Backup and restore: one encrypted, authenticated archive with the database, the folders of stored files under
+instance/ and a manifest (sealed.py: the container; archive.py: what is in it; unpack.py and restore.py: the rules a
+restore holds every archive to)."""

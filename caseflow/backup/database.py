@@ -89,6 +89,8 @@ def load(uri: str, source_file: str) -> None:
         try:
             with dest:
                 source.backup(dest)
+        except sqlite3.Error as error:
+            raise BackupError(f"the archive's database could not be loaded: {error}") from None
         finally:
             dest.close()
             source.close()

@@ -32,10 +32,15 @@ from caseflow.models import Case, CaseRight, Letter
 from caseflow.services import ServiceError, closing, resolution
 from caseflow.services import cases as case_service
 from caseflow.services import export as export_service
-from caseflow.services.register import CLOSED_MATCHES_CAP, Filters, assignee_choices, count_closed_matches, page_of
+from caseflow.services.register import (
+    CLOSED_MATCHES_CAP,
+    Filters,
+    assignee_choices,
+    count_closed_matches,
+    page_number,
+    page_of,
+)
 from caseflow.web.validators import max_length
-
-MAX_ID = 2**31 - 1  # ids are 32-bit integers: a larger one in a filter matches nobody
 
 
 def _register_view():
@@ -51,7 +56,7 @@ def _register_view():
 @bp.route("/cases")
 def index():
     form, filters = _register_view()
-    page = page_of(filters, request.args.get("page", 1, type=int), current_app.config["CASES_PER_PAGE"])
+    page = page_of(filters, page_number(request.args.get("page")), current_app.config["CASES_PER_PAGE"])
     closed_matches = count_closed_matches(filters) if filters.status == "open" else 0
     shown = rows.rows(page.items, clock.today(), current_app.config["WARNING_DAYS"])
     return render_template("cases/index.html", form=form, page=page, rows=shown, filters=filters,

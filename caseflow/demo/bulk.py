@@ -158,12 +158,13 @@ def _drop_search_index() -> str | None:
 
 
 class _Chain:
-    """Bulk events get their ids and hashes here, chained as caseflow.audit.chain does one by one (the ORM's
+    """Bulk events get their ids and links here, chained as caseflow.audit.chain does one by one (the ORM's
     listeners do not see a bulk insert), so `audit verify` passes on a seeded register."""
 
     def __init__(self):
         connection = db.session.connection()
         _, self.last_hash = chain.lock_head(connection)
+        self.key = chain.current_key()
         self.last_id = None
         self.next_id = (db.session.scalar(select(func.max(AuditEvent.id))) or 0) + 1
 
@@ -174,7 +175,7 @@ class _Chain:
                 event.setdefault(name, None)
             event["id"], self.next_id = self.next_id, self.next_id + 1
             row = SimpleNamespace(redacted=None, **event)
-            event["hash"] = self.last_hash = chain.event_hash(self.last_hash, row, case_prev_id)
+            event["hash"] = self.last_hash = chain.link(self.key, self.last_hash, row, case_prev_id)
             case_prev_id = self.last_id = event["id"]
 
     def close(self) -> None:

@@ -1,5 +1,6 @@
 """The evidence ZIP: the case summary PDF, every letter as sent (PDF, or the email as .eml), the data packages
-that went out and the Bpost receipts."""
+that went out and the Bpost receipts. Entry names are made safe and unique as every ZIP's are
+(package_zip.EntryNames): a receipt uploaded as "../../x.pdf" stays inside the folder it is unpacked in."""
 import io
 import os
 import zipfile
@@ -8,6 +9,7 @@ from flask import current_app
 
 from caseflow import attachments
 from caseflow.letters import pdf
+from caseflow.letters.package_zip import EntryNames, safe_name
 from caseflow.mail import outbox as mail
 from caseflow.models import Case, Letter
 
@@ -26,25 +28,23 @@ def letter_file(case: Case, letter: Letter) -> tuple[str, bytes]:
             finally:
                 message.attachment_path = saved
         return f"{stem}.eml", email.as_bytes()
-    name, _, address = letter.recipient.partition("\n")
-    return f"{stem}.pdf", pdf.letter_pdf(body=letter.body, subject=letter.subject, requester_name=name,
-                                         requester_address=address, reference=case.reference,
-                                         letter_date=letter.sent_on, locale=letter.locale)
+    return f"{stem}.pdf", pdf.sent_letter_pdf(letter, reference=case.reference)
 
 
 def evidence_zip(case: Case, summary_name: str, summary: bytes, *, folders: dict) -> bytes:
     """The ZIP beside the summary. `folders`: the folder names in the reader's language."""
     buffer = io.BytesIO()
+    names = EntryNames()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr(summary_name, summary)
+        zf.writestr(names(summary_name), summary)
         for letter in case.letters:
             name, data = letter_file(case, letter)
-            zf.writestr(f"{folders['letters']}/{name}", data)
+            zf.writestr(names(folders["letters"], name), data)
             if letter.package_path:
                 path = os.path.join(current_app.instance_path, letter.package_path)
                 if os.path.isfile(path):
-                    zf.write(path, f"{folders['packages']}/{letter.id}-{letter.package_name}")
+                    zf.write(path, names(folders["packages"], f"{letter.id}-{safe_name(letter.package_name)}"))
             if letter.receipt_path and os.path.isfile(attachments.path_of(letter.receipt_path)):
                 zf.write(attachments.path_of(letter.receipt_path),
-                         f"{folders['receipts']}/{letter.id}-{letter.receipt_name}")
+                         names(folders["receipts"], f"{letter.id}-{safe_name(letter.receipt_name)}"))
     return buffer.getvalue()

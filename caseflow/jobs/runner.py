@@ -18,7 +18,8 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from caseflow import clock
-from caseflow.audit.chain import latest_hash
+from caseflow.audit import anchor as audit_anchor
+from caseflow.audit.chain import current_key, latest_hash
 from caseflow.audit.verify import verify_all
 from caseflow.extensions import db
 from caseflow.intake import poll as intake_poll
@@ -137,17 +138,30 @@ def escalate(today: date, now: datetime):
 def verify_audit(today: date, now: datetime):
     """Check the whole audit chain every day and alert every admin at once on a break (a job of its own, just
     before escalate: it reads every event ever written, which the escalation itself never needs to)."""
-    report = verify_all(db.session)
+    report = verify_all(db.session)  # the links under the key, and the anchors outside the database
     counts = {"checked": report.checked}
     if not report.ok:
         log.error("audit chain broken: %s", report.first.describe())
-        counts["chain_broken"] = len(report.breaks)
+        counts["chain_broken"] = report.total
         for user in _active_users(admins_only=True):  # every day: a broken chain never waits for a reminder
             subject, text, html = reminders.render_chain_alert(user, report, today)
             mail.enqueue(recipient=user.email, subject=subject, text=text, html=html, kind="audit_alert",
                          key=f"audit-chain:{today.isoformat()}:user:{user.id}", user=user, locale=user.locale,
                          now=now)
     return "done", report.checked, counts
+
+
+def anchor_audit(today: date, now: datetime):
+    """Anchor the audit chain's head outside the database every day, whatever else there is to report: a line of
+    the anchor file, and an email to every active admin (queued with the claim: rewriting history would also mean
+    rewriting delivered mail)."""
+    head = audit_anchor.record(db.session, audit_anchor.path_of(current_app), current_key(), now=now)
+    admins = _active_users(admins_only=True)
+    for user in admins:
+        subject, text, html = reminders.render_anchor(user, head, today)
+        mail.enqueue(recipient=user.email, subject=subject, text=text, html=html, kind="audit_anchor",
+                     key=f"audit-anchor:{today.isoformat()}:user:{user.id}", user=user, locale=user.locale, now=now)
+    return "done", head.events, {"anchored": head.events, "mailed": len(admins)}
 
 
 def reminder_messages(today: date) -> list[tuple]:
@@ -224,6 +238,7 @@ JOBS = {
     job.id: job
     for job in (
         Job("audit", verify_audit, daily=True, time_setting="AUDIT_TIME"),
+        Job("anchor", anchor_audit, daily=True, time_setting="AUDIT_ANCHOR_TIME"),
         Job("escalate", escalate, daily=True, time_setting="ESCALATE_TIME"),
         Job("reminders", send_reminders, daily=True, time_setting="REMINDERS_TIME"),
         Job("mail", deliver_mail, daily=False),

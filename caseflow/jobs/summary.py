@@ -20,6 +20,10 @@ def describe(job_id: str, counts: dict) -> str:
         if counts.get("chain_broken"):
             parts.append(ngettext("audit trail tampered with: %(num)d broken link",
                                   "audit trail tampered with: %(num)d broken links", counts["chain_broken"]))
+    elif job_id == "anchor":
+        parts.append(ngettext("head of %(num)d event anchored", "head of %(num)d events anchored",
+                              counts.get("anchored", 0)))
+        parts.append(ngettext("mailed to %(num)d admin", "mailed to %(num)d admins", counts.get("mailed", 0)))
     elif job_id == "reminders" and "queued" in counts:
         parts.append(ngettext("%(num)d reminder queued", "%(num)d reminders queued", counts["queued"]))
     elif job_id == "intake":

@@ -6,30 +6,57 @@ import json
 import os
 import re
 import secrets
+import unicodedata
 import zipfile
 from datetime import datetime
 
 import pyzipper
 
+from caseflow.attachments import shorten
 from caseflow.clock import BRUSSELS
 
-DATA_DIR = "data/"
+DATA_DIR = "data"
 INFO_SHEET = "art15-informatie.pdf"
 CHUNK = 1024 * 1024
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
+# Characters no one sees: controls, direction marks and overrides (U+200E/F, U+202A-E, U+2066-9: "exe.pdf" shown
+# for "fdp.exe"), zero-width and other format characters, line separators, lone surrogates
+_INVISIBLE = {"Cc", "Cf", "Zl", "Zp", "Cs"}
+# Names Windows keeps for devices, also with an extension ("CON.txt", "nul.tar.gz", "COM1 .csv")
+_RESERVED = re.compile(r"(CON|PRN|AUX|NUL|CONIN\$|CONOUT\$|COM[0-9\u00b9\u00b2\u00b3]|LPT[0-9\u00b9\u00b2\u00b3]) *(\..*)?",
+                       re.IGNORECASE)
+MAX_NAME = 150  # characters of one part of an entry's name (a path of a few of them stays below Windows' 260)
 
 
 def safe_name(display_name: str) -> str:
-    """A file name that unpacks the same everywhere: no folders, no characters Windows refuses.
+    """One part of a ZIP entry's name that unpacks the same everywhere, and only where it is meant to: no folders
+    (so no "..", no absolute path, no drive letter, no backslash), no characters Windows refuses, none that cannot
+    be seen or that turn the text around, no device name (CON, NUL, COM1.txt...), no dot or space at either end.
 
     A name from a browser is a bare name; one with a path (old browsers) keeps its last part, unless that would
     cut the name in the middle of something like =HYPERLINK("https://...") where the slashes are not folders."""
-    name = (display_name or "").replace("\\", "/")
+    name = unicodedata.normalize("NFC", display_name or "").replace("\\", "/")
     base = os.path.basename(name)
     if "(" not in name.partition("/")[0] and base:
         name = base
+    name = "".join("_" if unicodedata.category(ch) in _INVISIBLE else ch for ch in name)
     name = _UNSAFE.sub("_", name).strip(" .")
-    return name or "bestand"
+    if _RESERVED.fullmatch(name):
+        name = "_" + name
+    return shorten(name, MAX_NAME).rstrip(" .") or "bestand"
+
+
+class EntryNames:
+    """The entry names of one ZIP as it is written: every part made safe (safe_name), folders joined by "/", and no
+    two entries with the same name, ignoring case ("name (2).ext"). Every ZIP Caseflow writes names its entries so.
+    """
+
+    def __init__(self) -> None:
+        self._taken: set[str] = set()
+
+    def __call__(self, *parts: str) -> str:
+        """The entry name for a file `parts[-1]` in the folders `parts[:-1]`."""
+        return _unique("/".join(safe_name(part) for part in parts), self._taken)
 
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -43,7 +70,7 @@ def csv_cell(value):
 
 
 def _unique(name: str, taken: set[str]) -> str:
-    """`name`, or `name (2).ext`, `name (3).ext`... if another file already has it (ignoring case)."""
+    """`name`, or `name (2).ext`, `name (3).ext`... if another entry already has it (ignoring case)."""
     stem, ext = os.path.splitext(name)
     candidate, n = name, 1
     while candidate.casefold() in taken:
@@ -101,17 +128,17 @@ def build_package(files, *, reference: str, info_sheet: bytes, created_at: datet
     created = local.isoformat()
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        taken: set[str] = set()
+        names = EntryNames()
         entries = []
         for display_name, path in files:
-            name = DATA_DIR + _unique(safe_name(display_name), taken)
+            name = names(DATA_DIR, display_name)
             size, sha256 = _add_file(zf, name, path, local)
             entries.append({"name": name, "original_name": display_name, "size": size, "sha256": sha256})
-        sheet = _add_bytes(zf, INFO_SHEET, info_sheet, local)
+        sheet = _add_bytes(zf, names(INFO_SHEET), info_sheet, local)
         manifest = {"reference": reference, "created_at": created, "files": entries, "information_sheet": sheet}
-        _add_bytes(zf, "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8") + b"\n",
-                   local)
-        _add_bytes(zf, "manifest.csv", _manifest_csv(reference, created, entries), local)
+        _add_bytes(zf, names("manifest.json"),
+                   json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8") + b"\n", local)
+        _add_bytes(zf, names("manifest.csv"), _manifest_csv(reference, created, entries), local)
     return buffer.getvalue()
 
 

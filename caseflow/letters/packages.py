@@ -1,20 +1,19 @@
 """The access/portability package: uploaded data exports, zipped with a manifest and the Art. 15 sheet."""
 import hashlib
-import json
 import logging
 import os
 import uuid
-import zipfile
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from caseflow import attachments
 from caseflow.extensions import db
 from caseflow.legal.rules import IDENTITY_NOT_VERIFIED
 from caseflow.letters import package_zip as package
 from caseflow.letters import pdf
-from caseflow.models import PackageFile
+from caseflow.models import AuditEvent, PackageFile
 from caseflow.services import ServiceError, audit, check_version, commit, moment, require_open
 
 log = logging.getLogger(__name__)
@@ -131,7 +130,22 @@ def record_download(case, *, actor, files=None, source: str | None = None, now=N
     commit()
 
 
-def files_in(zip_path: str) -> list[str]:
-    """The original names of the exported files in a package ZIP, as its manifest lists them."""
-    with zipfile.ZipFile(zip_path) as zf:
-        return [f["original_name"] for f in json.loads(zf.read("manifest.json"))["files"]]
+def files_in(letter) -> list[str]:
+    """The original names of the exported files in the package that went with `letter`, in the package's order.
+
+    Taken from what Caseflow recorded, never from the ZIP: an emailed package is encrypted with a passphrase that
+    is not kept, and a file removed from the package later is gone from PackageFile but not from what was sent.
+    The audit trail holds both: the package a letter took is every file added to the case's package, less those
+    removed again, up to the moment the letter was written (add_files and remove_file record each one)."""
+    events = db.session.execute(
+        select(AuditEvent.action, AuditEvent.detail)
+        .where(AuditEvent.case_id == letter.case_id, AuditEvent.created_at <= letter.created_at,
+               AuditEvent.action.in_(("package_file_added", "package_file_removed")))
+        .order_by(AuditEvent.id))
+    names = []
+    for action, name in events:
+        if action == "package_file_added":
+            names.append(name)
+        elif name in names:
+            names.remove(name)
+    return names

@@ -230,6 +230,15 @@ def letter_pdf(*, body: str, subject: str, requester_name: str, requester_addres
     return doc.render()
 
 
+def sent_letter_pdf(letter, *, reference: str) -> bytes:
+    """The PDF of a letter as it was sent: to the recipient stored with it (name, then the postal address; an
+    email's address), dated and worded as stored. Never the case's details as they are now: correcting the
+    requester's address afterwards does not readdress a letter already posted."""
+    name, _, address = letter.recipient.partition("\n")
+    return letter_pdf(body=letter.body, subject=letter.subject, requester_name=name, requester_address=address,
+                      reference=reference, letter_date=letter.sent_on, locale=letter.locale)
+
+
 def _remedy_span(blocks: list[str]) -> tuple[int, int] | None:
     """Where the complaint and remedy passage is: the GBA's address with the sentence before and after it, and the
     heading above them if there is one (a short line without a full stop)."""

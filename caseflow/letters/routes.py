@@ -67,29 +67,31 @@ def compose_letter(case_id):
 
 @bp.route("/cases/<int:case_id>/letters/<int:letter_id>")
 def show_letter(case_id, letter_id):
-    return render_template("cases/letter.html", case=get_case(case_id), letter=get_letter(case_id, letter_id))
+    letter = get_letter(case_id, letter_id)
+    return render_template("cases/letter.html", case=get_case(case_id), letter=letter,
+                           package_files=packages.files_in(letter) if letter.package_path else [])
 
 
 @bp.route("/cases/<int:case_id>/letters/<int:letter_id>.pdf")
 def letter_pdf(case_id, letter_id):
+    """The letter as it was sent (its own recipient, date and text), to print."""
     case, letter = get_case(case_id), get_letter(case_id, letter_id)
-    data = pdf.letter_pdf(body=letter.body, subject=letter.subject, requester_name=case.requester_name,
-                          requester_address=case.requester_address, reference=case.reference,
-                          letter_date=letter.sent_on, locale=letter.locale)
+    data = pdf.sent_letter_pdf(letter, reference=case.reference)
     return send_file(io.BytesIO(data), mimetype="application/pdf",
                      download_name=f"{case.reference}-{letter.kind}-{letter.id}.pdf")
 
 
 @bp.route("/cases/<int:case_id>/letters/<int:letter_id>/package.zip")
 def letter_package(case_id, letter_id):
-    """The exact data package that went with this letter (to print or copy for a registered letter)."""
+    """The exact data package that went with this letter, byte for byte: encrypted as it was emailed, or plain as
+    handed over with a registered letter. Its files are listed from what Caseflow recorded, not read from the ZIP."""
     case, letter = get_case(case_id), get_letter(case_id, letter_id)
     if not letter.package_path:
         abort(404)
     path = os.path.join(current_app.instance_path, letter.package_path)
     if not os.path.isfile(path):
         abort(404)
-    packages.record_download(case, actor=current_user, files=packages.files_in(path), source=letter.package_name)
+    packages.record_download(case, actor=current_user, files=packages.files_in(letter), source=letter.package_name)
     return send_file(path, mimetype="application/zip", download_name=letter.package_name, as_attachment=True)
 
 

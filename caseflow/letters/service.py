@@ -14,7 +14,17 @@ from caseflow.letters import package_zip as package
 from caseflow.letters import packages
 from caseflow.mail import outbox as mail
 from caseflow.models import Case, Letter, User
-from caseflow.services import ServiceError, StaleCaseError, audit, check_version, closing, commit, moment, resolution
+from caseflow.services import (
+    ServiceError,
+    StaleCaseError,
+    audit,
+    check_version,
+    closing,
+    commit,
+    locked,
+    moment,
+    resolution,
+)
 
 PLACEHOLDER = re.compile(r"\[[^\]\n]{2,80}\]")  # e.g. "[reden van de verlenging]" left in a draft
 
@@ -39,12 +49,14 @@ def draft(case: Case, kind: str, *, locale: str, sender_name: str, today: date) 
 
 def send_as_drafted(case: Case, kind: str, *, actor: User, today: date | None = None, now=None, locale: str = "nl",
                     delivered: bool = False, passphrase_channel: str = "phone") -> Letter:
-    """Send the letter exactly as drafted, the answer with the data package where it gives a copy."""
-    today = today or moment(None, now)[0]
-    drafted = draft(case, kind, locale=locale, sender_name=actor.name, today=today)
-    return send(case, actor=actor, kind=kind, locale=locale, subject=drafted.subject, body=drafted.body,
-                attach_package=kind == "answer" and sends_copy(case), today=today, now=now, delivered=delivered,
-                passphrase_channel=passphrase_channel)
+    """Send the letter exactly as drafted, the answer with the data package where it gives a copy: drafted under
+    the case's lock (services.lock_case), so from the decisions as they are when it is sent."""
+    with locked(case):
+        today = today or moment(None, now)[0]
+        drafted = draft(case, kind, locale=locale, sender_name=actor.name, today=today)
+        return send(case, actor=actor, kind=kind, locale=locale, subject=drafted.subject, body=drafted.body,
+                    attach_package=kind == "answer" and sends_copy(case), today=today, now=now, delivered=delivered,
+                    passphrase_channel=passphrase_channel)
 
 
 sends_copy = rules.sends_copy
@@ -101,77 +113,80 @@ def send(
     once as `letter.passphrase` for the staff member to pass on.
 
     expected_decisions: the resolution.decisions_stamp the answer was drafted from (None: not checked); a decision
-    saved since (it does not bump the case's version) makes the answer stale.
+    saved since (it does not bump the case's version) makes the answer stale. All under the case's lock
+    (services.lock_case): the versions and the rules are checked on what is committed, and no decision or
+    closing can commit between that check and this letter.
     """
-    today, now = moment(today, now)
-    check_version(case, expected_version)
-    if kind == "answer":
-        resolution.check_decisions(case, expected_decisions)
-    if kind not in letters.KINDS or locale not in letters.LOCALES:
-        raise ServiceError(_l("Unknown kind of letter or language."))
-    refused = problems(case, kind, today=today)
-    if refused:
-        raise ServiceError(refused[0])
-    subject, body = (subject or "").strip(), (body or "").strip()
-    if not subject:
-        raise ServiceError(_l("The subject cannot be empty."), field="subject")
-    if not body:
-        raise ServiceError(_l("The text cannot be empty."), field="body")
-    if PLACEHOLDER.search(body):
-        raise ServiceError(_l("Fill in or remove the text between square brackets: %(text)s",
-                              text=PLACEHOLDER.search(body).group(0)), field="body")
-    if attach_package and kind != "answer":
-        raise ServiceError(_l("Only the answer carries the data package."), field="attach_package")
-    if attach_package and not case.package_files:
-        raise ServiceError(_l("There is no package to attach: add the exported data files first."),
-                           field="attach_package")
-    if kind == "answer" and sends_copy(case) and not attach_package:
-        raise ServiceError(_l("The answer gives the requester a copy of their data: attach the data package."),
-                           field="attach_package")
-    if kind == "answer" and any(r.outcome in REMEDY_OUTCOMES for r in case.rights):
-        if letters.GBA["website"] not in body or not any(w in body.lower() for w in REMEDY_WORDS[locale]):
-            raise ServiceError(_l("An answer that refuses (in part), or does not act on a right, must tell the "
-                                  "requester that they can complain to the Data Protection Authority (%(website)s) "
-                                  "and go to court. Put that passage back.", website=letters.GBA["website"]),
-                               field="body")
-    delivery = delivery_for(case)
-    encrypted = attach_package and delivery == "email"
-    if encrypted and passphrase_channel not in PASSPHRASE_CHANNELS:
-        raise ServiceError(_l("Choose how the requester gets the passphrase of the encrypted ZIP."),
-                           field="passphrase_channel")
-    letter = Letter(case=case, kind=kind, locale=locale, delivery=delivery, subject=subject, body=body + "\n",
-                    sent_on=today, created_at=now, created_by=actor,
-                    recipient=case.requester_email if delivery == "email"
-                    else f"{case.requester_name}\n{case.requester_address}")
-    letter.passphrase = package.new_passphrase() if encrypted else None  # not a column: never stored
-    if attach_package:  # kept for every delivery: attached to the email, or downloaded to hand over with the letter
-        letter.package_name, letter.package_path = packages.snapshot(case, locale=locale, now=now,
-                                                                     passphrase=letter.passphrase)
-    if encrypted:
-        letter.passphrase_channel = passphrase_channel
-    if delivery == "email":
-        letter.outbox_message = mail.enqueue(recipient=case.requester_email, subject=subject, text=letter.body,
-                                             kind="letter", locale=locale, now=now)
-        if delivered:
-            letter.outbox_message.status, letter.outbox_message.sent_at = "sent", now
-        if attach_package:
-            letter.outbox_message.attachment_name = letter.package_name
-            letter.outbox_message.attachment_path = letter.package_path
-    db.session.add(letter)
-    if kind == "answer":
-        case.answer_sent_on = today
-    attached = f"\n\n[{letter.package_name}]" if letter.package_name else ""
-    audit(case, actor, "letter_sent", detail=f"{kind} | {delivery}", after=f"{subject}\n\n{letter.body}{attached}",
-          at=now)
-    if encrypted:
-        audit(case, actor, "package_passphrase", detail=f"{passphrase_channel} | {kind}", after=letter.package_name,
+    with locked(case):
+        today, now = moment(today, now)
+        check_version(case, expected_version)
+        if kind == "answer":
+            resolution.check_decisions(case, expected_decisions)
+        if kind not in letters.KINDS or locale not in letters.LOCALES:
+            raise ServiceError(_l("Unknown kind of letter or language."))
+        refused = problems(case, kind, today=today)
+        if refused:
+            raise ServiceError(refused[0])
+        subject, body = (subject or "").strip(), (body or "").strip()
+        if not subject:
+            raise ServiceError(_l("The subject cannot be empty."), field="subject")
+        if not body:
+            raise ServiceError(_l("The text cannot be empty."), field="body")
+        if PLACEHOLDER.search(body):
+            raise ServiceError(_l("Fill in or remove the text between square brackets: %(text)s",
+                                  text=PLACEHOLDER.search(body).group(0)), field="body")
+        if attach_package and kind != "answer":
+            raise ServiceError(_l("Only the answer carries the data package."), field="attach_package")
+        if attach_package and not case.package_files:
+            raise ServiceError(_l("There is no package to attach: add the exported data files first."),
+                               field="attach_package")
+        if kind == "answer" and sends_copy(case) and not attach_package:
+            raise ServiceError(_l("The answer gives the requester a copy of their data: attach the data package."),
+                               field="attach_package")
+        if kind == "answer" and any(r.outcome in REMEDY_OUTCOMES for r in case.rights):
+            if letters.GBA["website"] not in body or not any(w in body.lower() for w in REMEDY_WORDS[locale]):
+                raise ServiceError(_l("An answer that refuses (in part), or does not act on a right, must tell the "
+                                      "requester that they can complain to the Data Protection Authority (%(website)s) "
+                                      "and go to court. Put that passage back.", website=letters.GBA["website"]),
+                                   field="body")
+        delivery = delivery_for(case)
+        encrypted = attach_package and delivery == "email"
+        if encrypted and passphrase_channel not in PASSPHRASE_CHANNELS:
+            raise ServiceError(_l("Choose how the requester gets the passphrase of the encrypted ZIP."),
+                               field="passphrase_channel")
+        letter = Letter(case=case, kind=kind, locale=locale, delivery=delivery, subject=subject, body=body + "\n",
+                        sent_on=today, created_at=now, created_by=actor,
+                        recipient=case.requester_email if delivery == "email"
+                        else f"{case.requester_name}\n{case.requester_address}")
+        letter.passphrase = package.new_passphrase() if encrypted else None  # not a column: never stored
+        if attach_package:  # kept for every delivery: attached to the email, or downloaded to hand over with the letter
+            letter.package_name, letter.package_path = packages.snapshot(case, locale=locale, now=now,
+                                                                         passphrase=letter.passphrase)
+        if encrypted:
+            letter.passphrase_channel = passphrase_channel
+        if delivery == "email":
+            letter.outbox_message = mail.enqueue(recipient=case.requester_email, subject=subject, text=letter.body,
+                                                 kind="letter", locale=locale, now=now)
+            if delivered:
+                letter.outbox_message.status, letter.outbox_message.sent_at = "sent", now
+            if attach_package:
+                letter.outbox_message.attachment_name = letter.package_name
+                letter.outbox_message.attachment_path = letter.package_path
+        db.session.add(letter)
+        if kind == "answer":
+            case.answer_sent_on = today
+        attached = f"\n\n[{letter.package_name}]" if letter.package_name else ""
+        audit(case, actor, "letter_sent", detail=f"{kind} | {delivery}", after=f"{subject}\n\n{letter.body}{attached}",
               at=now)
-    if kind == "answer" and letter.delivered:  # an email ticks them once the server took it (after_delivery)
-        _tick_done_by_answer(case, letter, actor=actor, today=today, now=now)
-    if kind == "extension_notice":  # the requester is told (in time): from now on the extended deadline counts
-        sync_deadline(case, actor, now=now)
-    commit()
-    return letter
+        if encrypted:
+            audit(case, actor, "package_passphrase", detail=f"{passphrase_channel} | {kind}", after=letter.package_name,
+                  at=now)
+        if kind == "answer" and letter.delivered:  # an email ticks them once the server took it (after_delivery)
+            _tick_done_by_answer(case, letter, actor=actor, today=today, now=now)
+        if kind == "extension_notice":  # the requester is told (in time): from now on the extended deadline counts
+            sync_deadline(case, actor, now=now)
+        commit()
+        return letter
 
 
 def _tick_done_by_answer(case: Case, letter: Letter, *, actor: User, today: date, now) -> None:
@@ -201,18 +216,20 @@ def after_delivery(message_ids: list[int], *, now=None) -> None:
 
     A letter the outbox gave up on goes into the case's trail; a delivered answer ticks the lines it does (the
     copy delivered); an extension notice that never arrived in time does not count (Art. 12(3)), so the stored
-    deadline goes back, and forward again once a retry delivers it in time. One case at a time: a colleague
-    saving the case at that moment only makes it try again.
+    deadline goes back, and forward again once a retry delivers it in time. One case at a time, each under its
+    lock (services.lock_case), its time taken once the lock is held; a colleague saving the case at that moment
+    only makes it try again.
     """
     if not message_ids:
         return
-    _, now = moment(None, now)
     letter_ids = db.session.scalars(select(Letter.id).where(Letter.outbox_message_id.in_(message_ids))).all()
     for letter_id in letter_ids:
         for attempt in (1, 2):
             try:
-                _sync_letter(db.session.get(Letter, letter_id, populate_existing=True), now)
-                commit()
+                letter = db.session.get(Letter, letter_id, populate_existing=True)
+                with locked(letter.case):  # the rules of closing, on the decisions as committed
+                    _sync_letter(letter, now or moment()[1])
+                    commit()
                 break
             except StaleCaseError:
                 if attempt == 2:

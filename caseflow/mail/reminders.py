@@ -4,7 +4,7 @@ from datetime import date
 from urllib.parse import urlsplit
 
 from flask import current_app
-from flask_babel import force_locale, ngettext
+from flask_babel import force_locale, format_date, ngettext
 from flask_babel import gettext as _
 
 from caseflow import clock
@@ -231,5 +231,16 @@ def render_chain_alert(user, report, today: date) -> tuple[str, str, str]:
     with force_locale(user.locale or "nl"):
         subject = _("Caseflow: the audit trail has been tampered with")
         text, html = mail.render("audit_alert", user.locale, user=user, today=today, report=report,
+                                 base_url=config["BASE_URL"], subject=subject)
+    return subject, text, html
+
+
+def render_anchor(user, anchor, today: date) -> tuple[str, str, str]:
+    """Subject, text and HTML of the daily email with the audit chain's head (caseflow.audit.anchor): kept in the
+    admins' mailboxes, where nobody who can change the database can change it."""
+    config = current_app.config
+    with force_locale(user.locale or "nl"):
+        subject = _("Caseflow: audit trail head of %(date)s", date=format_date(today, "d MMMM y"))
+        text, html = mail.render("audit_anchor", user.locale, user=user, today=today, anchor=anchor,
                                  base_url=config["BASE_URL"], subject=subject)
     return subject, text, html

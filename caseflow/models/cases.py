@@ -234,7 +234,7 @@ class AuditEvent(db.Model):
     detail = db.Column(db.Text)
     before = db.Column(db.Text)
     after = db.Column(db.Text)
-    # sha256 over this event's fields and the previous event's hash (caseflow.audit.chain): tamper-evident
+    # HMAC-SHA256 (audit key) over this event's fields and the previous event's link (caseflow.audit.chain)
     hash = db.Column(db.String(64))
     # Retention (caseflow.retention) blanks personal data in detail/before/after; the digests of what was there
     # stay here (JSON), so the chain still verifies and nothing can be put in their place.

@@ -10,7 +10,7 @@ from flask_babel import lazy_ngettext
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from caseflow.extensions import db
-from caseflow.security import log, throttle, totp
+from caseflow.security import log, throttle
 from caseflow.security import users as user_service
 
 _DUMMY_HASH = []
@@ -83,13 +83,11 @@ def check_code(user, code: str, *, ip, now) -> Outcome:
     refused = _throttled(user.email, ip, now)
     if refused:
         return refused
-    step = totp.matching_step(user.totp_secret, code, now, after=user.totp_last_step)
-    if step is None:
+    if user_service.claim_totp_step(user, code, now) is None:
         _failed("code_failed", user.email, ip, now, user=user)
         return Outcome(message=_l("This code is not right (or was already used). Enter the current code from "
                                   "your authenticator app."))
-    user.totp_last_step = step
-    return Outcome(user=user)  # the caller opens the session, which commits
+    return Outcome(user=user)  # the code is spent; the caller opens the session
 
 
 def lift_lock(key: str, value: str, *, actor, now, ip=None) -> None:

@@ -32,3 +32,4 @@ def matching_step(secret: str, code: str, now, *, after: int | None = None) -> i
         if pyotp.utils.strings_equal(totp.generate_otp(step), code):
             return step
     return None
+

@@ -1,12 +1,17 @@
 """Staff accounts: create, deactivate, reset passwords, language preference, two-factor login."""
 from functools import cache
 
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select, update
+from werkzeug.security import check_password_hash
 from zxcvbn import zxcvbn
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 from caseflow.extensions import db
+from caseflow.mail import outbox as mail
 from caseflow.models import User
 from caseflow.security import log, sessions, totp
 from caseflow.services import ServiceError, commit
@@ -116,9 +121,49 @@ def enrol_totp(user: User, secret: str, code: str, *, now, ip=None) -> User:
     return user
 
 
-def remove_totp(user: User, *, now, actor: User, ip=None) -> User:
-    """Switch two-factor login off (the user, or an administrator when the phone is lost)."""
+def remove_totp(user: User, *, now, actor: User, ip=None, password: str | None = None,
+                code: str | None = None) -> User:
+    """Switch two-factor login off: the user with their password and a current code (a session left open must not
+    be enough), or an administrator when the phone is lost. The user is emailed either way, with the address."""
+    if actor.id == user.id:
+        if not check_password_hash(user.password_hash, password or ""):
+            log.record("code_failed", now=now, user=user, ip=ip, detail="totp_remove: password")
+            commit()
+            raise ServiceError(_l("This password is not right."), field="password")
+        if claim_totp_step(user, code, now) is None:
+            log.record("code_failed", now=now, user=user, ip=ip, detail="totp_remove: code")
+            commit()
+            raise ServiceError(_l("This code is not right (or was already used). Enter the current code from your "
+                                  "authenticator app."), field="code")
     user.totp_secret, user.totp_last_step = None, None
     log.record("totp_removed", now=now, user=user, actor=None if actor.id == user.id else actor, ip=ip)
+    _tell_totp_removed(user, actor=actor, ip=ip, now=now)
     commit()
     return user
+
+
+def _tell_totp_removed(user: User, *, actor: User, ip, now) -> None:
+    """An email to the user in the same transaction: if it was not them, they know at once."""
+    with force_locale(user.locale or "nl"):
+        subject = _("Caseflow: two-factor login was switched off for your account")
+        text, html = mail.render("two_factor_off", user.locale, user=user, actor=actor, ip=ip or "?", when=now,
+                                 subject=subject, base_url=current_app.config["BASE_URL"])
+    mail.enqueue(recipient=user.email, subject=subject, text=text, html=html, kind="security", user=user,
+                 locale=user.locale, now=now)
+
+
+def claim_totp_step(user, code: str, now) -> int | None:
+    """Use the code once: its step is taken with a conditional UPDATE (only if later than the last step used),
+    so the same code submitted at the same moment on several sessions opens one. None: wrong, or used already."""
+    step = totp.matching_step(user.totp_secret, code, now, after=user.totp_last_step) if user.totp_secret else None
+    if step is None:
+        return None
+    claimed = db.session.execute(
+        update(User).where(User.id == user.id, or_(User.totp_last_step.is_(None), User.totp_last_step < step))
+        .values(totp_last_step=step).execution_options(synchronize_session=False)).rowcount
+    if not claimed:
+        db.session.rollback()
+        return None
+    db.session.commit()  # spent: another request with the same code now finds it used
+    db.session.refresh(user)
+    return step

@@ -1,11 +1,14 @@
 """Case workflows as plain functions: they validate, change, audit and commit; they know nothing of requests."""
+from contextlib import contextmanager
+
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from caseflow import clock
 from caseflow.extensions import db
-from caseflow.models import AuditEvent
+from caseflow.models import AuditEvent, Case
 
 
 class ServiceError(Exception):
@@ -97,3 +100,74 @@ def commit() -> None:
 def refresh_deadline(case) -> None:
     """Store the deadline in force (the register sorts and filters on it) after a change that moves it."""
     case.deadline = case.current_deadline()
+
+
+_LOCKS = "caseflow.case_locks"  # session.info: (the transaction, the ids of the cases it has locked)
+
+
+def lock_case(case) -> None:
+    """Hold the case's lock until this unit of work commits or rolls back, and read the case afresh.
+
+    Everything whose outcome depends on a case's decisions takes it before it reads them: deciding a right
+    (resolution.set_outcome), dealing with a checklist line (resolution.record_action), recording the identity
+    (which clears refusals), sending a letter (letters.service.send, and the mail job's after_delivery), and
+    closing or reopening (cases.close, closing.*). Those steps on one case therefore run one after the other:
+    each evaluates the rules (caseflow.legal.rules: answer, closing) on the state the one before it
+    committed, and none can commit on a state another changed meanwhile. A decision still has its own version:
+    colleagues deciding different rights of a case both succeed, the second a few milliseconds later.
+
+    - PostgreSQL: SELECT ... FOR NO KEY UPDATE on the case row (with_for_update(key_share=True)), the lock an
+      UPDATE of the row takes. It waits for any other holder, and for any transaction updating the row (e.g.
+      bumping the case's version); under READ COMMITTED every statement after it sees what they committed. Unlike
+      FOR UPDATE it does not block adding rows that refer to the case (the foreign keys' FOR KEY SHARE): a
+      transaction that already holds the audit chain's head (audit/chain.py) and adds an event, letter or action
+      to the case would otherwise wait for us while we wait for the head.
+    - SQLite: a no-op UPDATE of the case row as the unit of work's first write. With pysqlite's default
+      (legacy) transaction control, the reads before it ran outside a transaction, holding no lock, and the
+      deferred BEGIN it emits before the UPDATE takes the database's write lock at once, as BEGIN IMMEDIATE
+      would: it waits (the busy timeout) while another writer holds it; nobody can commit until we do, and what
+      we read from here on is the latest committed state. No engine option is needed. (Were the engine switched
+      to emitting BEGIN itself at the first read, this UPDATE would upgrade a read lock and fail at once with
+      "database is locked" under contention: lock_case would then have to begin with BEGIN IMMEDIATE.)
+
+    Then every object of the session is expired (pending changes flushed first), so whatever the caller loaded
+    before the lock is read again under it. Take the lock first, before reading what the rules read, and take
+    `now` after it: timestamps (a decision's outcome_at, an answer's created_at, the trail's events) then follow
+    the order in which the changes commit. Taking it again in the same unit of work does nothing.
+    Lock order: the case first, then the audit chain's head (when the first event is flushed); one case per unit
+    of work. (A job changing several cases in one transaction can still cross a locked unit of work on
+    PostgreSQL; it detects the deadlock and aborts one of the two.)
+    """
+    session = db.session()  # the session itself (the scoped proxy has no get_transaction)
+    if holds_lock(case):
+        return
+    session.flush()
+    table = Case.__table__
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(update(table).where(table.c.id == case.id).values(id=table.c.id))
+    else:
+        session.execute(select(table.c.id).where(table.c.id == case.id).with_for_update(key_share=True))
+    transaction = session.get_transaction()
+    held = session.info.get(_LOCKS)
+    ids = held[1] if held and held[0] is transaction else set()
+    session.info[_LOCKS] = (transaction, ids | {case.id})
+    session.expire_all()
+
+
+def holds_lock(case) -> bool:
+    """This unit of work holds the case's lock (lock_case)."""
+    session = db.session()
+    held, transaction = session.info.get(_LOCKS), session.get_transaction()
+    return bool(held) and transaction is not None and held[0] is transaction and case.id in held[1]
+
+
+@contextmanager
+def locked(case):
+    """`with locked(case):` one unit of work under the case's lock (lock_case). Whatever is raised inside rolls it
+    back, releasing the lock at once: a refused step leaves the database untouched and holds up nobody."""
+    lock_case(case)
+    try:
+        yield case
+    except BaseException:
+        db.session.rollback()
+        raise

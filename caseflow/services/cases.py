@@ -26,6 +26,8 @@ from caseflow.services import (
     check_version,
     commit,
     duplicates,
+    holds_lock,
+    locked,
     moment,
     refresh_deadline,
     require_open,
@@ -261,36 +263,45 @@ def close(
     case: Case, *, actor: User | None, status: str, note: str = "", answer_sent_on: date | None = None,
     expected_version=None, today=None, now=None,
 ) -> Case:
-    """Close the case as resolved, refused, withdrawn, closed unverified or logged by mistake (rules.closing)."""
-    today, now = moment(today, now)
-    check_version(case, expected_version)
-    require_open(case)
-    if status not in CLOSE_STATUSES:
-        raise ServiceError(_l("Choose how the case ends."), field="status")
-    problems = rules.closing(case, status)
-    if problems:
-        raise ServiceError(problems[0].message, field="status")
-    if status in rules.ANSWERED_STATUSES:
-        answer = rules.current_answer(case)
-        if answer_sent_on is not None and answer_sent_on < answer.sent_on:
-            raise ServiceError(_l("The answer went out on %(date)s; the date cannot be earlier.",
-                                  date=answer.sent_on.strftime("%d/%m/%Y")), field="answer_sent_on")
-        answer_sent_on = answer_sent_on or answer.sent_on
-    if status != "resolved" and not (note or "").strip():
-        raise ServiceError(_l("Explain why the case is closed this way."), field="note")
-    if answer_sent_on is not None:
-        if answer_sent_on > today:
-            raise ServiceError(_l("The date cannot be in the future."), field="answer_sent_on")
-        if answer_sent_on < case.received_on:
-            raise ServiceError(_l("The date cannot be before the request was received."), field="answer_sent_on")
-    close_now(case, actor=actor, status=status, note=note, answer_sent_on=answer_sent_on, today=today, now=now)
-    commit()
-    return case
+    """Close the case as resolved, refused, withdrawn, closed unverified or logged by mistake (rules.closing).
+
+    Under the case's lock (services.lock_case): the rules are checked on the decisions and the answer as
+    committed, and no decision or answer can slip in between the check and the commit."""
+    with locked(case):
+        today, now = moment(today, now)
+        check_version(case, expected_version)
+        require_open(case)
+        if status not in CLOSE_STATUSES:
+            raise ServiceError(_l("Choose how the case ends."), field="status")
+        problems = rules.closing(case, status)
+        if problems:
+            raise ServiceError(problems[0].message, field="status")
+        if status in rules.ANSWERED_STATUSES:
+            answer = rules.current_answer(case)
+            if answer_sent_on is not None and answer_sent_on < answer.sent_on:
+                raise ServiceError(_l("The answer went out on %(date)s; the date cannot be earlier.",
+                                      date=answer.sent_on.strftime("%d/%m/%Y")), field="answer_sent_on")
+            answer_sent_on = answer_sent_on or answer.sent_on
+        if status != "resolved" and not (note or "").strip():
+            raise ServiceError(_l("Explain why the case is closed this way."), field="note")
+        if answer_sent_on is not None:
+            if answer_sent_on > today:
+                raise ServiceError(_l("The date cannot be in the future."), field="answer_sent_on")
+            if answer_sent_on < case.received_on:
+                raise ServiceError(_l("The date cannot be before the request was received."),
+                                   field="answer_sent_on")
+        close_now(case, actor=actor, status=status, note=note, answer_sent_on=answer_sent_on, today=today, now=now)
+        commit()
+        return case
 
 
 def close_now(case: Case, *, actor: User | None, status: str, note: str = "", answer_sent_on: date | None,
               today: date | None = None, now) -> None:
-    """Close the case (already checked) inside the caller's unit of work; a running suspension ends today."""
+    """Close the case (already checked) inside the caller's unit of work; a running suspension ends today.
+
+    The caller holds the case's lock (services.lock_case) since before it checked the rules."""
+    if not holds_lock(case):
+        raise RuntimeError("close_now: take the case's lock (services.lock_case) before checking the rules")
     today = today or moment(None, now)[0]
     running = next((s for s in case.suspensions if s.ended_on is None), None)
     if running is not None:

@@ -13,6 +13,7 @@ from caseflow.services import (
     audit_parts,
     check_version,
     commit,
+    locked,
     moment,
     refresh_deadline,
     require_open,
@@ -88,60 +89,63 @@ def record_identity(
     `check`: the step of the identity ladder used (rights.IDENTITY_CHECKS), `method` what was checked. An identity
     document needs the reason it was needed and the confirmation that the copy has been destroyed.
     A running suspension ends on the day the answer arrived, which moves the deadline by the days waited.
+    Verifying clears the refusals for want of identity, a change to decisions: it takes the case's lock
+    (services.lock_case), as deciding, answering and closing do.
     """
-    today, now = moment(today, now)
-    received_on = received_on or today
-    check_version(case, expected_version)
-    require_open(case)
-    running = next((s for s in case.suspensions if s.ended_on is None), None)
-    if case.identity_verified_on is not None and running is None:
-        raise ServiceError(_l("The identity has already been verified."))
-    verifying = case.identity_verified_on is None
-    if verifying and check is not None:
-        account_reason = _unproven_account(case, check, reason)
-        check, reason = _ladder_step(check, reason, asking=False)
-        reason = account_reason or reason
-        if check == "document" and not copy_destroyed:
-            raise ServiceError(_l("Confirm that the copy of the identity document has been destroyed: it may not be "
-                                  "kept after the check."), field="copy_destroyed")
-    elif not (method or "").strip():
-        raise ServiceError(_l("Say what the requester clarified.") if case.identity_verified_on
-                           else _l("Say how the identity was verified."), field="method")
-    if received_on > today:
-        raise ServiceError(_l("The date cannot be in the future."), field="received_on")
-    if running is not None and received_on < running.started_on:
-        raise ServiceError(_l("The answer cannot arrive before it was requested."), field="received_on")
-    if received_on < case.received_on:
-        raise ServiceError(_l("The date cannot be before the request was received."), field="received_on")
-    before_deadline, before_status = case.deadline, case.status
-    if running is not None:
-        running.ended_on = received_on
-        case.identity_requested_on = None
-    cleared = []
-    if case.identity_verified_on is None:
-        case.identity_verified_on = received_on
-        case.identity_method = (method or "").strip() or None
-        # the step used (None from a script that only describes it: never the step merely asked for)
-        case.identity_check, case.identity_check_reason = check, reason if check is not None else None
-        action = "identity_verified"
-        # a refusal because the identity was not verified no longer holds: the right must be decided anew
-        cleared = [r for r in case.rights if r.refusal_code == "identity_not_verified"]
-    else:
-        action = "clarification_received"
-    case.status = "in_progress"
-    refresh_deadline(case)
-    audit(case, actor, action, detail=audit_parts(received_on.isoformat(), check if verifying else None,
-                                                  reason if verifying else None, method),
-          before=before_status, after=case.status, at=now)
-    if verifying and check == "document":
-        case.identity_copy_destroyed_on = today
-        audit(case, actor, "identity_copy_destroyed", detail=today.isoformat(), at=now)
-    if case.deadline != before_deadline:
-        audit(case, actor, "deadline_changed", detail=str(running.days if running else ""),
-              before=before_deadline.isoformat(), after=case.deadline.isoformat(), at=now)
-    for right in cleared:
-        audit(case, actor, "outcome_cleared", detail=audit_parts(right.right, right.refusal_code),
-              before=with_text(right.outcome, right.outcome_reason), at=now)
-        right.outcome = right.refusal_code = right.outcome_reason = right.outcome_at = right.outcome_by = None
-    commit()
-    return case
+    with locked(case):
+        today, now = moment(today, now)
+        received_on = received_on or today
+        check_version(case, expected_version)
+        require_open(case)
+        running = next((s for s in case.suspensions if s.ended_on is None), None)
+        if case.identity_verified_on is not None and running is None:
+            raise ServiceError(_l("The identity has already been verified."))
+        verifying = case.identity_verified_on is None
+        if verifying and check is not None:
+            account_reason = _unproven_account(case, check, reason)
+            check, reason = _ladder_step(check, reason, asking=False)
+            reason = account_reason or reason
+            if check == "document" and not copy_destroyed:
+                raise ServiceError(_l("Confirm that the copy of the identity document has been destroyed: it may not be "
+                                      "kept after the check."), field="copy_destroyed")
+        elif not (method or "").strip():
+            raise ServiceError(_l("Say what the requester clarified.") if case.identity_verified_on
+                               else _l("Say how the identity was verified."), field="method")
+        if received_on > today:
+            raise ServiceError(_l("The date cannot be in the future."), field="received_on")
+        if running is not None and received_on < running.started_on:
+            raise ServiceError(_l("The answer cannot arrive before it was requested."), field="received_on")
+        if received_on < case.received_on:
+            raise ServiceError(_l("The date cannot be before the request was received."), field="received_on")
+        before_deadline, before_status = case.deadline, case.status
+        if running is not None:
+            running.ended_on = received_on
+            case.identity_requested_on = None
+        cleared = []
+        if case.identity_verified_on is None:
+            case.identity_verified_on = received_on
+            case.identity_method = (method or "").strip() or None
+            # the step used (None from a script that only describes it: never the step merely asked for)
+            case.identity_check, case.identity_check_reason = check, reason if check is not None else None
+            action = "identity_verified"
+            # a refusal because the identity was not verified no longer holds: the right must be decided anew
+            cleared = [r for r in case.rights if r.refusal_code == "identity_not_verified"]
+        else:
+            action = "clarification_received"
+        case.status = "in_progress"
+        refresh_deadline(case)
+        audit(case, actor, action, detail=audit_parts(received_on.isoformat(), check if verifying else None,
+                                                      reason if verifying else None, method),
+              before=before_status, after=case.status, at=now)
+        if verifying and check == "document":
+            case.identity_copy_destroyed_on = today
+            audit(case, actor, "identity_copy_destroyed", detail=today.isoformat(), at=now)
+        if case.deadline != before_deadline:
+            audit(case, actor, "deadline_changed", detail=str(running.days if running else ""),
+                  before=before_deadline.isoformat(), after=case.deadline.isoformat(), at=now)
+        for right in cleared:
+            audit(case, actor, "outcome_cleared", detail=audit_parts(right.right, right.refusal_code),
+                  before=with_text(right.outcome, right.outcome_reason), at=now)
+            right.outcome = right.refusal_code = right.outcome_reason = right.outcome_at = right.outcome_by = None
+        commit()
+        return case

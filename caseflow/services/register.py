@@ -10,7 +10,7 @@ from datetime import date
 
 from sqlalchemy import Integer, and_, column, func, literal_column, or_, select, table, true
 from sqlalchemy import case as sql_case
-from sqlalchemy.orm import defer, joinedload
+from sqlalchemy.orm import aliased, defer, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from caseflow.extensions import db
@@ -26,6 +26,25 @@ CLOSED_MATCHES_CAP = 1000  # "more than 1000 closed cases found": counting furth
 _case_fts = table("case_fts", column("rowid"), column("case_fts"))  # SQLite's word index (migration 0013)
 MANY_HITS = 300
 WORD = re.compile(r"[^\W_]+")  # a word as FTS5's unicode61 tokenizer reads it
+MAX_ID = 2**31 - 1  # ids are 32-bit integers (PostgreSQL's integer): a larger one names nobody
+MAX_PAGE = 10**6  # far past any register's last page, and (page - 1) * per_page stays a 64-bit OFFSET
+ASCII_NUMBER = re.compile(r"[0-9]{1,18}")  # no sign, no spaces, no other script's digits (int() takes "\u0663")
+
+
+def as_number(text, *, low: int = 0, high: int) -> int | None:
+    """A number typed in a URL (a page, a user's id), or None: ASCII digits within low..high, nothing else.
+
+    int() alone would take "\u0663" or " 7 ", and str.isdigit() says yes to "\u00b2", which int() refuses; a number
+    beyond 64 bits overflows the database driver. Such a value is ignored, never a server error."""
+    if not isinstance(text, str) or not ASCII_NUMBER.fullmatch(text):
+        return None
+    number = int(text)
+    return number if low <= number <= high else None
+
+
+def page_number(text) -> int:
+    """The register's ?page=: 1 unless it is a number from 1 to MAX_PAGE."""
+    return as_number(text, low=1, high=MAX_PAGE) or 1
 
 
 def _assignee_name():
@@ -69,7 +88,7 @@ class Filters:
             "status": f.status if f.status in ("open", "running", "closed", "all", *STATUSES) else "open",
             "right": f.right if f.right in RIGHTS else "",
             "channel": f.channel if f.channel in CHANNELS else "",
-            "assignee": f.assignee if f.assignee == "none" or str(f.assignee).isdigit() else "",
+            "assignee": f.assignee if f.assignee == "none" or as_number(str(f.assignee), low=1, high=MAX_ID) else "",
             "level": f.level if f.level in LEVELS else "",
             "sort": f.sort if f.sort.lstrip("-") in SORTS else "",
             "q": (f.q or "").strip(),
@@ -146,7 +165,10 @@ def _conditions(f: Filters, *, status: bool = True) -> list:
     """Every filter but the search, as SQL conditions."""
     wanted = [_status_condition(f.status)] if status else []
     if f.right:
-        wanted.append(select(CaseRight.id).where(CaseRight.case_id == Case.id, CaseRight.right == f.right).exists())
+        # its own alias of case_right: a query that joins case_right itself (the export) would otherwise correlate
+        # it away, leaving the subquery without a FROM
+        right = aliased(CaseRight)
+        wanted.append(select(right.id).where(right.case_id == Case.id, right.right == f.right).exists())
     if f.channel:
         wanted.append(Case.channel == f.channel)
     if f.assignee == "none":
@@ -247,7 +269,7 @@ class Page:
 
 
 def page_of(f: Filters, number: int, per_page: int) -> Page:
-    number = max(1, number)
+    number = min(max(1, number), MAX_PAGE)
     rows = db.session.scalars(find_cases(f, offset=(number - 1) * per_page, limit=per_page + 1)).unique().all()
     return Page(items=with_extension_notices(rows[:per_page]), number=number, per_page=per_page,
                 has_next=len(rows) > per_page)

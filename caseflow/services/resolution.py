@@ -21,6 +21,7 @@ from caseflow.services import (
     audit_parts,
     check_version,
     commit,
+    locked,
     moment,
     require_open,
     with_text,
@@ -75,42 +76,45 @@ def record_action(
     A checklist line can also be marked not applicable; the note then says why. An action is added, never
     overwrites: it does not check or bump the case's version (expected_version is accepted and ignored), so
     colleagues working on other lines or rights are not stopped; the same line dealt with twice is refused,
-    also when two colleagues do it at the same moment (a unique constraint).
+    also when two colleagues do it at the same moment (a unique constraint). A line can make a decision invalid
+    (data kept, direct marketing), so this takes the case's lock (services.lock_case) like deciding, answering
+    and closing.
     """
-    today, now = moment(today, now)
-    performed_on = performed_on or today
-    require_open(case)
-    right = _case_right(case, case_right_id)
-    if checklist_item:
-        done = next((a for a in right.actions if a.checklist_item == checklist_item), None)
-        if done is not None:
-            raise ServiceError(already_dealt_with(done))
-        problems = rules.checklist_line(case, right, checklist_item, not_applicable=not_applicable)
-        if problems:
-            raise ServiceError(problems[0].message)
-        if not_applicable and not (note or "").strip():
-            raise ServiceError(_l("Say why this item does not apply."), field="note")
-    elif not_applicable:
-        raise ServiceError(_l("Only a checklist item can be marked not applicable."))
-    if system not in SYSTEMS:
-        raise ServiceError(_l("Choose the system in which the action took place."), field="system")
-    if not (description or "").strip():
-        raise ServiceError(_l("Describe what was done."), field="description")
-    if performed_on > today:
-        raise ServiceError(_l("The date cannot be in the future."), field="performed_on")
-    if performed_on < case.received_on:
-        raise ServiceError(_l("The date cannot be before the request was received."), field="performed_on")
-    action = add_action(right, actor=actor, system=system, description=description, note=note,
-                        performed_on=performed_on, checklist_item=checklist_item, not_applicable=not_applicable,
-                        now=now, quietly=True)
-    try:
-        commit()
-    except IntegrityError:  # a colleague dealt with the same line a moment ago
-        done = _line_action(right, checklist_item) if checklist_item else None
-        if done is None:
-            raise
-        raise ServiceError(already_dealt_with(done)) from None
-    return action
+    with locked(case):
+        today, now = moment(today, now)
+        performed_on = performed_on or today
+        require_open(case)
+        right = _case_right(case, case_right_id)
+        if checklist_item:
+            done = next((a for a in right.actions if a.checklist_item == checklist_item), None)
+            if done is not None:
+                raise ServiceError(already_dealt_with(done))
+            problems = rules.checklist_line(case, right, checklist_item, not_applicable=not_applicable)
+            if problems:
+                raise ServiceError(problems[0].message)
+            if not_applicable and not (note or "").strip():
+                raise ServiceError(_l("Say why this item does not apply."), field="note")
+        elif not_applicable:
+            raise ServiceError(_l("Only a checklist item can be marked not applicable."))
+        if system not in SYSTEMS:
+            raise ServiceError(_l("Choose the system in which the action took place."), field="system")
+        if not (description or "").strip():
+            raise ServiceError(_l("Describe what was done."), field="description")
+        if performed_on > today:
+            raise ServiceError(_l("The date cannot be in the future."), field="performed_on")
+        if performed_on < case.received_on:
+            raise ServiceError(_l("The date cannot be before the request was received."), field="performed_on")
+        action = add_action(right, actor=actor, system=system, description=description, note=note,
+                            performed_on=performed_on, checklist_item=checklist_item, not_applicable=not_applicable,
+                            now=now, quietly=True)
+        try:
+            commit()
+        except IntegrityError:  # a colleague dealt with the same line a moment ago (a writer not taking the lock)
+            done = _line_action(right, checklist_item) if checklist_item else None
+            if done is None:
+                raise
+            raise ServiceError(already_dealt_with(done)) from None
+        return action
 
 
 def tick(case: Case, case_right_id, item_key: str, *, actor: User, not_applicable: bool = False, note: str = "",
@@ -168,36 +172,38 @@ def set_outcome(
     The decision has its own version (CaseRight.version): expected_right_version is checked against it (None: not
     checked), and the case's version is not bumped, so a decision conflicts only with a change to the same decision;
     colleagues deciding other rights or working other parts of the case are not stopped. The rules (caseflow.legal.rules)
-    still check every decision at answer and close time, from the current state.
+    still check every decision at answer and close time, from the current state: the case's lock
+    (services.lock_case), taken here as there, makes sure that state is the committed one, whichever goes first.
     """
-    _, now = moment(None, now)
-    require_open(case)
-    right = _case_right(case, case_right_id)
-    check_version(right, expected_right_version)
-    if outcome not in OUTCOMES:
-        raise ServiceError(_l("Choose an outcome."), field="outcome")
-    reason = (reason or "").strip()
-    if outcome not in REFUSING_OUTCOMES:
-        refusal_code = None
-    if right.outcome and outcome != right.outcome and reason and reason == (right.outcome_reason or "").strip():
-        # the reasons were written for the previous decision: never send them with another one
-        if outcome == "granted":
-            reason = ""
-        else:
-            raise ServiceError(_l("These reasons were written for the previous decision (%(outcome)s). Write the "
-                                  "reasons for this decision, or clear the field.",
-                                  outcome=OUTCOMES.get(right.outcome, right.outcome)), field="reason")
-    problems = rules.decision(case, right, outcome=outcome, refusal_code=refusal_code, reason=reason)
-    if problems:
-        raise ServiceError(problems[0].message, field=problems[0].field)
-    before = (right.outcome, right.outcome_reason)
-    right.outcome = outcome
-    right.refusal_code = refusal_code
-    right.outcome_reason = reason or None
-    right.outcome_at = now
-    right.outcome_by = actor
-    _start_work_quietly(case, actor, now)
-    audit(case, actor, "outcome_set", detail=audit_parts(right.right, refusal_code),
-          before=with_text(*before), after=with_text(outcome, right.outcome_reason), at=now, bump=False)
-    commit()  # a colleague who saved this decision a moment ago (its version moved on): StaleCaseError
-    return right
+    with locked(case):
+        _, now = moment(None, now)
+        require_open(case)
+        right = _case_right(case, case_right_id)
+        check_version(right, expected_right_version)
+        if outcome not in OUTCOMES:
+            raise ServiceError(_l("Choose an outcome."), field="outcome")
+        reason = (reason or "").strip()
+        if outcome not in REFUSING_OUTCOMES:
+            refusal_code = None
+        if right.outcome and outcome != right.outcome and reason and reason == (right.outcome_reason or "").strip():
+            # the reasons were written for the previous decision: never send them with another one
+            if outcome == "granted":
+                reason = ""
+            else:
+                raise ServiceError(_l("These reasons were written for the previous decision (%(outcome)s). Write "
+                                      "the reasons for this decision, or clear the field.",
+                                      outcome=OUTCOMES.get(right.outcome, right.outcome)), field="reason")
+        problems = rules.decision(case, right, outcome=outcome, refusal_code=refusal_code, reason=reason)
+        if problems:
+            raise ServiceError(problems[0].message, field=problems[0].field)
+        before = (right.outcome, right.outcome_reason)
+        right.outcome = outcome
+        right.refusal_code = refusal_code
+        right.outcome_reason = reason or None
+        right.outcome_at = now
+        right.outcome_by = actor
+        _start_work_quietly(case, actor, now)
+        audit(case, actor, "outcome_set", detail=audit_parts(right.right, refusal_code),
+              before=with_text(*before), after=with_text(outcome, right.outcome_reason), at=now, bump=False)
+        commit()  # a colleague who saved this decision a moment ago (its version moved on): StaleCaseError
+        return right
