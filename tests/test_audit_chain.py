@@ -9,21 +9,11 @@ from caseflow.jobs import runner as jobs
 from caseflow.mail.models import OutboxMessage
 from caseflow.models import AuditEvent
 from caseflow.services import cases as svc
-from tests.fixtures.cases import open_case
+from tests.fixtures.cases import open_case, two_interleaved_cases
 from tests.fixtures.users import make_user
 
 TODAY = date(2026, 3, 10)
 
-
-def _register(actor):
-    """Two cases with a few events each, interleaved in the chain."""
-    a = open_case(actor, requester_name="Anna Aerts")
-    b = open_case(actor, requester_name="Bert Bosmans")
-    svc.request_identity(a, actor=actor, asked_on=date(2026, 3, 6), today=date(2026, 3, 6))
-    svc.request_identity(b, actor=actor, asked_on=date(2026, 3, 6), today=date(2026, 3, 6))
-    svc.record_identity(a, actor=actor, method="order number and postcode", received_on=date(2026, 3, 9),
-                        today=date(2026, 3, 9))
-    return a, b
 
 
 def _events():
@@ -37,7 +27,7 @@ def _raw(sql, **params):
 
 
 def test_verify_passes_on_a_clean_database(app, runner, admin):
-    _register(admin)
+    two_interleaved_cases(admin)
     events = _events()
     assert len(events) >= 5 and all(len(e.hash) == 64 for e in events)
     assert len({e.hash for e in events}) == len(events)
@@ -47,7 +37,7 @@ def test_verify_passes_on_a_clean_database(app, runner, admin):
 
 
 def test_verify_names_a_row_updated_in_sql(app, runner, admin):
-    a, _ = _register(admin)
+    a, _ = two_interleaved_cases(admin)
     target = next(e for e in _events() if e.case_id == a.id and e.action == "identity_requested")
     _raw("UPDATE audit_event SET after = 'in_progress' WHERE id = :id", id=target.id)
     result = runner.invoke(args=["audit", "verify"])
@@ -56,7 +46,7 @@ def test_verify_names_a_row_updated_in_sql(app, runner, admin):
 
 
 def test_verify_names_the_row_after_one_deleted_in_sql(app, runner, admin):
-    a, b = _register(admin)
+    a, b = two_interleaved_cases(admin)
     events = _events()
     victim, follower = events[2], events[3]
     _raw("DELETE FROM audit_event WHERE id = :id", id=victim.id)
@@ -68,7 +58,7 @@ def test_verify_names_the_row_after_one_deleted_in_sql(app, runner, admin):
 
 
 def test_verify_notices_the_last_rows_deleted(app, runner, admin):
-    a, _ = _register(admin)
+    a, _ = two_interleaved_cases(admin)
     events = _events()
     _raw("DELETE FROM audit_event WHERE id = :id", id=events[-1].id)
     result = runner.invoke(args=["audit", "verify"])
@@ -77,7 +67,7 @@ def test_verify_notices_the_last_rows_deleted(app, runner, admin):
 
 
 def test_verify_names_a_row_inserted_in_sql(app, runner, admin):
-    a, b = _register(admin)
+    a, b = two_interleaved_cases(admin)
     _raw("INSERT INTO audit_event (case_id, user_id, created_at, action, detail) "
          "VALUES (:case_id, :user_id, :at, 'closed', 'resolved')",
          case_id=b.id, user_id=admin.id, at=datetime(2026, 3, 9, 12, tzinfo=timezone.utc))
@@ -89,7 +79,7 @@ def test_verify_names_a_row_inserted_in_sql(app, runner, admin):
 
 
 def test_verify_notices_a_forged_hash_inserted_in_sql(app, runner, admin):
-    a, b = _register(admin)
+    a, b = two_interleaved_cases(admin)
     _raw("INSERT INTO audit_event (case_id, user_id, created_at, action, hash) "
          "VALUES (:case_id, :user_id, :at, 'closed', :hash)",
          case_id=a.id, user_id=admin.id, at=datetime(2026, 3, 9, 12, tzinfo=timezone.utc), hash="ab" * 32)
@@ -100,7 +90,7 @@ def test_verify_notices_a_forged_hash_inserted_in_sql(app, runner, admin):
 
 def test_case_page_warns_on_a_tampered_case_only(client, auth, staff):
     auth.login()
-    a, b = _register(staff)
+    a, b = two_interleaved_cases(staff)
     assert b"audit-chain-broken" not in client.get(f"/cases/{a.id}").data
     target = next(e for e in _events() if e.case_id == a.id and e.action == "identity_verified")
     _raw("UPDATE audit_event SET detail = 'ID card' WHERE id = :id", id=target.id)
@@ -111,7 +101,7 @@ def test_case_page_warns_on_a_tampered_case_only(client, auth, staff):
 
 def test_case_page_warns_when_one_of_its_events_was_deleted(client, auth, staff):
     auth.login()
-    a, b = _register(staff)
+    a, b = two_interleaved_cases(staff)
     middle_of_a = [e for e in _events() if e.case_id == a.id][1]
     _raw("DELETE FROM audit_event WHERE id = :id", id=middle_of_a.id)
     assert 'id="audit-chain-broken"' in client.get(f"/cases/{a.id}").get_data(as_text=True)
@@ -119,7 +109,7 @@ def test_case_page_warns_when_one_of_its_events_was_deleted(client, auth, staff)
 
 def test_the_daily_check_alerts_admins_on_a_break(app, admin):
     staff = make_user()
-    a, _ = _register(staff)
+    a, _ = two_interleaved_cases(staff)
     result = jobs.run("audit", today=TODAY)
     assert result.status == "done" and "chain_broken" not in result.counts
     assert not db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "audit_alert")).all()

@@ -21,7 +21,7 @@ from caseflow.jobs import runner as jobs
 from caseflow.mail.models import OutboxMessage
 from caseflow.models import AuditEvent
 from caseflow.services import cases as svc
-from tests.fixtures.cases import open_case
+from tests.fixtures.cases import open_case, two_interleaved_cases
 from tests.fixtures.users import make_user
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -49,15 +49,6 @@ def anchor_file(app):
     if os.path.exists(path):
         os.remove(path)
 
-
-def _register(actor):
-    a = open_case(actor, requester_name="Anna Aerts")
-    b = open_case(actor, requester_name="Bert Bosmans")
-    svc.request_identity(a, actor=actor, asked_on=date(2026, 3, 6), today=date(2026, 3, 6))
-    svc.request_identity(b, actor=actor, asked_on=date(2026, 3, 6), today=date(2026, 3, 6))
-    svc.record_identity(a, actor=actor, method="order number and postcode", received_on=date(2026, 3, 9),
-                        today=date(2026, 3, 9))
-    return a, b
 
 
 def _events():
@@ -94,7 +85,7 @@ def _verify(runner, *args):
 
 
 def test_each_link_is_an_hmac_under_the_key_a_pure_function(app, admin):
-    _register(admin)
+    two_interleaved_cases(admin)
     events = _events()
     table = AuditEvent.__table__
     rows = db.session.execute(select(table).order_by(table.c.id)).all()
@@ -107,7 +98,7 @@ def test_each_link_is_an_hmac_under_the_key_a_pure_function(app, admin):
 
 @pytest.mark.parametrize("how", ["plain_sha256", "hmac_wrong_key"])
 def test_an_event_edited_and_every_link_recomputed_without_the_key_is_detected(app, runner, admin, how):
-    a, _ = _register(admin)
+    a, _ = two_interleaved_cases(admin)
     target = next(e for e in _events() if e.case_id == a.id and e.action == "identity_requested")
     count = len(_events())
     _raw("UPDATE audit_event SET after = 'in_progress' WHERE id = :id", id=target.id)
@@ -124,7 +115,7 @@ def test_an_event_edited_and_every_link_recomputed_without_the_key_is_detected(a
 
 
 def test_events_deleted_at_the_end_after_an_anchor_are_detected(app, runner, admin, anchor_file):
-    _register(admin)
+    two_interleaved_cases(admin)
     for n in range(5):
         open_case(admin, requester_name=f"Later {n}")
     events = _links()
@@ -144,7 +135,7 @@ def test_events_deleted_at_the_end_after_an_anchor_are_detected(app, runner, adm
 
 @pytest.mark.parametrize("head_row", ["deleted", "kept"])
 def test_the_table_emptied_after_an_anchor_is_detected(app, runner, admin, head_row):
-    _register(admin)
+    two_interleaved_cases(admin)
     events = _links()
     jobs.run("anchor", today=date(2026, 3, 10), now=MORNING)
     _raw("DELETE FROM audit_event")
@@ -163,7 +154,7 @@ def test_the_table_emptied_after_an_anchor_is_detected(app, runner, admin, head_
 
 
 def test_expect_checks_that_a_head_kept_from_an_email_is_in_the_chain(app, runner, admin):
-    a, _ = _register(admin)
+    a, _ = two_interleaved_cases(admin)
     kept, kept_id = _events()[-1].hash, _events()[-1].id  # as mailed today
     svc.request_identity(open_case(admin), actor=admin, asked_on=date(2026, 3, 11), today=date(2026, 3, 11))
 
@@ -191,7 +182,7 @@ def test_the_anchor_job_writes_a_line_and_mails_every_admin_every_day(app, admin
     second = make_user("piet@labelstudio.be", "Piet Admin", admin=True, locale="en")
     make_user("oud@labelstudio.be", "Oud Admin", admin=True, active=False)
     staff = make_user("an@labelstudio.be", "An Peeters")
-    _register(staff)
+    two_interleaved_cases(staff)
     day1, day2 = date(2026, 3, 10), date(2026, 3, 11)
 
     first = jobs.run("anchor", today=day1, now=MORNING)
@@ -223,7 +214,7 @@ def test_the_anchor_job_writes_a_line_and_mails_every_admin_every_day(app, admin
 
 def test_the_daily_check_compares_with_the_anchors(app, admin):
     staff = make_user()
-    _register(staff)
+    two_interleaved_cases(staff)
     jobs.run("anchor", today=date(2026, 3, 10), now=MORNING)
     last = _links()[-1]
     _raw("DELETE FROM audit_event WHERE id = :id", id=last.id)
@@ -237,7 +228,7 @@ def test_the_daily_check_compares_with_the_anchors(app, admin):
 
 
 def test_an_anchor_written_by_hand_or_under_another_key_is_named(app, runner, admin, anchor_file):
-    _register(admin)
+    two_interleaved_cases(admin)
     runner.invoke(args=["audit", "anchor"])
     with open(anchor_file) as fh:
         line = json.loads(fh.read())
@@ -261,7 +252,7 @@ def test_an_anchor_written_by_hand_or_under_another_key_is_named(app, runner, ad
 
 
 def test_anchoring_after_a_restore_starts_the_comparison_again(app, runner, admin):
-    _register(admin)
+    two_interleaved_cases(admin)
     runner.invoke(args=["audit", "anchor"])
     events = _links()
     _raw("DELETE FROM audit_event WHERE id = :id", id=events[-1].id)  # as if a backup without it was restored
@@ -275,7 +266,7 @@ def test_anchoring_after_a_restore_starts_the_comparison_again(app, runner, admi
 
 
 def test_verify_says_when_nothing_was_anchored_yet(app, runner, admin):
-    _register(admin)
+    two_interleaved_cases(admin)
     result = _verify(runner)
     assert result.exit_code == 0 and "not anchored yet" in result.output
 
@@ -307,7 +298,7 @@ def _old_database_app(tmp_path):
     return app
 
 
-def _unkeyed_register(conn, tamper_id=None):
+def _unkeyedtwo_interleaved_cases(conn, tamper_id=None):
     """Cases and events as they stood before 0018: linked with plain SHA-256 (one of them blanked by retention,
     its digests kept); `tamper_id`: an event edited afterwards, which no longer verifies."""
     at = datetime(2026, 3, 20, 9, 0, 0, 123456, tzinfo=timezone.utc)
@@ -343,7 +334,7 @@ def test_migration_0018_relinks_an_unkeyed_chain_once_and_records_it(tmp_path):
     with app.app_context():
         upgrade(revision="0017")
         with db.engine.begin() as conn:
-            unkeyed_head = _unkeyed_register(conn)
+            unkeyed_head = _unkeyedtwo_interleaved_cases(conn)
         upgrade()
         report = verify_all(db.session)
         head = db.session.get(AuditChainHead, 1)
@@ -382,7 +373,7 @@ def test_migration_0018_keeps_a_break_of_the_unkeyed_chain_a_break(tmp_path):
     with app.app_context():
         upgrade(revision="0017")
         with db.engine.begin() as conn:
-            _unkeyed_register(conn, tamper_id=2)
+            _unkeyedtwo_interleaved_cases(conn, tamper_id=2)
         upgrade()
         report = verify_all(db.session)
         db.session.remove()

@@ -5,8 +5,6 @@ clear result, and one intake run against dovecot must take in the normal mail ar
 """
 import io
 import json
-import shutil
-import tempfile
 import tracemalloc
 from datetime import timedelta
 
@@ -22,7 +20,7 @@ from caseflow.intake.parse import Limits, parse_bytes
 from caseflow.jobs import runner as jobs
 from caseflow.jobs.models import JobHealth
 from caseflow.mail.models import OutboxMessage
-from tests.fixtures.dovecot import PASSWORD, USER, Dovecot, available_or_skip, free_port
+from tests.fixtures.dovecot import free_port
 from tests.fixtures.users import PASSWORD as STAFF_PASSWORD
 from tests.fixtures.users import make_user
 
@@ -199,31 +197,6 @@ def test_an_attachment_stored_with_crlf_in_its_name_still_downloads(client, logg
 
 
 # --- against a real IMAP server ------------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def dovecot():
-    available_or_skip()
-    folder = tempfile.mkdtemp(prefix="caseflow-dovecot-")
-    server = Dovecot(folder)
-    try:
-        server.start()
-        yield server
-    finally:
-        server.stop()
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-@pytest.fixture
-def mailbox(app, dovecot, request, monkeypatch):
-    folder = "H" + request.node.name[-40:].replace("[", "_").replace("]", "_")
-    conn = dovecot.client()
-    conn.create(folder)
-    conn.logout()
-    for key, value in dict(IMAP_HOST="127.0.0.1", IMAP_PORT=dovecot.port, IMAP_USERNAME=USER, IMAP_PASSWORD=PASSWORD,
-                           IMAP_FOLDER=folder, IMAP_USE_SSL=False, IMAP_STARTTLS=False).items():
-        monkeypatch.setitem(app.config, key, value)
-    return folder
-
 
 def normal(n: int) -> bytes:
     when = (clock.now() - timedelta(hours=n)).strftime("%a, %d %b %Y %H:%M:%S %z")

@@ -1,12 +1,9 @@
 """Polling the mailbox against a real IMAP server (dovecot): each message once, nothing changed on the server."""
 import os
-import shutil
-import tempfile
 import time
 from datetime import timedelta
 from email.message import EmailMessage
 
-import pytest
 from sqlalchemy import func, select
 
 from caseflow import clock
@@ -16,41 +13,10 @@ from caseflow.intake.models import IntakeCursor, IntakeMessage
 from caseflow.jobs import runner as jobs
 from caseflow.jobs.models import JobRun
 from tests.fixtures.cases import open_case
-from tests.fixtures.dovecot import PASSWORD, USER, CuttingProxy, Dovecot, available_or_skip, free_port
+from tests.fixtures.dovecot import PASSWORD, CuttingProxy, free_port
 
 MAIL = os.path.join(os.path.dirname(__file__), "data", "mail")
 TODAY = clock.today()
-
-
-@pytest.fixture(scope="module")
-def dovecot():
-    """dovecot on 127.0.0.1 for this module; in a folder of its own under /tmp (pytest's tmp_path is closed to
-    the dovecot system user that reads the password file when the tests run as root)."""
-    available_or_skip()
-    folder = tempfile.mkdtemp(prefix="caseflow-dovecot-")
-    server = Dovecot(folder)
-    try:
-        server.start()
-        yield server
-    finally:
-        server.stop()
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-@pytest.fixture
-def mailbox(app, dovecot, request):
-    """A fresh folder on the server for each test, and the app's IMAP settings pointing at it."""
-    folder = "T" + request.node.name[-40:].replace("[", "_").replace("]", "_")
-    conn = dovecot.client()
-    conn.create(folder)
-    conn.logout()
-    keys = ("IMAP_HOST", "IMAP_PORT", "IMAP_USERNAME", "IMAP_PASSWORD", "IMAP_FOLDER", "IMAP_USE_SSL",
-            "IMAP_STARTTLS")
-    saved = {key: app.config.get(key) for key in keys}
-    app.config.update(IMAP_HOST="127.0.0.1", IMAP_PORT=dovecot.port, IMAP_USERNAME=USER, IMAP_PASSWORD=PASSWORD,
-                      IMAP_FOLDER=folder, IMAP_USE_SSL=False, IMAP_STARTTLS=False)
-    yield folder
-    app.config.update(saved)
 
 
 def message(n: int, *, subject=None, body="Ik wil inzage in mijn gegevens.", size=0, auth=None) -> bytes:

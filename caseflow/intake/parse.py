@@ -198,7 +198,7 @@ def _read(result: Parsed, raw: bytes, lookup, colleague_domains, trusted_ids, li
     result.language = detect_language(f"{result.subject}\n{own or result.text}"[:20_000])
     if not result.automated:
         result.rights = suggest_rights(strip_reply_prefix(result.subject), own[:20_000])
-    result.reference = find_reference(result.subject, own_words(result.text), result.text,
+    result.reference = find_reference(result.subject, own, result.text,
                                       [result.in_reply_to, *reversed(result.references)], lookup)
 
     if truncated:
